@@ -1,0 +1,58 @@
+"""The composition root: the one place where settings, database, core and adapters meet."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.config import ConfigError, Settings
+from bot.migrations import upgrade
+from core.app import Pacer
+from core.clock import Clock, SystemClock
+from core.storage.database import Database, create_database
+from core.storage.unit_of_work import UnitOfWorkFactory
+
+
+@dataclass
+class Container:
+    """The wired application: what adapters, the scheduler and the CLI are handed."""
+
+    settings: Settings
+    db: Database
+    uow: UnitOfWorkFactory
+    clock: Clock
+    pacer: Pacer
+    extras: dict[str, object] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Container:
+    """Connect to the database (raising `ConfigError` if unreachable), migrate, and wire."""
+    db = create_database(settings.database_url, pgbouncer=settings.database_pgbouncer)
+    try:
+        async with db.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as err:  # any driver error: report it on one line
+        await db.dispose()
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ConfigError(f"PACER_DATABASE_URL: cannot connect to {where}: {reason}") from None
+    if migrate:
+        await upgrade(db)
+    uow = UnitOfWorkFactory(db)
+    clock = clock or SystemClock()
+    return Container(settings, db, uow, clock, Pacer(uow, clock))
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and a Telegram URL carries the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)

@@ -1,0 +1,166 @@
+"""The dispatcher: one request in, replies out, in one unit of work.
+
+Every command runs inside a single transaction together with the record of the platform update
+it came from, so a re-delivered update is recognised and never applied twice, and a failure
+leaves nothing half-written. Errors become friendly replies: no traceback ever reaches a chat.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from core.clock import Clock
+from core.commands.base import Context, Handler, UserError
+from core.messages import Reply, Request
+from core.runners import runner_for_request
+from core.storage.models import ProcessedUpdate
+from core.storage.unit_of_work import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+SORRY = (
+    "Sorry, something went wrong on my side and nothing was saved. "
+    "Please try again in a moment."
+)
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """Where a command's handler lives and how it may be used."""
+
+    module: str
+    function: str = "handle"
+    needs_profile: bool = False  # refused with a pointer to /start until onboarding is done
+    private_reply: bool = False  # personal data: kept out of group channels
+
+
+COMMANDS: dict[str, CommandSpec] = {
+    "start": CommandSpec("core.commands.onboarding", "handle_start"),
+    "settings": CommandSpec("core.commands.onboarding", "handle_settings"),
+    "help": CommandSpec("core.commands.help"),
+    "today": CommandSpec("core.commands.today", needs_profile=True),
+    "week": CommandSpec("core.commands.week", needs_profile=True),
+    "done": CommandSpec("core.commands.done", needs_profile=True),
+    "undo": CommandSpec("core.commands.done", "handle_undo", needs_profile=True),
+    "skip": CommandSpec("core.commands.skip", needs_profile=True),
+    "sleep": CommandSpec("core.commands.sleep", needs_profile=True),
+    "streak": CommandSpec("core.commands.streak", needs_profile=True),
+    "stats": CommandSpec("core.commands.stats", needs_profile=True, private_reply=True),
+    "race": CommandSpec("core.commands.race", needs_profile=True),
+    "pace": CommandSpec("core.commands.pace"),
+    "challenge": CommandSpec("core.commands.challenge"),
+    "export": CommandSpec("core.commands.export", private_reply=True),
+    "deleteme": CommandSpec("core.commands.deleteme", private_reply=True),
+}
+ALIASES = {"rest": "skip", "log": "done", "stop": "deleteme"}
+
+
+def resolve(name: str) -> CommandSpec | None:
+    return COMMANDS.get(ALIASES.get(name, name))
+
+
+def load_handler(spec: CommandSpec) -> Handler:
+    handler: Handler = getattr(importlib.import_module(spec.module), spec.function)
+    return handler
+
+
+class Pacer:
+    """The application service every adapter talks to."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, bot_name: str = "Pacer") -> None:
+        self.uow = uow
+        self.clock = clock
+        self.bot_name = bot_name
+
+    async def handle(self, req: Request) -> list[Reply]:
+        """Handle one request; returns the replies (empty for an already-handled update)."""
+        try:
+            return await self._handle(req)
+        except IntegrityError:
+            if req.update_id is not None and await self._seen(req):
+                return []  # a concurrent re-delivery of the same update won the race
+            log.exception("integrity error handling %s", req.command)
+            return [Reply(SORRY)]
+        except Exception:
+            log.exception("error handling /%s", req.command)
+            return [Reply(SORRY)]
+
+    async def _seen(self, req: Request) -> bool:
+        async with self.uow(readonly=True) as uow:
+            row = await uow.session.get(ProcessedUpdate, (req.platform.value, req.update_id))
+            return row is not None
+
+    async def _handle(self, req: Request) -> list[Reply]:
+        name = req.command.lower()
+        spec = resolve(name) if name else None
+        if name and spec is None:
+            return [unknown_command(name)]
+        async with self.uow() as uow:
+            now = self.clock.now()
+            if req.update_id is not None:
+                key = (req.platform.value, req.update_id)
+                if await uow.session.get(ProcessedUpdate, key) is not None:
+                    return []
+                uow.session.add(
+                    ProcessedUpdate(
+                        platform=req.platform.value, update_id=req.update_id, processed_at=now
+                    )
+                )
+            runner = await runner_for_request(uow, req, now)
+            ctx = Context(req, runner, uow, self.clock, self.bot_name)
+            savepoint = await uow.session.begin_nested()
+            try:
+                replies = await _dispatch(ctx, spec)
+            except UserError as refusal:
+                # Nothing the refused command wrote is kept; the update mark and runner are.
+                await savepoint.rollback()
+                return [Reply(str(refusal))]
+            await savepoint.commit()
+        return replies
+
+
+async def _dispatch(ctx: Context, spec: CommandSpec | None) -> list[Reply]:
+    if spec is None:
+        return await _answer(ctx) if ctx.runner.conversation else await _conversation(ctx)
+    if spec.needs_profile and not ctx.runner.onboarded:
+        return [Reply("Let's set you up first: send /start (it takes a minute).")]
+    replies = _as_list(await load_handler(spec)(ctx))
+    return [_private(r) for r in replies] if spec.private_reply else replies
+
+
+async def _answer(ctx: Context) -> list[Reply]:
+    """Plain text while a guided conversation is open: it is the answer to its question."""
+    from core.commands.onboarding import handle_answer
+
+    return _as_list(await handle_answer(ctx))
+
+
+async def _conversation(ctx: Context) -> list[Reply]:
+    if ctx.request.in_group:
+        return []  # ordinary group chatter is none of our business
+    return [Reply("I answer commands. Send /help to see them, or /today for today's session.")]
+
+
+def unknown_command(name: str) -> Reply:
+    from core.commands.help import suggest
+
+    hint = suggest(name)
+    text = f"I don't know /{name}."
+    if hint:
+        text += f" Did you mean /{hint}?"
+    return Reply(text + " Send /help for the list of commands.")
+
+
+def _as_list(result: Reply | Sequence[Reply]) -> list[Reply]:
+    return [result] if isinstance(result, Reply) else list(result)
+
+
+def _private(reply: Reply) -> Reply:
+    if reply.private:
+        return reply
+    return Reply(reply.text, reply.choices, reply.attachments, private=True)

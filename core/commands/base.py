@@ -1,0 +1,42 @@
+"""What a command handler receives: the request, its runner, and the services around it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from core.clock import Clock, local_now, local_today
+from core.messages import Reply, Request
+from core.storage.models import Runner
+from core.storage.unit_of_work import UnitOfWork
+
+
+@dataclass
+class Context:
+    """Everything a handler may use. `uow` is already open; the dispatcher commits it."""
+
+    request: Request
+    runner: Runner
+    uow: UnitOfWork
+    clock: Clock
+    bot_name: str = "Pacer"
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def local_now(self) -> datetime:
+        return local_now(self.clock, self.runner.tz)
+
+    @property
+    def today(self) -> date:
+        return local_today(self.clock, self.runner.tz)
+
+
+Handler = Callable[[Context], Awaitable[Reply | Sequence[Reply]]]
+
+
+class UserError(Exception):
+    """A friendly refusal: the message is shown to the runner and nothing is stored."""

@@ -1,0 +1,73 @@
+"""Engine and session factory, with the SQLite settings that make concurrent writers safe.
+
+SQLite: WAL journal, a busy timeout, and write transactions opened with `BEGIN IMMEDIATE` so a
+read-then-write transaction takes the write lock up front instead of failing with "database is
+locked" when it upgrades (Python's sqlite3 emits no BEGIN for reads). Read-only units of work
+use a deferred `BEGIN` and never block writers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+READONLY = "pacer_readonly"
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine and its session factory."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Take transaction control away from the sqlite3 module; `_sqlite_begin` emits BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    readonly = conn.get_execution_options().get(READONLY, False)
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def create_database(url: str, *, echo: bool = False, pgbouncer: bool = False) -> Database:
+    """Create the engine for a SQLAlchemy async URL (SQLite via aiosqlite or PostgreSQL)."""
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        if parsed.database in (None, "", ":memory:"):
+            raise ValueError("use a file database: an in-memory SQLite shares one connection")
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["pool_pre_ping"] = True
+        kwargs["pool_size"] = 10
+        if pgbouncer:
+            kwargs["connect_args"] = {"prepared_statement_cache_size": 0,
+                                      "statement_cache_size": 0}
+    engine = create_async_engine(parsed, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return Database(engine, sessions)

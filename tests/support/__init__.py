@@ -1,0 +1,1 @@
+"""Shared test helpers: databases, the transcript test bot, fakes."""
