@@ -1,0 +1,83 @@
+"""What stays in a `/done` note: times of day ("at 7:00", "6am") and the leftover words."""
+
+from __future__ import annotations
+
+import re
+
+from core.grammar.errors import GrammarError
+from core.grammar.lexer import Token
+from core.grammar.quantities import read_quantity
+
+_MERIDIEM = frozenset(("am", "pm", "a", "p"))
+_EDGE_PUNCTUATION = " \t,;:-–—/|@"
+
+
+def time_of_day_end(tokens: list[Token], i: int) -> int | None:
+    """The end of a time of day at tokens[i] ("7am", "6:30 pm", "at 7:00"), else None."""
+    token = tokens[i]
+    if token.is_word("at") and i + 1 < len(tokens):
+        clock = tokens[i + 1]
+        if clock.kind == "clock" and clock.text.count(":") == 1 and not _is_pace(tokens, i + 1):
+            return time_of_day_end(tokens, i + 1) or i + 2
+        if clock.kind == "number" and _is_hour(tokens, i + 1):
+            return time_of_day_end(tokens, i + 1) or i + 2  # "at 7"
+        return None
+    if token.kind not in ("number", "clock") or i + 1 >= len(tokens):
+        return None
+    nxt = tokens[i + 1]
+    if nxt.kind == "word" and nxt.lower in _MERIDIEM:
+        # "7 a.m." arrives as "7", "a", ".", "m", "."; take the dots and the "m" along.
+        end = i + 2
+        while (
+            end < len(tokens)
+            and not tokens[end].spaced
+            and (tokens[end].text == "." or tokens[end].is_word("m"))
+        ):
+            end += 1
+        if nxt.lower in ("am", "pm") or end > i + 2:
+            return end
+    return None
+
+
+def _is_pace(tokens: list[Token], i: int) -> bool:
+    try:
+        quantity = read_quantity(tokens, i, "")
+    except GrammarError:
+        return False
+    return quantity is not None and quantity.kind == "pace"
+
+
+def _is_hour(tokens: list[Token], i: int) -> bool:
+    """Whether tokens[i] is a unit-less whole number that can be an hour of the day."""
+    try:
+        quantity = read_quantity(tokens, i, "")
+    except GrammarError:
+        return False
+    text = tokens[i].text
+    return (
+        quantity is not None
+        and quantity.kind == "bare"
+        and text.isdigit()
+        and len(text) <= 2
+        and int(text) <= 24
+    )
+
+
+def leftover_note(tokens: list[Token], text: str, dropped: set[int]) -> str:
+    """The text left after taking out the run's parts, as typed, without stray punctuation."""
+    pieces: list[str] = []
+    position = 0
+    for index, token in enumerate(tokens):
+        pieces.append(text[position : token.start])
+        if index in dropped:
+            pieces.append(" ")
+        elif token.kind == "quoted":
+            pieces.append(token.text[1:-1])
+        else:
+            pieces.append(token.text)
+        position = token.end
+    pieces.append(text[position:])
+    note = " ".join("".join(pieces).split())
+    # Separators that tied the note to a removed part ("5k, felt good") go with it.
+    note = note.lstrip(_EDGE_PUNCTUATION + ".!?").rstrip(_EDGE_PUNCTUATION)
+    return re.sub(r"\s+([,;:.!?])", r"\1", note)

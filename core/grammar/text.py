@@ -1,0 +1,54 @@
+"""Small text helpers shared by the parsers: accent folding, number reading, formatting."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from core.grammar.errors import GrammarError
+
+_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and drop accents, so "São Paulo" and "sao paulo" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def to_number(text: str) -> float:
+    """Read "5", "3.2" or "3,2" (a comma is a decimal point). Always finite.
+
+    Raises GrammarError for anything else, so callers never see a bare ValueError.
+    """
+    if not _NUMBER.fullmatch(text):
+        raise GrammarError(f'I couldn\'t read "{text}" as a number.')
+    value = float(text.replace(",", "."))
+    if not math.isfinite(value):
+        # float() turns a few hundred digits into inf; nobody means that.
+        raise GrammarError(f'"{shorten(text)}" is far too large a number.')
+    return value
+
+
+def shorten(text: str, limit: int = 24) -> str:
+    """`text` cut to `limit` characters with an ellipsis, for quoting input back safely."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration the way runners write it: "28:30", "1:05:00", "43.03 s" under a minute."""
+    if seconds < 60:
+        return f"{seconds:.2f}".rstrip("0").rstrip(".") + " s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def format_number(value: float) -> str:
+    """`value` without a pointless ".0": 5 -> "5", 3.25 -> "3.25"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
