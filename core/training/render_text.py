@@ -1,0 +1,172 @@
+"""Plans as text: one session for `/today`, a week for `/week` (reply markup, see
+`core.messages`), and a whole plan as plain text for `pacer plan`."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from core.training.laps import lap_time
+from core.training.levels import MILE_M, Units
+from core.training.model import Paces, Plan, PlanDay
+from core.training.timefmt import (
+    fmt_duration,
+    fmt_minutes,
+    fmt_pace,
+    fmt_pace_range,
+)
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+EASY_EFFORT = "conversational (RPE 3–4/10)"
+
+
+def day_label(day: date) -> str:
+    """`Tue 10 Jun`, independent of the process locale."""
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
+def session_text(day: PlanDay, paces: Paces, units: Units) -> str:
+    """What `/today` shows: the session, its paces in the runner's units, and its tip."""
+    e = _esc
+    lines = [f"<b>{day_label(day.date)} · {e(day.title)}</b>"]
+    if day.type != "rest":
+        facts = [fmt_minutes(day.minutes), day.intensity]
+        if day.key:
+            facts.append("key session")
+        lines.append(" · ".join(facts))
+    lines.append(e(day.description))
+    lines.extend(f"• {e(step)}" for step in day.steps)
+    pace_line = pace_summary(day, paces, units)
+    if pace_line:
+        lines.append(f"Paces: {e(pace_line)}")
+    if day.tip:
+        lines.append(f"<i>Tip: {e(day.tip)}</i>")
+    if day.note:
+        lines.append(f"Note: {e(day.note)}")
+    return "\n".join(lines)
+
+
+def pace_summary(day: PlanDay, paces: Paces, units: Units) -> str | None:
+    """The paces a session needs, or the efforts when no time is known."""
+    kind = day.type
+    easy = fmt_pace_range(*paces.easy, units) if paces.easy else EASY_EFFORT
+    if kind in ("easy", "long", "shakeout"):
+        text = f"easy {easy}"
+        if day.strides is not None:
+            strides = fmt_pace(paces.repetition, units) if paces.repetition else "RPE 8/10"
+            text += f" · strides quick but relaxed (about {strides})"
+        return text
+    fast = {
+        "intervals": ("fast reps", paces.interval, "RPE 8/10"),
+        "vo2max": ("reps", paces.interval, "3–5 km race effort, RPE 8/10"),
+        "threshold": ("threshold", paces.threshold, "current 10k effort, RPE 7/10"),
+    }
+    if kind in fast:
+        label, value, effort = fast[kind]
+        main = fmt_pace(value, units) if value else effort
+        return f"{label} {main} · warm-up and jogs easy {easy}"
+    if kind == "fartlek":
+        return f"surges by feel (RPE 7–9/10) · the rest easy {easy}"
+    if kind in ("mile_pace", "race"):
+        goal = None if paces.goal_mile_400 is None else paces.goal_mile_400 * MILE_M / 400
+        if goal is None:
+            return "goal mile effort (RPE 9/10)" if kind == "mile_pace" else None
+        per_km = goal * 1000 / MILE_M
+        return (
+            f"goal mile pace {fmt_duration(lap_time(goal), tenths=True)} per 400 m "
+            f"({fmt_pace(per_km, units)}, mile {fmt_duration(goal)})"
+        )
+    return None
+
+
+def week_text(days: Sequence[PlanDay], done: Mapping[date, float], units: Units) -> str:
+    """What `/week` shows: each day, whether it's done, and the week's running time.
+
+    The week is counted in time, so `units` changes nothing today; it is part of the
+    contract so distances can be shown without changing callers.
+    """
+    if not days:
+        return "No plan for this week yet."
+    first, last = day_label(days[0].date), day_label(days[-1].date)
+    lines = [f"<b>Week {days[0].week} · {first} – {last}</b>"]
+    planned = logged = hard = 0
+    for day in days:
+        minutes = done.get(day.date, 0.0)
+        mark = "–" if day.type == "rest" else "✓" if minutes > 0 else "○"
+        what = _esc(day.title)
+        if day.type != "rest":
+            what += f" ({fmt_minutes(day.minutes)})"
+        if day.key:
+            what += " · key"
+        if day.note:
+            what += f" — {_esc(day.note)}"
+        lines.append(f"{mark} {day_label(day.date)}: {what}")
+        planned += day.run_minutes
+        hard += day.hard_minutes
+        logged += round(minutes)
+    if planned:
+        easy_share = 100 * (planned - hard) // planned
+        lines.append(
+            f"Running: {fmt_minutes(planned)} planned, {easy_share}% easy · logged "
+            f"{fmt_minutes(logged)}"
+        )
+    return "\n".join(lines)
+
+
+def plan_to_text(plan: Plan) -> str:
+    """The whole plan as plain text (for the terminal)."""
+    athlete, paces = plan.athlete, plan.paces
+    units = athlete.units
+    days_text = ", ".join(DAY_NAMES[d] for d in athlete.training_days)
+    lines = [f"Pacer plan · {athlete.level.value} · training days: {days_text}"]
+    if plan.days:
+        lines[0] += f" · {plan.days[0].date.isoformat()} to {plan.days[-1].date.isoformat()}"
+    lines.append(paces_text(paces, units))
+    weeks: dict[int, list[PlanDay]] = {}
+    for day in plan.days:
+        weeks.setdefault(day.week, []).append(day)
+    for number, week in weeks.items():
+        run = sum(d.run_minutes for d in week)
+        hard = sum(d.hard_minutes for d in week)
+        share = f", {100 * (run - hard) // run}% easy" if run else ""
+        lines.append("")
+        lines.append(f"Week {number}: {fmt_minutes(run)} of running{share}")
+        for day in week:
+            head = f"  {day_label(day.date):<10}  {day.title}"
+            if day.type != "rest":
+                head += f" · {fmt_minutes(day.minutes)} · {day.intensity}"
+            if day.key:
+                head += " · KEY"
+            lines.append(head)
+            lines.extend(f"      {step}" for step in day.steps)
+            if day.note:
+                lines.append(f"      Note: {day.note}")
+            lines.append(f"      Tip: {day.tip}")
+    return "\n".join(lines)
+
+
+def paces_text(paces: Paces, units: Units) -> str:
+    """One line with the runner's paces, or how to run by effort."""
+    if paces.easy is None or paces.threshold is None or paces.interval is None:
+        text = (
+            "No time given, so run by effort: easy = conversational (RPE 3–4/10), threshold = "
+            "comfortably hard (RPE 7/10), intervals = hard (RPE 8/10)"
+        )
+    else:
+        text = (
+            f"Paces: easy {fmt_pace_range(*paces.easy, units)} · threshold "
+            f"{fmt_pace(paces.threshold, units)} · interval {fmt_pace(paces.interval, units)}"
+        )
+        if paces.repetition is not None:
+            text += f" · repetition {fmt_pace(paces.repetition, units)}"
+        if paces.vdot is not None:
+            text += f" · VDOT {paces.vdot:.1f}"
+    if paces.goal_mile_400 is not None:
+        text += f" · goal mile pace {fmt_duration(paces.goal_mile_400, tenths=True)} per 400 m"
+    return text
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)

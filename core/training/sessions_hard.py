@@ -1,0 +1,195 @@
+"""Builders for quality sessions: fartlek, intervals, threshold, VO2max and mile-pace 400s.
+
+Each returns a cached `Session`; rep paces are in seconds per km, None when the runner has no
+known time (the steps then carry the effort in words).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from core.training import tips
+from core.training.levels import Level
+from core.training.model import Rep
+from core.training.session import Session, minutes_of
+from core.training.timefmt import fmt_seconds_short
+
+# (surges, surge seconds, easy seconds between): surges of 30 s to 2 min, as the guide says.
+FARTLEK = ((6, 30, 90), (6, 60, 90), (5, 90, 90), (4, 120, 120), (8, 60, 60), (6, 90, 60))
+INTERVAL_COUNTS = (4, 5, 6, 6, 7, 8)  # × 2 min fast / 2:30 jog
+INTERVAL_FAST_S, INTERVAL_JOG_S = 120, 150
+# (reps, seconds, recovery): VO2max reps of 3–5 minutes.
+VO2MAX = ((5, 180, 150), (4, 240, 180), (3, 300, 180), (4, 300, 180))
+MILE_PACE_COUNTS = (6, 8, 10, 8)  # × 400 m at goal mile pace, 90 s recovery
+PRACTICE = ("even", "negative", "banking", "scenario")
+MILE_RECOVERY_S = 90
+MAX_MILE_PACE_S = 900  # at most 15 min at mile pace per session (slower runners: fewer reps)
+MIN_MILE_REPS = 3
+DEFAULT_400_S = 100.0  # sizes a mile-pace session when the runner has no time yet
+
+EFFORT = {
+    "fast": "fast (RPE 8/10)",
+    "interval": "interval pace: 3–5 km race effort (RPE 8/10)",
+    "threshold": "threshold pace: your current 10k pace, comfortably hard (RPE 7/10)",
+    "mile": "goal mile pace (RPE 9/10)",
+}
+
+
+def _warm(level: Level) -> tuple[int, int]:
+    return (15, 10) if level is Level.COMPETITIVE else (10, 10)
+
+
+def _frame(level: Level, main: str, extra_warm: str = "") -> tuple[str, ...]:
+    warm, cool = _warm(level)
+    return (
+        f"Warm up: {warm} min easy{extra_warm}",
+        f"Main set: {main}",
+        f"Cool down: {cool} min easy",
+    )
+
+
+@lru_cache(maxsize=256)
+def fartlek(level: Level, variant: int, index: int) -> Session:
+    count, surge, easy_s = FARTLEK[variant % len(FARTLEK)]
+    warm, cool = _warm(level)
+    main = (
+        f"{count} surges of about {fmt_seconds_short(surge)} — pick a tree or a lamp post and "
+        f"run to it fast — with {fmt_seconds_short(easy_s)} easy running between"
+    )
+    return Session(
+        "fartlek", "Fartlek (speed play)",
+        "An easy run with bursts of speed of 30 s to 2 min: play with the pace, no strict rules.",
+        warm + minutes_of(count * (surge + easy_s)) + cool,
+        warm + minutes_of(count * (surge + easy_s)) + cool,
+        reps=(Rep(count, surge, None, None, easy_s),), steps=_frame(level, main),
+        tip=tips.tip_for("fartlek", level, index), hard_minutes=round(count * surge / 60),
+    )
+
+
+def intervals(level: Level, variant: int, pace: float | None, index: int) -> Session:
+    """`count` × 2 min fast with 2:30 jogs (the guide's first structured intervals)."""
+    return _intervals(level, variant, index).with_pace(pace)
+
+
+@lru_cache(maxsize=1024)
+def _intervals(level: Level, variant: int, index: int) -> Session:
+    count = INTERVAL_COUNTS[min(variant, len(INTERVAL_COUNTS) - 1)]
+    warm, cool = _warm(level)
+    run = warm + minutes_of(count * (INTERVAL_FAST_S + INTERVAL_JOG_S)) + cool
+    main = f"{count} × 2 min {EFFORT['fast']}, 2–3 min easy jog between"
+    return Session(
+        "intervals", f"Intervals: {count} × 2 min",
+        f"Structured speed: {count} × 2 min at a fast pace with 2–3 min of recovery jogging.",
+        run, run, reps=(Rep(count, INTERVAL_FAST_S, None, None, INTERVAL_JOG_S),),
+        steps=_frame(level, main), tip=tips.tip_for("intervals", level, index),
+        hard_minutes=count * INTERVAL_FAST_S // 60,
+    )
+
+
+def threshold(level: Level, variant: int, pace: float | None, index: int) -> Session:
+    """20 min at threshold (current 10k) pace, or 2 × 10 min with 2–3 min recovery."""
+    return _threshold(level, variant, index).with_pace(pace)
+
+
+@lru_cache(maxsize=1024)
+def _threshold(level: Level, variant: int, index: int) -> Session:
+    warm, cool = _warm(level)
+    if variant % 2 == 0:
+        reps = (Rep(2, 600, None, None, 150),)
+        main = f"2 × 10 min at {EFFORT['threshold']}, 2–3 min easy jog between"
+        title, main_s = "Threshold: 2 × 10 min", 2 * 600 + 150
+    else:
+        reps = (Rep(1, 1200, None, None, 0),)
+        main = f"20 min continuous at {EFFORT['threshold']}"
+        title, main_s = "Threshold: 20 min", 1200
+    run = warm + minutes_of(main_s) + cool
+    return Session(
+        "threshold", title,
+        "Lactate-threshold work: 20 minutes at your current 10k pace teaches your body to handle "
+        "the burn.",
+        run, run, reps=reps, steps=_frame(level, main),
+        tip=tips.tip_for("threshold", level, index), hard_minutes=20,
+    )
+
+
+def vo2max(level: Level, variant: int, pace: float | None, index: int) -> Session:
+    """VO2max reps of 3–5 min at interval pace."""
+    return _vo2max(level, variant, index).with_pace(pace)
+
+
+@lru_cache(maxsize=1024)
+def _vo2max(level: Level, variant: int, index: int) -> Session:
+    count, seconds, recovery = VO2MAX[min(variant, len(VO2MAX) - 1)]
+    warm, cool = _warm(level)
+    run = warm + minutes_of(count * (seconds + recovery)) + cool
+    length = fmt_seconds_short(seconds)
+    main = (
+        f"{count} × {length} at {EFFORT['interval']}, {fmt_seconds_short(recovery)} easy jog "
+        "between"
+    )
+    return Session(
+        "vo2max", f"VO2max intervals: {count} × {length}",
+        f"{count} × {length} hard, to push your aerobic engine to its limit (the week's VO2max "
+        "session).",
+        run, run, reps=(Rep(count, seconds, None, None, recovery),), steps=_frame(level, main),
+        tip=tips.tip_for("vo2max", level, index), hard_minutes=round(count * seconds / 60),
+    )
+
+
+def mile_pace(level: Level, variant: int, per_400: float | None, index: int,
+              count: int | None = None) -> Session:
+    """400 m repeats at goal mile pace with 90 s recovery, with a pacing practice.
+
+    Slower runners do fewer reps: at most 15 minutes at mile pace, at least three reps.
+    """
+    rep_s = per_400 if per_400 is not None else DEFAULT_400_S
+    if count is None:
+        count = MILE_PACE_COUNTS[min(variant, len(MILE_PACE_COUNTS) - 1)]
+        count = max(MIN_MILE_REPS, min(count, int(MAX_MILE_PACE_S // rep_s)))
+    run = sum(_warm(level)) + minutes_of(count * (rep_s + MILE_RECOVERY_S))
+    base = _mile_pace(level, count, index, run, round(count * rep_s / 60))
+    return base.with_pace(None if per_400 is None else round(per_400 * 2.5, 1))
+
+
+@lru_cache(maxsize=1024)
+def _mile_pace(level: Level, count: int, index: int, run: int, hard_min: int) -> Session:
+    practice = PRACTICE[index % len(PRACTICE)] if count > 4 else "even"
+    how = {
+        "even": "every rep at the same pace (even splits)",
+        "negative": "the second half of the set 1–2 s per rep faster (negative split)",
+        "banking": "the first two reps 1–2 s fast, then hold goal pace (banking time)",
+        "scenario": "with a group if you can: practise being boxed in and answering a surge",
+    }[practice]
+    main = f"{count} × 400 m at {EFFORT['mile']}, 90 s recovery between — {how}"
+    return Session(
+        "mile_pace", f"Mile pace: {count} × 400 m",
+        f"Mile-specific work: {count} × 400 m at your goal mile pace, 90 s recovery.",
+        run, run, reps=(Rep(count, None, 400, None, MILE_RECOVERY_S),),
+        steps=_frame(level, main, ", then 4 strides"),
+        tip=tips.tip_for("mile_pace", level, index, practice), hard_minutes=hard_min,
+    )
+
+
+@lru_cache(maxsize=256)
+def sharpener(level: Level, pace: float | None, per_400: float | None) -> Session:
+    """Race week's one short, sharp session: intensity kept, volume cut."""
+    if level is Level.COMPETITIVE:
+        base = mile_pace(level, 0, per_400, 0, count=4)
+        title, kind = "Race-week sharpener: 4 × 400 m", "mile_pace"
+        reps, hard = base.reps, base.hard_minutes
+        main = f"4 × 400 m at {EFFORT['mile']}, 90 s recovery between"
+        main_s = 4 * ((per_400 or DEFAULT_400_S) + MILE_RECOVERY_S)
+    else:
+        title, kind = "Race-week sharpener: 4 × 1 min", "intervals"
+        reps, hard = (Rep(4, 60, None, pace, 120),), 4
+        main = f"4 × 1 min {EFFORT['fast']}, 2 min easy jog between"
+        main_s = 4 * 180
+    run = 10 + minutes_of(main_s) + 8
+    return Session(
+        kind, title,
+        "Race week: a short, sharp session keeps your legs snappy while the volume drops.",
+        run, run, reps=reps,
+        steps=("Warm up: 10 min easy", f"Main set: {main}", "Cool down: 8 min easy"),
+        tip=tips.tip_for("mile_pace" if kind == "mile_pace" else "intervals", level, 0),
+        hard_minutes=hard,
+    )
