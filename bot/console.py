@@ -45,8 +45,15 @@ class Console:
 
     def request(self, line: str) -> Request:
         stripped = line.strip()
-        if stripped.isdigit() and 0 < int(stripped) <= len(self._choices):
-            stripped = self._choices[int(stripped) - 1].command
+        # A typed number presses that button, unless the buttons are themselves plain answers
+        # (a guided question), where the number is the answer.
+        commands = [c.command for c in self._choices]
+        if (
+            stripped.isdigit()
+            and 0 < int(stripped) <= len(commands)
+            and all(c.startswith("/") for c in commands)
+        ):
+            stripped = commands[int(stripped) - 1]
         command, text = parse_line(stripped)
         return Request(
             platform=Platform.CONSOLE,

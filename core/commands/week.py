@@ -1,0 +1,116 @@
+"""/week: this calendar week (Mon–Sun, the runner's local days), planned and done."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from core.commands.base import Context
+from core.commands.today import format_minutes
+from core.messages import Reply, esc
+from core.planning import ensure_plan, planned_between, requires_run, week_bounds
+from core.profile import WEEKDAYS, format_date
+from core.storage.models import PlannedSession, RunLog, Skip
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    """One line of the week: what was planned and what happened."""
+
+    day: date
+    row: PlannedSession | None
+    logged_minutes: float
+    logged: bool
+    skip_reason: str | None  # None: not skipped
+
+    def mark(self, today: date) -> str:
+        if self.logged:
+            return "✓"
+        if self.skip_reason is not None:
+            return "↷"
+        if self.day < today and requires_run(self.row):
+            return "✗"
+        if self.day == today:
+            return "▶"
+        return "·"
+
+    def what(self, today: date) -> str:
+        row = self.row
+        if row is None:
+            text = "extra run" if self.logged else "not planned"
+        else:
+            text = esc(row.title)
+            if row.minutes > 0:
+                text += f" · {row.minutes} min"
+        status = self._status(today)
+        return f"{text} — {status}" if status else text
+
+    def _status(self, today: date) -> str:
+        if self.logged:
+            extra = "" if requires_run(self.row) else " (extra)"
+            minutes = f" {format_minutes(self.logged_minutes)}" if self.logged_minutes else ""
+            return f"done{minutes}{extra}"
+        if self.skip_reason is not None:
+            return f"skipped ({esc(self.skip_reason)})" if self.skip_reason else "skipped"
+        if self.day == today:
+            return "today" if requires_run(self.row) else "today (no run)"
+        if self.day < today and requires_run(self.row):
+            return "missed"
+        return ""
+
+
+async def handle(ctx: Context) -> Reply:
+    runner, uow, today = ctx.runner, ctx.uow, ctx.today
+    await ensure_plan(uow, runner, today, ctx.now)
+    monday, sunday = week_bounds(today)
+    rows = {row.date: row for row in await planned_between(uow, runner.id, monday, sunday)}
+    minutes: dict[date, float] = defaultdict(float)
+    logged: set[date] = set()
+    for day, mins in await uow.session.execute(
+        select(RunLog.local_date, RunLog.minutes).where(
+            RunLog.runner_id == runner.id, RunLog.local_date.between(monday, sunday)
+        )
+    ):
+        logged.add(day)
+        minutes[day] += mins or 0.0
+    skips = {
+        day: reason
+        for day, reason in await uow.session.execute(
+            select(Skip.local_date, Skip.reason).where(
+                Skip.runner_id == runner.id, Skip.local_date.between(monday, sunday)
+            )
+        )
+    }
+    days = [
+        DayStatus(d, rows.get(d), minutes[d], d in logged, skips.get(d))
+        for d in (monday + timedelta(days=i) for i in range(7))
+    ]
+    return Reply(render_week(days, today))
+
+
+def render_week(days: list[DayStatus], today: date) -> str:
+    """The week as the runner reads it: one line a day, notes, then planned vs done totals."""
+    first, last = days[0].day, days[-1].day
+    lines = [f"<b>This week · {format_date(first)} – {format_date(last)}</b>"]
+    for status in days:
+        label = f"{WEEKDAYS[status.day.weekday()]} {status.day.day}"
+        lines.append(f"{status.mark(today)} {label} · {status.what(today)}")
+    notes = [
+        f"<i>{WEEKDAYS[s.day.weekday()]}: {esc(s.row.detail.get('note'))}</i>"
+        for s in days
+        if s.row is not None and s.day >= today and s.row.detail.get("note")
+    ]
+    lines += notes
+    run_days = [s for s in days if requires_run(s.row)]
+    planned = sum(s.row.minutes for s in run_days if s.row is not None)
+    done_minutes = sum(s.logged_minutes for s in days)
+    done_sessions = sum(1 for s in run_days if s.logged)
+    lines.append(
+        f"\nPlanned: {planned} min in {len(run_days)} runs · "
+        f"done: {format_minutes(done_minutes)} ({done_sessions} of {len(run_days)} runs)"
+    )
+    lines.append("✓ done · ✗ missed · ↷ skipped · ▶ today")
+    return "\n".join(lines)
