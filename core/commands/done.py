@@ -1,0 +1,239 @@
+"""/done logs a run (as planned, a time, a distance, a past day); /undo takes the last one back.
+
+After a log the runner reads what was stored (in their units, with the pace when both distance
+and time are known), their streak, and any training guardrail that the log first set off this
+week. The plan is regenerated only when the log can change it: a run for a past day (a missed
+key session may no longer need moving; a beginner's finished week may earn the next stage) or a
+run on a day that had been skipped.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.commands.base import Context, UserError
+from core.grammar import GrammarError, RunEntry, parse_done
+from core.guardrails import new_warnings
+from core.logbook import (
+    NewLog,
+    add_log,
+    find_duplicate,
+    guardrail_runs,
+    last_log,
+    logs_on,
+    save_streak,
+    skip_on,
+    streak_inputs,
+)
+from core.messages import Reply, esc
+from core.planning import ensure_plan, planned_day, replan, requires_run
+from core.profile import format_date
+from core.storage.models import PlannedSession, RunLog, StreakState
+from core.streaks import BACKFILL_WINDOW, KEPT, Status, StreakReport
+
+METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
+ALREADY_LOGGED = "Already logged — /undo if that was a mistake."
+
+
+async def handle(ctx: Context) -> Reply:
+    """`/done [what]`: store one run and tell the runner what it did for their streak."""
+    runner, uow, today = ctx.runner, ctx.uow, ctx.today
+    try:
+        entry = parse_done(ctx.request.text, today, runner.units)
+    except GrammarError as err:
+        raise UserError(esc(str(err))) from err
+    await ensure_plan(uow, runner, today, ctx.now)
+    row = await planned_day(uow, runner.id, entry.day)
+    earlier = await logs_on(uow, runner.id, entry.day)
+    new = _new_log(entry, row, earlier, today, ctx.request.platform.value)
+    if await find_duplicate(uow, runner.id, new, ctx.now) is not None:
+        raise UserError(ALREADY_LOGGED)
+    if entry.as_planned and earlier:
+        raise UserError(
+            f"{_upper_first(_day_phrase(entry.day, today))} session is already logged. For an "
+            f"extra run, tell me how long: {_example(entry.day, today)}"
+        )
+    log = await add_log(uow, runner.id, new, ctx.now)
+    skip = await skip_on(uow, runner.id, entry.day)
+    if skip is not None:  # ran after all: the run replaces the skip
+        await uow.session.delete(skip)
+        await uow.session.flush()
+    if entry.day < today or skip is not None:
+        await replan(uow, runner, today, ctx.now)
+    inputs = await streak_inputs(uow, runner, ctx.now)
+    before, after = inputs.report(without_log=log.id), inputs.report()
+    state = await save_streak(uow, runner.id, after, ctx.now)
+    warnings = new_warnings(await guardrail_runs(uow, runner.id, entry.day))
+    lines = [_logged_line(log, row, today, runner.units)]
+    backfill = _backfill_line(entry.day, before, after, today)
+    if backfill:
+        lines.append(backfill)
+    lines.append(streak_line(after, state))
+    lines += [w.text for w in warnings]
+    return Reply("\n".join(lines))
+
+
+async def handle_undo(ctx: Context) -> Reply:
+    """`/undo`: remove the runner's most recently made log."""
+    runner, uow, today = ctx.runner, ctx.uow, ctx.today
+    log = await last_log(uow, runner.id)
+    if log is None:
+        raise UserError("Nothing to undo — you haven't logged a run yet. Log one with /done.")
+    day, what = log.local_date, describe_log(log, runner.units)
+    await uow.session.delete(log)
+    await uow.session.flush()
+    if day < today:
+        await replan(uow, runner, today, ctx.now)
+    inputs = await streak_inputs(uow, runner, ctx.now)
+    report = inputs.report()
+    state = await save_streak(uow, runner.id, report, ctx.now)
+    return Reply(f"↩️ Removed your run {when(day, today)}: {what}.\n{streak_line(report, state)}")
+
+
+def _new_log(
+    entry: RunEntry,
+    row: PlannedSession | None,
+    earlier: list[RunLog],
+    today: date,
+    platform: str,
+) -> NewLog:
+    """Decide what to store; refuse an as-planned log that has no plan to stand on."""
+    planned_run = requires_run(row)
+    if entry.as_planned and (row is None or not planned_run):
+        raise UserError(_nothing_planned(entry.day, row, today))
+    # The first run on a planned run day is that session; anything more is an extra easy run.
+    matches_plan = row is not None and planned_run and not earlier
+    return NewLog(
+        day=entry.day,
+        minutes=float(row.minutes) if entry.as_planned and row is not None else entry.minutes,
+        distance_m=entry.distance_m,
+        note=entry.note,
+        as_planned=entry.as_planned,
+        intensity=row.intensity if matches_plan and row is not None else "easy",
+        session_type=row.type if matches_plan and row is not None else None,
+        source=platform,
+    )
+
+
+def _nothing_planned(day: date, row: PlannedSession | None, today: date) -> str:
+    example = _example(day, today)
+    if row is None:
+        return f"There's no planned session {when(day, today)} — tell me what you ran: {example}"
+    if row.type == "rest":
+        subject = "Today is" if day == today else f"{format_date(day)} was"
+        return f"{subject} a rest day — if you ran anyway, tell me how long: {example}"
+    return (
+        f"No run was planned {when(day, today)} ({esc(row.title)}) — if you ran anyway, tell me "
+        f"how long: {example}"
+    )
+
+
+def _example(day: date, today: date) -> str:
+    if day == today:
+        return "/done 20min"
+    if (today - day).days == 1:
+        return "/done yesterday 20min"
+    return f"/done {day.isoformat()} 20min"
+
+
+def _day_phrase(day: date, today: date) -> str:
+    if day == today:
+        return "today's"
+    if (today - day).days == 1:
+        return "yesterday's"
+    return f"{format_date(day)}'s"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def when(day: date, today: date) -> str:
+    """`today`, `yesterday (Sun 1 Nov)` or `for Thu 29 Oct`, for a sentence."""
+    if day == today:
+        return "today"
+    if (today - day).days == 1:
+        return f"yesterday ({format_date(day)})"
+    return f"for {format_date(day)}"
+
+
+def _logged_line(log: RunLog, row: PlannedSession | None, today: date, units: str) -> str:
+    what = describe_log(log, units)
+    if log.as_planned and row is not None:
+        what = f"{esc(row.title)} as planned · {what}"
+    note = f" — “{esc(log.note)}”" if log.note else ""
+    return f"✓ Logged {when(log.local_date, today)}: {what}{note}"
+
+
+def _backfill_line(
+    day: date, before: StreakReport, after: StreakReport, today: date
+) -> str | None:
+    if day >= today:
+        return None
+    was, now = before.on(day), after.on(day)
+    if was is None or now is None:
+        return None  # before the plan started: stats only
+    if was.status not in KEPT and now.status is Status.DONE:
+        return f"That fills in {format_date(day)} — your streak is repaired."
+    if now.status not in KEPT and now.late_log:
+        hours = int(BACKFILL_WINDOW.total_seconds() // 3600)
+        return (
+            f"It counts in your stats, but it's too late to repair your streak: a missed day "
+            f"can be logged up to {hours} hours after it ends."
+        )
+    return None
+
+
+def streak_line(report: StreakReport, state: StreakState) -> str:
+    """`🔥 Streak: 5 days (best: 9)` — the line every log and undo ends with."""
+    current, best = report.current, state.best
+    if current == 0:
+        return "Streak: 0 days — your next planned run starts a new one."
+    text = f"🔥 Streak: {days(current)}"
+    if best > current:
+        return f"{text} (best: {days(best)})"
+    return f"{text} — your best yet!" if current >= 2 else text
+
+
+def days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def describe_log(log: RunLog, units: str) -> str:
+    return describe_run(log.minutes, log.distance_m, units)
+
+
+def describe_run(minutes: float | None, distance_m: float | None, units: str) -> str:
+    """`5 km in 28:30 · 5:42 /km`, `25 min`, `3.1 mi` — in the runner's units."""
+    parts = []
+    if distance_m:
+        parts.append(format_distance(distance_m, units))
+    if minutes:
+        parts.append(format_duration(minutes))
+    text = " in ".join(parts) or "a run"
+    if distance_m and minutes:
+        text += f" · {format_pace(minutes, distance_m, units)}"
+    return text
+
+
+def format_distance(metres: float, units: str) -> str:
+    unit = "mi" if units == "mi" else "km"
+    value = f"{metres / METRES_PER_UNIT[unit]:.2f}".rstrip("0").rstrip(".")
+    return f"{value} {unit}"
+
+
+def format_duration(minutes: float) -> str:
+    """`25 min`, `1 h 10 min`, or clock style when seconds matter: `28:30`, `1:05:30`."""
+    seconds = round(minutes * 60)
+    if seconds % 60 == 0:
+        whole = seconds // 60
+        return f"{whole // 60} h {whole % 60:02d} min" if whole >= 60 else f"{whole} min"
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def format_pace(minutes: float, metres: float, units: str) -> str:
+    unit = "mi" if units == "mi" else "km"
+    per_unit = round(minutes * 60 / (metres / METRES_PER_UNIT[unit]))
+    return f"{per_unit // 60}:{per_unit % 60:02d} /{unit}"

@@ -1,0 +1,148 @@
+"""/sleep 7.5h: log last night's sleep; short sleep makes the next hard session easy.
+
+One entry per local morning: logging again the same day replaces the entry (and says so). When
+last night was under `POOR_NIGHT_HOURS` or the 7-day average under `TARGET_HOURS`, the plan is
+regenerated — the training engine turns the next hard session into an easy run — and the runner
+is told which session changed. A corrected entry that is no longer short replans too, so a hard
+session that was eased only because of a typo comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from core.commands.base import Context, UserError
+from core.grammar import GrammarError, parse_sleep
+from core.messages import Reply, esc
+from core.planning import planned_between, replan
+from core.storage.models import PlannedSession, SleepLog
+from core.storage.unit_of_work import UnitOfWork
+
+TARGET_HOURS = 7.0
+POOR_NIGHT_HOURS = 6.0
+AVERAGE_DAYS = 7
+LOOKAHEAD_DAYS = 7  # how far ahead an eased (or restored) hard session is reported
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SESSION_WORDS = {
+    "intervals": "intervals",
+    "vo2max": "VO2max intervals",
+    "threshold": "threshold run",
+    "fartlek": "fartlek",
+    "mile_pace": "mile-pace repeats",
+    "time_trial": "time trial",
+}
+
+
+@dataclass(frozen=True)
+class Intensity:
+    day: date
+    type: str
+    title: str
+    hard: bool
+
+    @classmethod
+    def of(cls, row: PlannedSession) -> Intensity:
+        return cls(row.date, row.type, row.title, row.intensity == "hard")
+
+
+async def handle(ctx: Context) -> Reply:
+    """Store last night's hours, report the 7-day average, adapt the plan when sleep is short."""
+    runner, uow, today = ctx.runner, ctx.uow, ctx.today
+    try:
+        hours = parse_sleep(ctx.request.text)
+    except GrammarError as err:
+        raise UserError(esc(str(err))) from err
+    entry = await uow.session.scalar(
+        select(SleepLog).where(SleepLog.runner_id == runner.id, SleepLog.local_date == today)
+    )
+    previous = None if entry is None else entry.hours
+    if entry is None:
+        entry = SleepLog(runner_id=runner.id, local_date=today, hours=hours, logged_at=ctx.now)
+        uow.session.add(entry)
+    else:
+        entry.hours, entry.logged_at = hours, ctx.now
+    await uow.session.flush()
+    average, nights = await sleep_average(uow, runner.id, today)
+    if previous is None:
+        lines = [f"😴 Logged {format_hours(hours)} for last night."]
+    else:
+        lines = [
+            f"😴 Updated last night's sleep: {format_hours(previous)} → {format_hours(hours)} "
+            "(one entry per night; the new one replaces the old)."
+        ]
+    lines.append(f"7-day average: {format_hours(average)} over {_nights(nights)}.")
+    poor = is_poor(hours, average)
+    if hours < TARGET_HOURS:
+        lines.append(
+            "That's under 7 hours. Aim for 7–9 h: sleep is when training turns into fitness."
+        )
+    elif average < TARGET_HOURS:
+        lines.append("Your week's sleep is under 7 h on average — an early night would help.")
+    if poor or (previous is not None and is_poor(previous, average)):
+        lines += await _adapt(ctx, poor)
+    return Reply("\n".join(lines))
+
+
+def is_poor(last_night: float, average: float) -> bool:
+    """Short enough that the next hard session should be easy (the training guide's rule)."""
+    return last_night < POOR_NIGHT_HOURS or average < TARGET_HOURS
+
+
+async def sleep_average(uow: UnitOfWork, runner_id: int, today: date) -> tuple[float, int]:
+    """The mean of the nights logged for the `AVERAGE_DAYS` mornings ending today, and how many."""
+    first = today - timedelta(days=AVERAGE_DAYS - 1)
+    hours = list(
+        await uow.session.scalars(
+            select(SleepLog.hours).where(
+                SleepLog.runner_id == runner_id, SleepLog.local_date.between(first, today)
+            )
+        )
+    )
+    return (sum(hours) / len(hours) if hours else 0.0), len(hours)
+
+
+async def _adapt(ctx: Context, poor: bool) -> list[str]:
+    runner, uow, today = ctx.runner, ctx.uow, ctx.today
+    last = today + timedelta(days=LOOKAHEAD_DAYS - 1)
+    before = {r.date: Intensity.of(r) for r in await planned_between(uow, runner.id, today, last)}
+    await replan(uow, runner, today, ctx.now)
+    after = [Intensity.of(r) for r in await planned_between(uow, runner.id, today, last)]
+    lines = []
+    for session in after:
+        was = before.get(session.day)
+        if was is None or was.hard == session.hard:
+            continue
+        if was.hard:
+            lines.append(f"I've made {_whose(was, today)} an easy run — sleep first.")
+        else:
+            whose = _whose(session, today)
+            lines.append(f"{whose[:1].upper()}{whose[1:]} is back on — you've caught up.")
+    if not lines and poor:
+        if any(s.hard for s in after):
+            lines.append("Keep the effort down until you've caught up on sleep.")
+        else:
+            lines.append("No hard session is coming up; keep your runs easy and get some sleep.")
+    return lines
+
+
+def _whose(session: Intensity, today: date) -> str:
+    what = SESSION_WORDS.get(session.type) or esc(session.title.lower())
+    if session.day == today:
+        return f"today's {what}"
+    if session.day == today + timedelta(days=1):
+        return f"tomorrow's {what}"
+    return f"{WEEKDAY_NAMES[session.day.weekday()]}'s {what}"
+
+
+def format_hours(hours: float) -> str:
+    """`7 h 30 min`, `8 h`."""
+    minutes = round(hours * 60)
+    whole, rest = divmod(minutes, 60)
+    return f"{whole} h {rest:02d} min" if rest else f"{whole} h"
+
+
+def _nights(count: int) -> str:
+    return "1 night" if count == 1 else f"{count} nights"

@@ -1,0 +1,230 @@
+"""Storage-side helpers for logged runs, skips and the cached streak.
+
+Used by `/done`, `/undo`, `/skip`, `/streak`, and by statistics and challenges. Everything runs
+inside the caller's unit of work: add, flush and read only — the unit of work commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from core.guardrails import LoggedRun
+from core.planning import week_bounds
+from core.storage.models import PlannedSession, RunLog, Runner, Skip, StreakState
+from core.storage.unit_of_work import UnitOfWork
+from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
+
+DUPLICATE_WINDOW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class NewLog:
+    """What `/done` decided to store."""
+
+    day: date
+    minutes: float | None
+    distance_m: float | None
+    note: str
+    as_planned: bool
+    intensity: str  # "easy" or "hard"
+    session_type: str | None  # the planned session's type, None for an unplanned run
+    source: str  # the platform it came from
+
+
+async def add_log(uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime) -> RunLog:
+    """Store one run (flushed, so it has its id)."""
+    log = RunLog(
+        runner_id=runner_id,
+        local_date=entry.day,
+        logged_at=now,
+        minutes=entry.minutes,
+        distance_m=entry.distance_m,
+        note=entry.note,
+        as_planned=entry.as_planned,
+        intensity=entry.intensity,
+        session_type=entry.session_type,
+        source=entry.source,
+    )
+    uow.session.add(log)
+    await uow.session.flush()
+    return log
+
+
+async def find_duplicate(
+    uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime
+) -> RunLog | None:
+    """An identical log (same day, minutes, distance and note) made within the last 2 minutes:
+    the same message sent twice, a double tap on a button."""
+    stmt = select(RunLog).where(
+        RunLog.runner_id == runner_id,
+        RunLog.local_date == entry.day,
+        RunLog.note == entry.note,
+        RunLog.logged_at >= now - DUPLICATE_WINDOW,
+        RunLog.minutes.is_(None) if entry.minutes is None else RunLog.minutes == entry.minutes,
+        (
+            RunLog.distance_m.is_(None)
+            if entry.distance_m is None
+            else RunLog.distance_m == entry.distance_m
+        ),
+    )
+    result: RunLog | None = await uow.session.scalar(stmt.limit(1))
+    return result
+
+
+async def last_log(uow: UnitOfWork, runner_id: int) -> RunLog | None:
+    """The runner's most recently made log (by when it was logged, not the day it is for)."""
+    result: RunLog | None = await uow.session.scalar(
+        select(RunLog)
+        .where(RunLog.runner_id == runner_id)
+        .order_by(RunLog.logged_at.desc(), RunLog.id.desc())
+        .limit(1)
+    )
+    return result
+
+
+async def logs_between(uow: UnitOfWork, runner_id: int, first: date, last: date) -> list[RunLog]:
+    """Logs for local days `first`..`last` (inclusive), in the order they were made."""
+    rows = await uow.session.scalars(
+        select(RunLog)
+        .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
+        .order_by(RunLog.logged_at, RunLog.id)
+    )
+    return list(rows)
+
+
+async def logs_on(uow: UnitOfWork, runner_id: int, day: date) -> list[RunLog]:
+    return await logs_between(uow, runner_id, day, day)
+
+
+async def skip_on(uow: UnitOfWork, runner_id: int, day: date) -> Skip | None:
+    result: Skip | None = await uow.session.scalar(
+        select(Skip).where(Skip.runner_id == runner_id, Skip.local_date == day)
+    )
+    return result
+
+
+@dataclass
+class WeekTotal:
+    """Logged running in one calendar week (minutes and distance only where they are known)."""
+
+    monday: date
+    minutes: float = 0.0
+    hard_minutes: float = 0.0
+    distance_m: float = 0.0
+    runs: int = 0
+
+
+async def weekly_totals(
+    uow: UnitOfWork, runner_id: int, first: date, last: date
+) -> dict[date, WeekTotal]:
+    """Totals per calendar week (keyed by Monday) for the weeks holding `first`..`last`.
+
+    Every week in the range is present, also those without logs.
+    """
+    monday, _ = week_bounds(first)
+    _, sunday = week_bounds(last)
+    weeks = {
+        monday + timedelta(weeks=i): WeekTotal(monday + timedelta(weeks=i))
+        for i in range((sunday - monday).days // 7 + 1)
+    }
+    for log in await logs_between(uow, runner_id, monday, sunday):
+        total = weeks[week_bounds(log.local_date)[0]]
+        total.runs += 1
+        total.minutes += log.minutes or 0.0
+        total.hard_minutes += (log.minutes or 0.0) if log.intensity == "hard" else 0.0
+        total.distance_m += log.distance_m or 0.0
+    return weeks
+
+
+async def guardrail_runs(uow: UnitOfWork, runner_id: int, day: date) -> list[LoggedRun]:
+    """The runs the guardrails need for a log on `day` (last week to today), in log order."""
+    monday, _ = week_bounds(day)
+    first = min(monday - timedelta(days=7), day - timedelta(days=6))
+    return [
+        LoggedRun(log.local_date, log.minutes, log.intensity == "hard")
+        for log in await logs_between(uow, runner_id, first, day)
+    ]
+
+
+@dataclass(frozen=True)
+class StreakInputs:
+    """Everything the streak is computed from, loaded once: a report can then be computed with
+    or without a given log (to tell the runner what their log changed)."""
+
+    plan_start: date | None
+    tz: str
+    now: datetime
+    planned: tuple[PlannedDay, ...] = ()
+    logs: tuple[tuple[int, LogRecord], ...] = ()  # (run_logs.id, record)
+    skipped: frozenset[date] = field(default_factory=frozenset)
+
+    def report(self, *, without_log: int | None = None) -> StreakReport:
+        return compute_streak(
+            self.planned,
+            (record for log_id, record in self.logs if log_id != without_log),
+            self.skipped,
+            plan_start=self.plan_start,
+            now=self.now,
+            tz=self.tz,
+        )
+
+
+async def streak_inputs(uow: UnitOfWork, runner: Runner, now: datetime) -> StreakInputs:
+    """Load the plan (through the end of this week), logs and skips since the plan started."""
+    start = runner.plan_start
+    if start is None:
+        return StreakInputs(None, runner.tz, now)
+    today = now.astimezone(ZoneInfo(runner.tz)).date()
+    _, sunday = week_bounds(today)
+    session = uow.session
+    planned = await session.execute(
+        select(PlannedSession.date, PlannedSession.run_minutes, PlannedSession.type).where(
+            PlannedSession.runner_id == runner.id, PlannedSession.date.between(start, sunday)
+        )
+    )
+    logs = await session.execute(
+        select(RunLog.id, RunLog.local_date, RunLog.logged_at, RunLog.minutes).where(
+            RunLog.runner_id == runner.id, RunLog.local_date.between(start, today)
+        )
+    )
+    skips = await session.scalars(
+        select(Skip.local_date).where(
+            Skip.runner_id == runner.id, Skip.local_date.between(start, today)
+        )
+    )
+    return StreakInputs(
+        plan_start=start,
+        tz=runner.tz,
+        now=now,
+        planned=tuple(PlannedDay(d, run_minutes > 0, kind) for d, run_minutes, kind in planned),
+        logs=tuple((i, LogRecord(d, at, m)) for i, d, at, m in logs),
+        skipped=frozenset(skips),
+    )
+
+
+async def save_streak(
+    uow: UnitOfWork, runner_id: int, report: StreakReport, now: datetime
+) -> StreakState:
+    """Cache the figures in `streak_states`; the best streak never decreases."""
+    state = await uow.session.get(StreakState, runner_id)
+    if state is None:
+        state = StreakState(runner_id=runner_id, current=0, best=0, updated_at=now)
+        uow.session.add(state)
+    state.current = report.current
+    state.best = max(state.best or 0, report.best, report.current)
+    state.as_of = report.today
+    state.updated_at = now
+    await uow.session.flush()
+    return state
+
+
+async def refresh_streak(
+    uow: UnitOfWork, runner: Runner, now: datetime
+) -> tuple[StreakReport, StreakState]:
+    """Recompute the runner's streak from storage and persist it."""
+    report = (await streak_inputs(uow, runner, now)).report()
+    return report, await save_streak(uow, runner.id, report, now)

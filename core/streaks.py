@@ -1,0 +1,239 @@
+"""Fair streaks, computed from the plan, the logs and the skips: pure, no storage, no clock.
+
+The rules, all in the runner's local days:
+- A day is *kept* when every planned run was done (a log exists for it), or when nothing asked
+  for a run (a planned rest, active-recovery or strength day). Extra runs count as done. A
+  streak starts with a run: rest days extend a streak, they never start one.
+- The current streak is the run of kept days ending today or yesterday. Today is *pending* until
+  the runner's day ends: it neither breaks the streak nor, until it is done, extends it.
+- A missed or skipped planned run breaks the streak. A missed day can be repaired by a log for
+  that day created within `BACKFILL_WINDOW` (48 elapsed hours) after the day's local end; a later
+  backfill still counts for statistics, never for the streak.
+- Days before the plan started do not count. A day after the plan started that has no stored plan
+  row and no log (the plan ran out, e.g. after a race) is *unplanned*: it neither counts nor
+  breaks.
+- Weekly consistency counts calendar weeks (Monday to Sunday) in which every planned run was done;
+  the current week counts as soon as it is complete, and an unfinished current week never breaks
+  the run of weeks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+BACKFILL_WINDOW = timedelta(hours=48)
+
+
+class Status(StrEnum):
+    """What a local day means for the streak."""
+
+    DONE = "done"  # a run was logged in time (planned or extra)
+    REST = "rest"  # nothing asked for a run: kept
+    MISSED = "missed"  # a planned run without a (timely) log: breaks
+    SKIPPED = "skipped"  # a planned run the runner skipped: breaks
+    PENDING = "pending"  # today, not yet done: neither breaks nor extends
+    UNPLANNED = "unplanned"  # no plan row and no log: neither breaks nor extends
+
+
+KEPT = frozenset({Status.DONE, Status.REST})
+BROKEN = frozenset({Status.MISSED, Status.SKIPPED})
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    """One stored plan day: does it ask for a logged run, and what it is called."""
+
+    day: date
+    requires_run: bool
+    label: str = ""  # the session type, e.g. "easy" or "rest"
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    """One logged run: its local day, when it was logged (aware), and its minutes if known."""
+
+    day: date
+    logged_at: datetime
+    minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """The verdict on one local day, with what the runner needs to understand it."""
+
+    day: date
+    status: Status
+    planned: PlannedDay | None
+    minutes: float = 0.0  # known minutes of the logs that count for the streak
+    late_log: bool = False  # a log exists but arrived after the backfill window
+    repair_deadline: datetime | None = None  # for a missed day still repairable: until when
+
+
+@dataclass(frozen=True)
+class StreakReport:
+    """Current and best streak, weekly consistency, and the per-day explanation."""
+
+    today: date
+    current: int
+    best: int
+    weeks_in_a_row: int
+    weeks_total: int
+    days: tuple[DayResult, ...]  # from the plan start (or the window start) to today
+
+    def recent(self, count: int = 10) -> tuple[DayResult, ...]:
+        """The last `count` days, oldest first."""
+        return self.days[-count:] if count > 0 else ()
+
+    def on(self, day: date) -> DayResult | None:
+        """The verdict on one day, if it lies within the report."""
+        if not self.days:
+            return None
+        index = (day - self.days[0].day).days
+        return self.days[index] if 0 <= index < len(self.days) else None
+
+
+def day_end(day: date, tz: str) -> datetime:
+    """The instant a local day ends (the next local midnight), in UTC.
+
+    DST days are simply shorter or longer; a midnight that does not exist (a few zones switch at
+    00:00) resolves to the wall time `zoneinfo` picks, which is the instant the day ended.
+    """
+    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
+    return local.astimezone(UTC)
+
+
+def backfill_deadline(day: date, tz: str) -> datetime:
+    """The last instant a log for `day` may be created and still count for the streak.
+
+    48 elapsed hours (arithmetic in UTC): across a DST change the local deadline is an hour
+    earlier or later than the wall clock would suggest.
+    """
+    return day_end(day, tz) + BACKFILL_WINDOW
+
+
+def counts_for_streak(log: LogRecord, tz: str) -> bool:
+    """Whether a log arrived in time: on the day itself or within the backfill window."""
+    return log.logged_at <= backfill_deadline(log.day, tz)
+
+
+def compute_streak(
+    planned: Iterable[PlannedDay],
+    logs: Iterable[LogRecord],
+    skipped: Iterable[date],
+    *,
+    plan_start: date | None,
+    now: datetime,
+    tz: str,
+    first_day: date | None = None,
+) -> StreakReport:
+    """Judge every day from the plan start to today and derive the streak figures.
+
+    `planned` may reach past today (into the rest of the current week): weekly consistency needs
+    to know whether runs are still to come. `first_day` limits how far back days are judged (a
+    streak longer than the window is then cut at the window start).
+    """
+    today = now.astimezone(ZoneInfo(tz)).date()
+    if plan_start is None or plan_start > today:
+        return StreakReport(today, 0, 0, 0, 0, ())
+    start = max(plan_start, first_day) if first_day is not None else plan_start
+    plan = {p.day: p for p in planned if p.day >= start}
+    timely: dict[date, float] = {}
+    late: set[date] = set()
+    for log in logs:
+        if not start <= log.day <= today:
+            continue
+        if counts_for_streak(log, tz):
+            timely[log.day] = timely.get(log.day, 0.0) + (log.minutes or 0.0)
+        else:
+            late.add(log.day)
+    skips = {d for d in skipped if start <= d <= today}
+    days = tuple(
+        _judge(d, plan.get(d), timely, late, skips, today, now, tz)
+        for d in _dates(start, today)
+    )
+    current, best = _streaks(days)
+    in_a_row, total = _weeks(days, plan, today)
+    return StreakReport(today, current, best, in_a_row, total, days)
+
+
+def _dates(first: date, last: date) -> Iterable[date]:
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
+
+
+def _judge(
+    day: date,
+    planned: PlannedDay | None,
+    timely: dict[date, float],
+    late: set[date],
+    skips: set[date],
+    today: date,
+    now: datetime,
+    tz: str,
+) -> DayResult:
+    if day in timely:
+        return DayResult(day, Status.DONE, planned, timely[day])
+    if planned is None:
+        return DayResult(day, Status.UNPLANNED, None, late_log=day in late)
+    if not planned.requires_run:
+        return DayResult(day, Status.REST, planned, late_log=day in late)
+    if day in skips:
+        return DayResult(day, Status.SKIPPED, planned, late_log=day in late)
+    if day == today:
+        return DayResult(day, Status.PENDING, planned)
+    deadline = backfill_deadline(day, tz)
+    repairable = deadline if now <= deadline else None
+    return DayResult(day, Status.MISSED, planned, late_log=day in late, repair_deadline=repairable)
+
+
+def _streaks(days: Sequence[DayResult]) -> tuple[int, int]:
+    """(current, best): runs of kept days; pending and unplanned days are passed over.
+
+    A rest day keeps a streak alive but does not start one: a streak begins with a run.
+    """
+    best = run = 0
+    for result in days:
+        if result.status is Status.DONE or (result.status is Status.REST and run > 0):
+            run += 1
+            best = max(best, run)
+        elif result.status in BROKEN:
+            run = 0
+    return run, best
+
+
+def _weeks(
+    days: Sequence[DayResult], plan: dict[date, PlannedDay], today: date
+) -> tuple[int, int]:
+    """(weeks in a row, weeks in total) in which every planned run was done."""
+    verdicts: dict[date, list[DayResult]] = {}
+    for result in days:
+        verdicts.setdefault(_monday(result.day), []).append(result)
+    runs_to_come = {_monday(d) for d, p in plan.items() if d > today and p.requires_run}
+    outcomes = [  # True complete, False broken, None neither (yet)
+        _week_outcome(verdicts[monday], monday in runs_to_come) for monday in sorted(verdicts)
+    ]
+    total = sum(1 for o in outcomes if o)
+    in_a_row = 0
+    for outcome in reversed(outcomes):
+        if outcome is False:
+            break
+        if outcome:
+            in_a_row += 1
+    return in_a_row, total
+
+
+def _week_outcome(week: Sequence[DayResult], still_to_come: bool) -> bool | None:
+    if any(r.status in BROKEN for r in week):
+        return False
+    required = [r for r in week if r.planned is not None and r.planned.requires_run]
+    if not required or still_to_come or any(r.status is Status.PENDING for r in week):
+        return None
+    return all(r.status is Status.DONE for r in required)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
