@@ -1,0 +1,160 @@
+"""/stats: weekly volume, the 80/20 split, sleep and the streak, with a chart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from core.charts import weekly_chart
+from core.commands.base import Context
+from core.messages import Attachment, Reply
+from core.stats import (
+    EASY_TARGET,
+    SLEEP_TARGET_HOURS,
+    LoggedRun,
+    SleepSummary,
+    Split,
+    StatsReport,
+    WeekStats,
+    build_report,
+    week_mondays,
+)
+from core.storage.models import PlannedSession, RunLog, SleepLog, StreakState
+from core.storage.unit_of_work import UnitOfWork
+
+METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
+HARD_HEAVY_BELOW = 0.75  # some slack around 80/20 before calling a week hard-heavy
+
+NO_RUNS_YET = (
+    "No runs logged yet, so there is nothing to chart. Log one with /done (as planned) or "
+    "/done 25min, and /stats will show your weekly volume, the 80/20 split and your sleep."
+)
+
+
+async def handle(ctx: Context) -> Reply:
+    """The runner's recent weeks as text, with a chart once there is something to draw."""
+    runner = ctx.runner
+    today = ctx.today
+    first_log = await ctx.uow.session.scalar(
+        select(func.min(RunLog.local_date)).where(RunLog.runner_id == runner.id)
+    )
+    streak = await ctx.uow.session.get(StreakState, runner.id)
+    current = streak.current if streak else 0
+    best = max(streak.best, current) if streak else 0  # never show a best below the current
+    starts = [d for d in (first_log, runner.plan_start) if d is not None]
+    started = min(starts) if starts else None
+    mondays = week_mondays(today, started)
+    first_day = min(mondays[0], today - timedelta(days=6))  # the sleep window may reach back
+    runs, planned, sleep = await _load(ctx.uow, runner.id, first_day, mondays[-1])
+    report = build_report(today, runs, planned, sleep, started)
+
+    if first_log is None:
+        lines = [NO_RUNS_YET]
+        if report.sleep.nights:
+            lines.append(_sleep_line(report.sleep))
+        lines.append(_streak_line(current, best))
+        return Reply("\n\n".join(lines), private=True)
+
+    units = "mi" if runner.units == "mi" else "km"
+    text = render(report, units, current, best)
+    attachments: tuple[Attachment, ...] = ()
+    if any(w.minutes > 0 or w.sleep_average is not None for w in report.weeks):
+        png = await asyncio.to_thread(weekly_chart, report.weeks)  # keeps the event loop free
+        attachments = (Attachment("stats.png", png, "image/png"),)
+    return Reply(text, attachments=attachments, private=True)
+
+
+async def _load(
+    uow: UnitOfWork, runner_id: int, first: date, last_monday: date
+) -> tuple[list[LoggedRun], list[date], dict[date, float]]:
+    last = last_monday + timedelta(days=6)
+    logs = await uow.session.execute(
+        select(RunLog.local_date, RunLog.minutes, RunLog.distance_m, RunLog.intensity)
+        .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
+    )
+    runs = [LoggedRun(d, m, dist, intensity == "hard") for d, m, dist, intensity in logs]
+    planned = list(
+        await uow.session.scalars(
+            select(PlannedSession.date).where(
+                PlannedSession.runner_id == runner_id,
+                PlannedSession.date.between(first, last),
+                PlannedSession.run_minutes > 0,
+            )
+        )
+    )
+    nights = await uow.session.execute(
+        select(SleepLog.local_date, SleepLog.hours).where(
+            SleepLog.runner_id == runner_id, SleepLog.local_date.between(first, last)
+        )
+    )
+    return runs, planned, {d: h for d, h in nights}
+
+
+def render(report: StatsReport, units: str, current: int, best: int) -> str:
+    """The /stats text: one line per week since the runner started, then effort, sleep and
+    streak."""
+    weeks = report.active_weeks
+    heading = f"Your last {len(weeks)} weeks" if len(weeks) > 1 else "Your first week"
+    lines = [f"<b>{heading}</b>"]
+    this_monday = report.weeks[-1].monday
+    lines += [_week_line(w, units, w.monday == this_monday) for w in weeks]
+    lines += ["", _split_line(report.split), _sleep_line(report.sleep),
+              _streak_line(current, best)]
+    return "\n".join(lines)
+
+
+def _week_line(week: WeekStats, units: str, is_current: bool) -> str:
+    label = "This week" if is_current else f"Week of {_short_date(week.monday)}"
+    parts = [f"{week.minutes:.0f} min"]
+    if week.distance_m > 0:
+        parts.append(f"{week.distance_m / METRES_PER_UNIT[units]:.1f} {units}")
+    if week.planned_runs:
+        runs = f"{week.runs}/{week.planned_runs} runs"
+        parts.append(runs + (" so far" if is_current else ""))
+    else:
+        parts.append(_plural(week.runs, "run"))
+    if week.minutes > 0 and week.hard_minutes > 0:
+        parts.append(f"{week.hard_minutes:.0f} min hard")
+    return f"{label}: " + " · ".join(parts)
+
+
+def _split_line(split: Split) -> str:
+    share = split.easy_share
+    if share is None:
+        return "<b>Effort</b>: no run times logged yet — add a duration, e.g. /done 25min."
+    easy = round(share * 100)
+    text = f"<b>Effort</b>: {easy}% easy · {100 - easy}% hard (target 80/20)"
+    if share < HARD_HEAVY_BELOW:
+        return text + (" — more hard running than 80/20 suggests: keep easy runs truly "
+                       "conversational so the hard ones can be hard.")
+    if share >= EASY_TARGET or split.hard_minutes == 0:
+        return text + " — well balanced."
+    return text + " — close to the target."
+
+
+def _sleep_line(sleep: SleepSummary) -> str:
+    if sleep.average is None:
+        return "<b>Sleep</b>: nothing logged in the last 7 nights — try /sleep 7.5h each morning."
+    text = (f"<b>Sleep</b>, last 7 nights: {sleep.average:.1f} h average over "
+            f"{_plural(sleep.nights, 'night')} logged")
+    if sleep.short_nights:
+        text += f", {sleep.short_nights} under {SLEEP_TARGET_HOURS:.0f} h"
+    if sleep.average < SLEEP_TARGET_HOURS:
+        text += ". Aim for 7–9 h: sleep is when training turns into fitness."
+    return text + ("" if text.endswith(".") else ".")
+
+
+def _streak_line(current: int, best: int) -> str:
+    if current == 0:
+        return f"<b>Streak</b>: 0 days (best {best}) — today is a good day to start one."
+    return f"<b>Streak</b>: 🔥 {_plural(current, 'day')} (best {best})"
+
+
+def _short_date(day: date) -> str:
+    return f"{day.day} {day.strftime('%b')}"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
