@@ -55,4 +55,6 @@ def configure_logging(level: str) -> None:
     )
     # httpx logs every request URL, and a Telegram URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    # Chatty libraries: every job run and migration step is not news at INFO.
+    for name in ("aiosqlite", "apscheduler", "alembic"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -6,15 +6,17 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from bot.bootstrap import Container, build, configure_logging
 from bot.config import Settings
 from bot.console import run_console
+from bot.scheduling import start_scheduler
 
 log = logging.getLogger(__name__)
 
-Service = Callable[[Container, asyncio.Event], Awaitable[None]]
+Service = Callable[[Container, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def platform_services(settings: Settings) -> list[tuple[str, Service]]:
@@ -32,7 +34,10 @@ def platform_services(settings: Settings) -> list[tuple[str, Service]]:
 
 
 async def run(settings: Settings, *, force_console: bool = False, user: str = "runner") -> int:
-    configure_logging(settings.log_level)
+    services = [] if force_console else platform_services(settings)
+    # In the terminal chat, log lines would interleave with the conversation: warnings only.
+    quiet = not services and settings.log_level != "DEBUG"
+    configure_logging("WARNING" if quiet else settings.log_level)
     container = await build(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -40,9 +45,10 @@ async def run(settings: Settings, *, force_console: bool = False, user: str = "r
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
 
-    services = [] if force_console else platform_services(settings)
-    tasks = [asyncio.create_task(svc(container, stop), name=name) for name, svc in services]
-    scheduler = _start_scheduler(container, console=not services)
+    tasks: list[asyncio.Task[None]] = [
+        asyncio.create_task(svc(container, stop), name=name) for name, svc in services
+    ]
+    scheduler = start_scheduler(container, console=not services)
     try:
         if not services:
             console = asyncio.create_task(run_console(container.pacer, user))
@@ -56,23 +62,9 @@ async def run(settings: Settings, *, force_console: bool = False, user: str = "r
             await stop.wait()
     finally:
         stop.set()
-        if scheduler is not None:
-            await scheduler.stop()
+        await scheduler.stop()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, timeout=10)
         await container.close()
     return 0
-
-
-class _Stoppable:
-    async def stop(self) -> None: ...
-
-
-def _start_scheduler(container: Container, *, console: bool) -> _Stoppable | None:
-    try:
-        from bot.scheduling import start_scheduler
-    except ImportError:
-        return None
-    result: _Stoppable = start_scheduler(container, console=console)
-    return result

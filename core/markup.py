@@ -16,9 +16,10 @@ def _convert(text: str, tags: dict[str, str], escape: Callable[[str], str]) -> s
     for match in _TAG.finditer(text):
         chunk = html.unescape(text[pos : match.start()])
         out.append(chunk if literal else escape(chunk))
-        out.append(tags[match.group(1)])
+        closing = match.group(0).startswith("</")
+        out.append(tags.get(("/" if closing else "") + match.group(1), tags[match.group(1)]))
         if match.group(1) in ("code", "pre"):
-            literal += -1 if match.group(0).startswith("</") else 1
+            literal += -1 if closing else 1
         pos = match.end()
     chunk = html.unescape(text[pos:])
     out.append(chunk if literal else escape(chunk))
@@ -39,5 +40,7 @@ def escape_markdown(text: str) -> str:
 
 
 def to_markdown(text: str) -> str:
-    """Discord-flavoured markdown."""
-    return _convert(text, {"b": "**", "i": "*", "code": "`", "pre": "```"}, escape_markdown)
+    """Discord-flavoured markdown. A code block's text starts on its own line: Discord would
+    take a word right after the opening fence as the block's language and hide it."""
+    tags = {"b": "**", "i": "*", "code": "`", "pre": "```\n", "/pre": "\n```"}
+    return _convert(text, tags, escape_markdown)
