@@ -31,7 +31,9 @@ class Container:
         await self.db.dispose()
 
 
-async def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Container:
+async def build(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
+) -> Container:
     """Connect to the database (raising `ConfigError` if unreachable), migrate, and wire."""
     db = create_database(settings.database_url, pgbouncer=settings.database_pgbouncer)
     try:
@@ -50,9 +52,7 @@ async def build(settings: Settings, *, clock: Clock | None = None, migrate: bool
 
 
 def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, and a Telegram URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Chatty libraries: every job run and migration step is not news at INFO.

@@ -113,7 +113,9 @@ def _check(settings: Settings) -> None:
         if not re.match(r"^https?://[^/\s]+", value):
             raise ConfigError(f"PACER_{name.upper()} must be an http(s) URL, got {value!r}")
     if settings.telegram_mode == "webhook" and not settings.telegram_webhook_url:
-        raise ConfigError("PACER_TELEGRAM_WEBHOOK_URL is required when PACER_TELEGRAM_MODE=webhook")
+        raise ConfigError(
+            "PACER_TELEGRAM_WEBHOOK_URL is required when PACER_TELEGRAM_MODE=webhook"
+        )
     if settings.discord_shards != "auto" and not settings.discord_shards.isdigit():
         raise ConfigError("PACER_DISCORD_SHARDS must be a number or 'auto'")
     if settings.scheduler_tick_seconds < 5 or settings.outbox_poll_seconds <= 0:

@@ -1,1 +1,1 @@
-"""Pacer's domain: training plans, logs, streaks, challenges and storage, free of any chat framework."""
+"""Pacer's domain: plans, logs, streaks, challenges and storage, free of any chat framework."""

@@ -24,8 +24,7 @@ from core.storage.unit_of_work import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 SORRY = (
-    "Sorry, something went wrong on my side and nothing was saved. "
-    "Please try again in a moment."
+    "Sorry, something went wrong on my side and nothing was saved. Please try again in a moment."
 )
 
 

@@ -10,7 +10,7 @@ from core.commands.base import Context
 from core.messages import Choice, Reply, esc
 from core.planning import ensure_plan, planned_day, requires_run
 from core.profile import format_date
-from core.storage.models import PlannedSession, RunLog, Runner, Skip
+from core.storage.models import PlannedSession, RunLog, Skip
 from core.storage.unit_of_work import UnitOfWork
 
 LOG_IT = "Log it with /done when you've run."

@@ -13,7 +13,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -63,8 +68,10 @@ def create_database(url: str, *, echo: bool = False, pgbouncer: bool = False) ->
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10
         if pgbouncer:
-            kwargs["connect_args"] = {"prepared_statement_cache_size": 0,
-                                      "statement_cache_size": 0}
+            kwargs["connect_args"] = {
+                "prepared_statement_cache_size": 0,
+                "statement_cache_size": 0,
+            }
     engine = create_async_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)

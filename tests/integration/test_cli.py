@@ -12,12 +12,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def pacer(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+def pacer(
+    args: list[str], tmp_path: Path, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PACER_")}
     environ.update({"PACER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'p.db'}", **env})
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
-        cwd=tmp_path, env={**environ, "PYTHONPATH": str(ROOT)}, timeout=60,
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
     )
 
 
@@ -46,8 +53,10 @@ def test_db_upgrade(tmp_path: Path) -> None:
     [
         ({"PACER_DEFAULT_TIMEZONE": "Nowhere/Special"}, "PACER_DEFAULT_TIMEZONE"),
         ({"PACER_TELEGRAM_TOKEN": "nope"}, "PACER_TELEGRAM_TOKEN"),
-        ({"PACER_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"},
-         "PACER_DATABASE_URL"),
+        (
+            {"PACER_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"},
+            "PACER_DATABASE_URL",
+        ),
     ],
 )
 def test_bad_setting_is_one_line_and_exit_code_2(

@@ -27,7 +27,7 @@ def postgres_url() -> str | None:
 
 async def fresh_sqlite(directory: Path, template_dir: Path) -> Database:
     global _sqlite_template
-    if _sqlite_template is None or not _sqlite_template.exists():
+    if _sqlite_template is None or not _sqlite_template.exists():  # noqa: ASYNC240
         template = template_dir / "template.db"
         db = create_database(f"sqlite+aiosqlite:///{template}")
         await upgrade(db)
