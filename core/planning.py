@@ -8,24 +8,18 @@ planned then, because a streak is judged against the plan the runner had on that
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from core.profile import athlete_of, profile_of
 from core.storage.models import Plan, PlannedSession, RunLog, Runner, Skip, SleepLog
 from core.storage.unit_of_work import UnitOfWork
 from core.training import (
     Athlete,
     History,
-    Level,
-    Paces,
     PlanDay,
-    Rep,
-    Strides,
     build_plan,
     plan_to_dict,
     session_text,
@@ -35,10 +29,6 @@ HORIZON_DAYS = 28  # how far ahead a plan is stored
 REFRESH_BELOW_DAYS = 14  # extend the stored plan when fewer days than this lie ahead
 
 
-def training_days(runner: Runner) -> tuple[int, ...]:
-    return tuple(sorted({int(d) for d in runner.training_days.split(",") if d.strip()}))
-
-
 def upcoming_race(runner: Runner, today: date) -> date | None:
     """The runner's race date while it is still ahead (race day included)."""
     return runner.race_date if runner.race_date and runner.race_date >= today else None
@@ -46,17 +36,10 @@ def upcoming_race(runner: Runner, today: date) -> date | None:
 
 def athlete_for(runner: Runner, today: date | None = None) -> Athlete:
     """The training engine's view of a runner's profile; a race already run is left out."""
-    race_date = runner.race_date if today is None else upcoming_race(runner, today)
-    race_start = time.fromisoformat(runner.race_start) if runner.race_start else None
-    return Athlete(
-        level=Level(runner.level),
-        training_days=training_days(runner),
-        mile_time_s=runner.mile_time_s,
-        goal_s=runner.goal_s,
-        race_date=race_date,
-        race_start=race_start if race_date else None,
-        units="mi" if runner.units == "mi" else "km",
-    )
+    profile = profile_of(runner)
+    if today is not None and upcoming_race(runner, today) is None:
+        profile = profile.updated({"race_date": None, "race_start": None})
+    return athlete_of(profile)
 
 
 async def history_for(uow: UnitOfWork, runner_id: int, since: date, until: date) -> History:
@@ -174,54 +157,9 @@ def week_bounds(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def day_from_row(row: PlannedSession) -> PlanDay:
-    """Rebuild the engine's PlanDay from a stored row (for `/week` and friends)."""
-    d: dict[str, Any] = row.detail
-    known = {f.name for f in fields(PlanDay)}
-    values: dict[str, Any] = {k: v for k, v in d.items() if k in known}
-    values["date"] = row.date
-    values["reps"] = tuple(
-        Rep(**{k: r.get(k) for k in ("count", "seconds", "distance_m", "pace_s_per_km",
-                                      "recovery_s")})
-        for r in d.get("reps") or ()
-    )
-    strides = d.get("strides")
-    values["strides"] = Strides(**strides) if strides else None
-    values["steps"] = tuple(d.get("steps") or ())
-    values.setdefault("tip", "")
-    values.setdefault("key", row.key)
-    values.setdefault("note", None)
-    return PlanDay(**values)
-
-
-def paces_from_row(row: PlannedSession) -> Paces | None:
-    p = row.detail.get("paces")
-    return None if p is None else compute_paces_from_json(p)
-
-
-def compute_paces_from_json(p: dict[str, Any]) -> Paces:
-    easy = p.get("easy")
-    return Paces(
-        easy=(float(easy[0]), float(easy[1])) if easy else None,
-        threshold=p.get("threshold"),
-        interval=p.get("interval"),
-        repetition=p.get("repetition"),
-        goal_mile_400=p.get("goal_mile"),
-        vdot=p.get("vdot"),
-    )
-
-
 def _jsonable(detail: dict[str, Any], day: PlanDay) -> dict[str, Any]:
     detail.setdefault("steps", list(day.steps))
     detail.setdefault("tip", day.tip)
     detail.setdefault("key", day.key)
     detail.setdefault("note", day.note)
     return detail
-
-
-def group_by_week(rows: Sequence[PlannedSession]) -> dict[date, list[PlannedSession]]:
-    weeks: dict[date, list[PlannedSession]] = defaultdict(list)
-    for row in rows:
-        weeks[week_bounds(row.date)[0]].append(row)
-    return dict(weeks)
-

@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.commands.base import Context
-from core.commands.done import days, format_duration
+from core.commands.done import days
 from core.logbook import refresh_streak
 from core.messages import Reply, esc
 from core.planning import ensure_plan
 from core.profile import WEEKDAYS, format_date
+from core.run_format import format_duration
 from core.streaks import BACKFILL_WINDOW, DayResult, Status, StreakReport
 
 RECENT_DAYS = 10

@@ -7,10 +7,12 @@ from datetime import date
 from sqlalchemy import select
 
 from core.commands.base import Context
+from core.logbook import logs_on
 from core.messages import Choice, Reply, esc
 from core.planning import ensure_plan, planned_day, requires_run
 from core.profile import format_date
-from core.storage.models import PlannedSession, RunLog, Skip
+from core.run_format import describe_log
+from core.storage.models import PlannedSession, Skip
 from core.storage.unit_of_work import UnitOfWork
 
 LOG_IT = "Log it with /done when you've run."
@@ -88,15 +90,6 @@ async def _after_race_line(ctx: Context) -> str | None:
     )
 
 
-async def logs_on(uow: UnitOfWork, runner_id: int, day: date) -> list[RunLog]:
-    rows = await uow.session.scalars(
-        select(RunLog)
-        .where(RunLog.runner_id == runner_id, RunLog.local_date == day)
-        .order_by(RunLog.logged_at)
-    )
-    return list(rows)
-
-
 async def next_run(uow: UnitOfWork, runner_id: int, after: date) -> PlannedSession | None:
     """The first planned day after `after` that asks for a run."""
     row: PlannedSession | None = await uow.session.scalar(
@@ -110,26 +103,3 @@ async def next_run(uow: UnitOfWork, runner_id: int, after: date) -> PlannedSessi
         .limit(1)
     )
     return row
-
-
-def describe_log(log: RunLog, units: str) -> str:
-    """`5.0 km in 28 min`, `25 min`, or `as planned` for one log (markup-safe)."""
-    parts = []
-    if log.distance_m:
-        parts.append(format_distance(log.distance_m, units))
-    if log.minutes:
-        parts.append(format_minutes(log.minutes))
-    return " in ".join(parts) if parts else "done"
-
-
-def format_distance(metres: float, units: str) -> str:
-    if units == "mi":
-        return f"{metres / 1609.344:.2f} mi"
-    return f"{metres / 1000:.2f} km"
-
-
-def format_minutes(minutes: float) -> str:
-    whole = round(minutes)
-    if whole >= 60:
-        return f"{whole // 60} h {whole % 60:02d} min"
-    return f"{whole} min"

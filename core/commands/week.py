@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from core.commands.base import Context
-from core.commands.today import format_minutes
 from core.messages import Reply, esc
 from core.planning import ensure_plan, planned_between, requires_run, week_bounds
 from core.profile import WEEKDAYS, format_date
+from core.run_format import format_duration
 from core.storage.models import PlannedSession, RunLog, Skip
 
 
@@ -51,7 +51,7 @@ class DayStatus:
     def _status(self, today: date) -> str:
         if self.logged:
             extra = "" if requires_run(self.row) else " (extra)"
-            minutes = f" {format_minutes(self.logged_minutes)}" if self.logged_minutes else ""
+            minutes = f" {format_duration(self.logged_minutes)}" if self.logged_minutes else ""
             return f"done{minutes}{extra}"
         if self.skip_reason is not None:
             return f"skipped ({esc(self.skip_reason)})" if self.skip_reason else "skipped"
@@ -110,7 +110,7 @@ def render_week(days: list[DayStatus], today: date) -> str:
     done_sessions = sum(1 for s in run_days if s.logged)
     lines.append(
         f"\nPlanned: {planned} min in {len(run_days)} runs · "
-        f"done: {format_minutes(done_minutes)} ({done_sessions} of {len(run_days)} runs)"
+        f"done: {format_duration(done_minutes)} ({done_sessions} of {len(run_days)} runs)"
     )
     lines.append("✓ done · ✗ missed · ↷ skipped · ▶ today")
     return "\n".join(lines)
