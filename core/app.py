@@ -11,7 +11,10 @@ import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import Clock
@@ -19,7 +22,7 @@ from core.commands.base import Context, Handler, UserError
 from core.messages import Reply, Request
 from core.runners import runner_for_request
 from core.storage.models import ProcessedUpdate
-from core.storage.unit_of_work import UnitOfWorkFactory
+from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +104,8 @@ class Pacer:
             return [unknown_command(name)]
         async with self.uow() as uow:
             now = self.clock.now()
-            if req.update_id is not None:
-                key = (req.platform.value, req.update_id)
-                if await uow.session.get(ProcessedUpdate, key) is not None:
-                    return []
-                uow.session.add(
-                    ProcessedUpdate(
-                        platform=req.platform.value, update_id=req.update_id, processed_at=now
-                    )
-                )
+            if req.update_id is not None and not await _first_delivery(uow, req, now):
+                return []
             runner = await runner_for_request(uow, req, now)
             ctx = Context(req, runner, uow, self.clock, self.bot_name)
             savepoint = await uow.session.begin_nested()
@@ -121,6 +117,19 @@ class Pacer:
                 return [Reply(str(refusal))]
             await savepoint.commit()
         return replies
+
+
+async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:
+    """Record the platform update id; False when it was recorded before (a re-delivery).
+
+    An insert that ignores conflicts is one statement; a concurrent duplicate still waits on
+    the row lock and then finds it taken.
+    """
+    values = {"platform": req.platform.value, "update_id": req.update_id, "processed_at": now}
+    insert = pg_insert if uow.dialect == "postgresql" else sqlite_insert
+    stmt = insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
+    result = await uow.session.execute(stmt)
+    return bool(getattr(result, "rowcount", 1))
 
 
 async def _dispatch(ctx: Context, spec: CommandSpec | None) -> list[Reply]:

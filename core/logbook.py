@@ -54,25 +54,19 @@ async def add_log(uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime)
     return log
 
 
-async def find_duplicate(
-    uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime
-) -> RunLog | None:
-    """An identical log (same day, minutes, distance and note) made within the last 2 minutes:
-    the same message sent twice, a double tap on a button."""
-    stmt = select(RunLog).where(
-        RunLog.runner_id == runner_id,
-        RunLog.local_date == entry.day,
-        RunLog.note == entry.note,
-        RunLog.logged_at >= now - DUPLICATE_WINDOW,
-        RunLog.minutes.is_(None) if entry.minutes is None else RunLog.minutes == entry.minutes,
-        (
-            RunLog.distance_m.is_(None)
-            if entry.distance_m is None
-            else RunLog.distance_m == entry.distance_m
-        ),
-    )
-    result: RunLog | None = await uow.session.scalar(stmt.limit(1))
-    return result
+def find_duplicate(same_day: list[RunLog], entry: NewLog, now: datetime) -> RunLog | None:
+    """An identical log (same day, minutes, distance and note) made within the last 2 minutes
+    among the day's logs: the same message sent twice, a double tap on a button."""
+    for log in same_day:
+        if (
+            log.local_date == entry.day
+            and log.note == entry.note
+            and log.minutes == entry.minutes
+            and log.distance_m == entry.distance_m
+            and log.logged_at >= now - DUPLICATE_WINDOW
+        ):
+            return log
+    return None
 
 
 async def last_log(uow: UnitOfWork, runner_id: int) -> RunLog | None:

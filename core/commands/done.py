@@ -42,11 +42,13 @@ async def handle(ctx: Context) -> Reply:
         entry = parse_done(ctx.request.text, today, runner.units)
     except GrammarError as err:
         raise UserError(esc(str(err))) from err
-    await ensure_plan(uow, runner, today, ctx.now)
     row = await planned_day(uow, runner.id, entry.day)
+    if row is None and entry.day == today:  # the stored plan ran out: extend it first
+        await ensure_plan(uow, runner, today, ctx.now)
+        row = await planned_day(uow, runner.id, entry.day)
     earlier = await logs_on(uow, runner.id, entry.day)
     new = _new_log(entry, row, earlier, today, ctx.request.platform.value)
-    if await find_duplicate(uow, runner.id, new, ctx.now) is not None:
+    if find_duplicate(earlier, new, ctx.now) is not None:
         raise UserError(ALREADY_LOGGED)
     if entry.as_planned and earlier:
         raise UserError(
