@@ -108,15 +108,21 @@ class Pacer:
                 return []
             runner = await runner_for_request(uow, req, now)
             ctx = Context(req, runner, uow, self.clock, self.bot_name)
-            savepoint = await uow.session.begin_nested()
             try:
-                replies = await _dispatch(ctx, spec)
+                return await _dispatch(ctx, spec)
             except UserError as refusal:
-                # Nothing the refused command wrote is kept; the update mark and runner are.
-                await savepoint.rollback()
-                return [Reply(str(refusal))]
-            await savepoint.commit()
-        return replies
+                refused = refusal
+                await uow.session.rollback()  # nothing the refused command wrote is kept
+        await self._remember(req)
+        return [Reply(str(refused))]
+
+    async def _remember(self, req: Request) -> None:
+        """After a refusal: keep the sender (first contact) and the update id — a refusal is
+        an answer too, never to be given twice — but nothing the command wrote."""
+        async with self.uow() as uow:
+            now = self.clock.now()
+            if req.update_id is None or await _first_delivery(uow, req, now):
+                await runner_for_request(uow, req, now)
 
 
 async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 
 from core.messages import Request
 from core.storage.models import Identity, Runner
 from core.storage.unit_of_work import UnitOfWork
+
+# "Last seen" is kept to the hour: writing it on every message would cost a statement each time.
+SEEN_RESOLUTION = timedelta(hours=1)
 
 
 def _by_identity(platform: str, external_id: str) -> Select[Runner, Identity]:
@@ -59,7 +62,8 @@ async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Ru
         )
         return runner
     runner, identity = found
-    identity.last_seen_at = now
+    if now - identity.last_seen_at > SEEN_RESOLUTION:
+        identity.last_seen_at = now
     if not req.in_group:
         identity.chat_id = req.chat_id
         identity.reachable = True
