@@ -1,0 +1,131 @@
+"""Admins keeping a board honest: review a member's runs, take one off the boards.
+
+A removal never deletes the run (it stays in the runner's own log book and streak); it writes a
+`ChallengeExclusion` per challenge — who removed it, when and why — and the boards skip it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from core.challenge_figures import join_day
+from core.challenges import ChallengeError
+from core.storage.models import Challenge, ChallengeExclusion, ChallengeMember, RunLog, Runner
+from core.storage.unit_of_work import UnitOfWork
+
+LOG_LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class MemberRun:
+    """One of a member's runs within a club's challenges, as an admin reviews them."""
+
+    log: RunLog
+    removed_reason: str | None  # set when an admin removed it (from any of the challenges)
+
+
+@dataclass(frozen=True)
+class RemovedRun:
+    """A run an admin removed, and the challenges it no longer counts in."""
+
+    log: RunLog
+    runner_name: str
+    challenges: tuple[Challenge, ...]
+    already: tuple[Challenge, ...]  # it had been removed from these before
+
+
+async def find_member(
+    uow: UnitOfWork, challenges: list[Challenge], name: str
+) -> list[tuple[int, str]]:
+    """Members of these challenges whose display name is `name` (case-insensitive, an
+    optional leading @), as (runner id, name)."""
+    wanted = name.strip().lstrip("@").casefold()
+    if not wanted or not challenges:
+        return []
+    rows = await uow.session.execute(
+        select(Runner.id, Runner.display_name)
+        .join(ChallengeMember, ChallengeMember.runner_id == Runner.id)
+        .where(ChallengeMember.challenge_id.in_([c.id for c in challenges]))
+        .distinct()
+    )
+    return [(rid, shown) for rid, shown in rows if shown.casefold() == wanted]
+
+
+async def member_runs(
+    uow: UnitOfWork, challenges: list[Challenge], runner_id: int
+) -> list[MemberRun]:
+    """The member's most recent runs that can count in these challenges, newest first, with
+    the removal reason for those an admin removed."""
+    members = await uow.session.execute(
+        select(ChallengeMember.challenge_id, ChallengeMember.joined_at, Runner.tz)
+        .join(Runner, Runner.id == ChallengeMember.runner_id)
+        .where(ChallengeMember.runner_id == runner_id,
+               ChallengeMember.challenge_id.in_([c.id for c in challenges]))
+    )
+    spans = {cid: join_day(joined_at, tz) for cid, joined_at, tz in members}
+    if not spans:
+        return []
+    last = max(c.ends_on for c in challenges if c.id in spans)
+    logs = list(await uow.session.scalars(
+        select(RunLog)
+        .where(RunLog.runner_id == runner_id,
+               RunLog.local_date.between(min(spans.values()), last))
+        .order_by(RunLog.local_date.desc(), RunLog.id.desc())
+        .limit(LOG_LIST_LIMIT)
+    ))
+    reasons: dict[int, str] = {}
+    if logs:
+        rows = await uow.session.execute(
+            select(ChallengeExclusion.run_log_id, ChallengeExclusion.reason).where(
+                ChallengeExclusion.challenge_id.in_(list(spans)),
+                ChallengeExclusion.run_log_id.in_([log.id for log in logs]),
+            )
+        )
+        reasons = {log_id: reason for log_id, reason in rows}
+    return [MemberRun(log, reasons.get(log.id)) for log in logs]
+
+
+async def remove_run(
+    uow: UnitOfWork, challenges: list[Challenge], log_id: int, admin_id: int, reason: str,
+    now: datetime,
+) -> RemovedRun:
+    """Remove a run from every one of these challenges it counts in, recording who removed
+    it, when and why. Raises ChallengeError when it counts in none of them."""
+    log = await uow.session.get(RunLog, log_id)
+    members = []
+    if log is not None:
+        members = list(await uow.session.execute(
+            select(ChallengeMember.challenge_id, ChallengeMember.joined_at, Runner.tz,
+                   Runner.display_name)
+            .join(Runner, Runner.id == ChallengeMember.runner_id)
+            .where(ChallengeMember.runner_id == log.runner_id,
+                   ChallengeMember.challenge_id.in_([c.id for c in challenges]))
+        ))
+    by_id = {c.id: c for c in challenges}
+    hit = [
+        by_id[cid] for cid, joined_at, tz, _ in members
+        if log is not None and join_day(joined_at, tz) <= log.local_date <= by_id[cid].ends_on
+    ]
+    if log is None or not hit:
+        raise ChallengeError(f"Run #{log_id} doesn't count in any challenge running here. "
+                             "See a member's runs with /challenge logs NAME.")
+    done = set(await uow.session.scalars(
+        select(ChallengeExclusion.challenge_id).where(
+            ChallengeExclusion.run_log_id == log.id,
+            ChallengeExclusion.challenge_id.in_([c.id for c in hit]),
+        )
+    ))
+    for challenge in hit:
+        if challenge.id not in done:
+            uow.session.add(ChallengeExclusion(
+                challenge_id=challenge.id, run_log_id=log.id, removed_by=admin_id,
+                reason=reason[:500], removed_at=now,
+            ))
+    await uow.session.flush()
+    return RemovedRun(
+        log, members[0][3],
+        tuple(c for c in hit if c.id not in done), tuple(c for c in hit if c.id in done),
+    )

@@ -1,0 +1,213 @@
+"""What club members read about a challenge: boards, weekly standings and final results.
+
+Each board comes as text (top 10, the asker's own line when further down, the team goal) and as
+a PNG of the same figures. Names are runner-typed text: always escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from core.challenge_figures import zone
+from core.leaderboard import (
+    TOP,
+    BoardSlice,
+    Metric,
+    Standing,
+    board_slice,
+    format_goal,
+    format_value,
+    progress_bar,
+    share_percent,
+)
+from core.leaderboard_image import BoardRow, TeamProgress, leaderboard_png
+from core.messages import Attachment, Reply, esc
+from core.profile import format_date
+from core.storage.models import Challenge
+
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+PNG = "image/png"
+
+
+def headline(challenge: Challenge, now: datetime | None = None, *, icon: str = "🏆 ") -> str:
+    """`🏆 October Miles · distance · until Sat 31 Oct (12 days to go)`."""
+    text = (f"{icon}<b>{esc(challenge.name)}</b> · {challenge.metric} · "
+            f"until {format_date(challenge.ends_on)}")
+    left = None if now is None else days_left(challenge, now)
+    if left == 1:
+        text += " (last day!)"
+    elif left is not None and left > 1:
+        text += f" ({left} days to go)"
+    return text
+
+
+def goal_text(challenge: Challenge, units: str, *, team: bool = False) -> str:
+    """`goal: 100 km each` (with `team`: `· together to 500 km`), or "" without goals."""
+    metric = Metric(challenge.metric)
+    parts = []
+    if challenge.goal is not None:
+        parts.append(f"goal: {format_goal(metric, challenge.goal, units)} each")
+    if team and challenge.team_goal is not None:
+        parts.append(f"together to {format_goal(metric, challenge.team_goal, units)}")
+    return " · ".join(parts)
+
+
+def _line(standing: Standing, metric: Metric, units: str, goal: float | None) -> str:
+    value = standing.entry.value
+    mark = " ✓" if goal is not None and value is not None and value >= goal else ""
+    return (f"{standing.label}. {esc(standing.entry.name)} — "
+            f"{format_value(metric, value, units)}{mark}")
+
+
+def _team_total(standings: Sequence[Standing]) -> float:
+    return sum(s.entry.value or 0.0 for s in standings)
+
+
+def _team_line(challenge: Challenge, standings: Sequence[Standing], units: str) -> str | None:
+    if challenge.team_goal is None:
+        return None
+    metric = Metric(challenge.metric)
+    total = _team_total(standings)
+    return (f"Together to {format_goal(metric, challenge.team_goal, units)}: "
+            f"{format_value(metric, total, units)} — "
+            f"{share_percent(total, challenge.team_goal)}%\n"
+            f"{progress_bar(total, challenge.team_goal)}")
+
+
+def board_lines(
+    challenge: Challenge, shown: BoardSlice, standings: Sequence[Standing], units: str
+) -> list[str]:
+    """The board's text lines after the headline."""
+    metric = Metric(challenge.metric)
+    lines = []
+    goals = goal_text(challenge, units)
+    if goals:
+        lines.append(f"<i>{goals}</i>")
+    if not shown.top:
+        lines.append("No one has joined yet — /challenge join")
+    lines += [_line(s, metric, units, challenge.goal) for s in shown.top]
+    if shown.you is not None:
+        tied = " (tied)" if shown.you.tied else ""
+        lines.append(f"You: #{shown.you.rank}{tied} of {shown.total} — "
+                     f"{format_value(metric, shown.you.entry.value, units)}")
+    team = _team_line(challenge, standings, units)
+    if team:
+        lines.append(team)
+    if challenge.goal is not None and standings:
+        there = sum(1 for s in standings
+                    if s.entry.value is not None and s.entry.value >= challenge.goal)
+        lines.append(f"Goal reached by {there} of {len(standings)}.")
+    return lines
+
+
+def board_image(
+    challenge: Challenge, shown: BoardSlice, standings: Sequence[Standing], units: str,
+    viewer_id: int | None, title: str | None = None,
+) -> Attachment:
+    """The board as a PNG attachment."""
+    metric = Metric(challenge.metric)
+
+    def row(s: Standing) -> BoardRow:
+        return BoardRow(s.label, s.entry.name, s.entry.value or 0.0,
+                        format_value(metric, s.entry.value, units),
+                        s.entry.runner_id == viewer_id)
+
+    team = None
+    if challenge.team_goal is not None:
+        total = _team_total(standings)
+        team = TeamProgress(total, challenge.team_goal,
+                            f"Together: {format_value(metric, total, units)} of "
+                            f"{format_goal(metric, challenge.team_goal, units)}")
+    subtitle = f"{metric.blurb} · until {format_date(challenge.ends_on)}"
+    png = leaderboard_png(title or challenge.name, [row(s) for s in shown.top],
+                          subtitle=subtitle, you=row(shown.you) if shown.you else None,
+                          team=team)
+    return Attachment(f"challenge-{challenge.id}.png", png, PNG)
+
+
+def board_reply(
+    challenge: Challenge, standings: Sequence[Standing], *, viewer_id: int | None, units: str,
+    now: datetime,
+) -> Reply:
+    """`/challenge board`: the top 10 and the asker's own line, as text and as an image."""
+    shown = board_slice(standings, viewer_id, TOP)
+    text = "\n".join([headline(challenge, now), *board_lines(challenge, shown, standings, units)])
+    image = board_image(challenge, shown, standings, units, viewer_id)
+    return Reply(text, attachments=(image,))
+
+
+def weekly_reply(
+    boards: Sequence[tuple[Challenge, Sequence[Standing]]], units: dict[int, str],
+    now: datetime,
+) -> Reply:
+    """The Sunday post: every running challenge of the club, top 10 each, with images."""
+    parts = ["📊 <b>Weekly standings</b>"]
+    images = []
+    for challenge, standings in boards:
+        shown = board_slice(standings, None, TOP)
+        unit = units.get(challenge.id, "km")
+        parts.append("\n".join([headline(challenge, now),
+                                *board_lines(challenge, shown, standings, unit)]))
+        images.append(board_image(challenge, shown, standings, unit, None))
+    parts.append("Keep going — see your own place any time with /challenge board.")
+    return Reply("\n\n".join(parts), attachments=tuple(images))
+
+
+def final_reply(challenge: Challenge, standings: Sequence[Standing], units: str) -> Reply:
+    """The end: podium, the rest of the top 10, the team result and a celebration."""
+    metric = Metric(challenge.metric)
+    lines = [f"🏁 <b>{esc(challenge.name)}</b> is over! Final results "
+             f"({metric.value}, until {format_date(challenge.ends_on)}):"]
+    scored = [s for s in standings if s.entry.value]
+    for s in standings[:TOP]:
+        medal = MEDALS.get(s.rank) if s in scored else None
+        prefix = medal or f"{s.label}."
+        shown = format_value(metric, s.entry.value, units)
+        lines.append(f"{prefix} {esc(s.entry.name)} — {shown}")
+    if len(standings) > TOP:
+        lines.append(f"…and {len(standings) - TOP} more.")
+    team = _team_line(challenge, standings, units)
+    if team:
+        lines.append(team)
+    lines.append("")
+    lines.append(_celebration(challenge, standings, scored))
+    image = board_image(challenge, board_slice(standings, None, TOP), standings, units, None,
+                        title=f"{challenge.name} — final")
+    return Reply("\n".join(lines), attachments=(image,) if standings else ())
+
+
+def _celebration(
+    challenge: Challenge, standings: Sequence[Standing], scored: Sequence[Standing]
+) -> str:
+    if not standings:
+        return "Nobody joined this one — start another with /challenge new."
+    if not scored:
+        return "No runs counted this time. Next challenge, then! 💪"
+    winners = [s for s in scored if s.rank == 1]
+    names = _and([f"<b>{esc(s.entry.name)}</b>" for s in winners])
+    text = f"🎉 Congratulations, {names}!"
+    if challenge.team_goal is not None:
+        share = share_percent(_team_total(standings), challenge.team_goal)
+        if share >= 100:
+            text += " And the team goal is reached — together you did it! 🙌"
+        elif share >= 90:
+            text += f" Together you reached {share}% of the team goal — so close!"
+        else:
+            text += f" Together you reached {share}% of the team goal."
+    if challenge.goal is not None:
+        there = sum(1 for s in scored if (s.entry.value or 0) >= challenge.goal)
+        text += f" {there} of {len(standings)} reached the personal goal."
+    return text + " Thank you all for running! 🏃"
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def days_left(challenge: Challenge, now: datetime) -> int:
+    """Days left including today, on the club's calendar (0 once over)."""
+    today = now.astimezone(zone(challenge.tz)).date()
+    return max((challenge.ends_on - today + timedelta(days=1)).days, 0)

@@ -1,0 +1,282 @@
+"""Club challenges: create, join, leave, end, remove a run; standings; the scheduler's feeds.
+
+Everything runs inside the caller's unit of work (add, flush and read; never commit). Figures
+come from `core.challenge_figures` (one aggregate query per board), ranking and formatting
+from `core.leaderboard`, and replies from `core.challenge_replies`.
+
+Who may do what is decided by the caller (`/challenge` checks `Request.is_admin`); these
+functions only keep the data consistent: names unique among a club's active challenges, one
+membership per runner and challenge, removals recorded with who, when and why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from core.challenge_figures import Scope, member_entries, zone
+from core.challenge_replies import final_reply, weekly_reply
+from core.clubs import ACTIVE, ENDED, channels_of
+from core.leaderboard import Metric, Standing, rank
+from core.messages import Reply, esc
+from core.schedule import outbox
+from core.storage.models import (
+    Challenge,
+    ChallengeMember,
+    Club,
+    Runner,
+)
+from core.storage.unit_of_work import UnitOfWork
+
+MAX_ACTIVE_PER_CLUB = 10
+MAX_NAME_LENGTH = 60
+MAX_DAYS_AHEAD = 366
+ANNOUNCEMENT_TTL = timedelta(days=1)
+
+ChannelMessage = tuple[str, str, Reply]  # (platform, chat_id, reply)
+
+
+class ChallengeError(ValueError):
+    """A friendly refusal for the person who asked."""
+
+
+@dataclass(frozen=True)
+class NewChallenge:
+    """A challenge as an admin described it; figures in the metric's stored unit."""
+
+    name: str
+    metric: Metric
+    ends_on: date
+    tz: str
+    goal: float | None = None
+    team_goal: float | None = None
+
+
+def club_today(challenge: Challenge, now: datetime) -> date:
+    """The date on the club's calendar (the challenge's time zone)."""
+    return now.astimezone(zone(challenge.tz)).date()
+
+
+async def active_challenges(uow: UnitOfWork, club_id: int) -> list[Challenge]:
+    """The club's running challenges, oldest first (their numbers in `/challenge list`)."""
+    rows = await uow.session.scalars(
+        select(Challenge)
+        .where(Challenge.club_id == club_id, Challenge.status == ACTIVE)
+        .order_by(Challenge.id)
+    )
+    return list(rows)
+
+
+async def member_counts(uow: UnitOfWork, challenge_ids: list[int]) -> dict[int, int]:
+    """How many members each challenge has, in one query."""
+    counts = dict.fromkeys(challenge_ids, 0)
+    if challenge_ids:
+        rows = await uow.session.execute(
+            select(ChallengeMember.challenge_id, func.count())
+            .where(ChallengeMember.challenge_id.in_(challenge_ids))
+            .group_by(ChallengeMember.challenge_id)
+        )
+        counts.update({cid: int(n) for cid, n in rows})
+    return counts
+
+
+def pick_challenge(challenges: list[Challenge], text: str, verb: str) -> Challenge:
+    """The challenge `text` names — its number in the list, its name, or the start of its
+    name — or the only one when `text` is empty. Raises ChallengeError with the choices."""
+    wanted = text.strip().strip("\"'“”").strip()
+    if not challenges:
+        raise ChallengeError(
+            "There is no challenge running here. An admin can start one: "
+            "/challenge new October-Miles metric=distance until=2026-10-31"
+        )
+    if not wanted:
+        if len(challenges) == 1:
+            return challenges[0]
+        raise ChallengeError(f"Which challenge? {_choices(challenges, verb)}")
+    number = wanted.lstrip("#")
+    if number.isdigit():
+        index = int(number) - 1
+        if 0 <= index < len(challenges):
+            return challenges[index]
+    folded = wanted.casefold()
+    exact = [c for c in challenges if c.name.casefold() == folded]
+    starts = [c for c in challenges if c.name.casefold().startswith(folded)]
+    found = exact or starts
+    if len(found) == 1:
+        return found[0]
+    raise ChallengeError(f"I can't tell which challenge you mean. {_choices(challenges, verb)}")
+
+
+def _choices(challenges: list[Challenge], verb: str) -> str:
+    listed = " · ".join(f"{i}. {esc(c.name)}" for i, c in enumerate(challenges, 1))
+    return f"{listed} — send /challenge {verb} 1 (the number or the name)."
+
+
+async def create_challenge(
+    uow: UnitOfWork, club: Club, spec: NewChallenge, creator_id: int, today: date,
+    now: datetime,
+) -> Challenge:
+    """Start a challenge in `club`. Raises ChallengeError."""
+    name = " ".join(spec.name.split())
+    if not name:
+        raise ChallengeError("The challenge needs a name.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ChallengeError(f"Please keep the name under {MAX_NAME_LENGTH} characters.")
+    if spec.ends_on <= today:
+        raise ChallengeError("The end date (until=) must be after today.")
+    if spec.ends_on > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise ChallengeError("A challenge can last at most a year: pick an earlier until= date.")
+    if spec.team_goal is not None and not spec.metric.additive:
+        raise ChallengeError("A team goal adds everyone's figures up, so it works with "
+                             "distance, time or sessions.")
+    running = await active_challenges(uow, club.id)
+    if any(c.name.casefold() == name.casefold() for c in running):
+        raise ChallengeError("A challenge with that name is already running here.")
+    if len(running) >= MAX_ACTIVE_PER_CLUB:
+        raise ChallengeError(f"{MAX_ACTIVE_PER_CLUB} challenges are already running here; "
+                             "end one first with /challenge end NAME.")
+    challenge = Challenge(
+        club_id=club.id, name=name, metric=spec.metric.value, goal=spec.goal,
+        team_goal=spec.team_goal, starts_at=now, ends_on=spec.ends_on, tz=spec.tz,
+        status=ACTIVE, created_by=creator_id,
+    )
+    uow.session.add(challenge)
+    await uow.session.flush()
+    return challenge
+
+
+async def membership(uow: UnitOfWork, challenge_id: int, runner_id: int) -> ChallengeMember | None:
+    member: ChallengeMember | None = await uow.session.scalar(
+        select(ChallengeMember).where(
+            ChallengeMember.challenge_id == challenge_id, ChallengeMember.runner_id == runner_id
+        )
+    )
+    return member
+
+
+async def join_challenge(
+    uow: UnitOfWork, challenge: Challenge, runner_id: int, platform: str, now: datetime
+) -> bool:
+    """Add the runner (their runs count from today, their local day). False if already in."""
+    if await membership(uow, challenge.id, runner_id) is not None:
+        return False
+    uow.session.add(ChallengeMember(challenge_id=challenge.id, runner_id=runner_id,
+                                    joined_at=now, platform=platform))
+    await uow.session.flush()
+    return True
+
+
+async def leave_challenge(uow: UnitOfWork, challenge: Challenge, runner_id: int) -> bool:
+    """Remove the runner from the challenge (and so from its boards). False if not in it."""
+    member = await membership(uow, challenge.id, runner_id)
+    if member is None:
+        return False
+    await uow.session.delete(member)
+    await uow.session.flush()
+    return True
+
+
+async def standings_for(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Standing]:
+    """Every member, ranked."""
+    today = min(club_today(challenge, now), challenge.ends_on + timedelta(days=1))
+    first_day = challenge.starts_at.date() - timedelta(days=1)
+    scope = Scope(challenge.id, Metric(challenge.metric), first_day, challenge.ends_on, today)
+    return rank(await member_entries(uow, scope, now))
+
+
+async def end_challenge(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Standing]:
+    """Close the challenge and return its final standings.
+
+    Ended before its last day, it ends today: later runs no longer count.
+    """
+    challenge.ends_on = min(challenge.ends_on, club_today(challenge, now))
+    standings = await standings_for(uow, challenge, now)
+    challenge.status = ENDED
+    challenge.ended_at = now
+    await uow.session.flush()
+    return standings
+
+
+async def units_of_creators(uow: UnitOfWork, challenges: list[Challenge]) -> dict[int, str]:
+    """Distance units for channel posts, per challenge: those of the admin who started it."""
+    creators = {c.created_by for c in challenges if c.created_by is not None}
+    units: dict[int, str] = {}
+    if creators:
+        rows = await uow.session.execute(
+            select(Runner.id, Runner.units).where(Runner.id.in_(creators))
+        )
+        units = {rid: u for rid, u in rows}
+    return {
+        c.id: units.get(c.created_by, "km") if c.created_by is not None else "km"
+        for c in challenges
+    }
+
+
+async def tell_linked_channels(
+    uow: UnitOfWork, club_id: int, here: tuple[str, str], reply: Reply, now: datetime,
+    *, kind: str, tag: str,
+) -> int:
+    """Queue `reply` for the club's other channels (a linked Telegram group or Discord
+    channel): the scheduler's senders deliver it. `tag` makes the outbox key unique per
+    event, so a retried command never posts twice. Returns how many were queued."""
+    channels = (await channels_of(uow, [club_id]))[club_id]
+    rows = [
+        outbox.outbox_row(
+            key=f"{kind}:{ch.platform}:{ch.chat_id}:{tag}", kind=kind, platform=ch.platform,
+            chat_id=ch.chat_id, payload=outbox.reply_to_payload(reply, group=True), now=now,
+            due_at=now, expires_at=now + ANNOUNCEMENT_TTL,
+        )
+        for ch in channels
+        if (ch.platform, ch.chat_id) != here
+    ]
+    return len(await outbox.enqueue(uow, rows))
+
+
+# --- the scheduler's feeds ------------------------------------------------------------------
+
+
+async def weekly_standings(uow: UnitOfWork, now: datetime) -> list[ChannelMessage]:
+    """This week's standings for every club channel with an active challenge (with members):
+    one message per channel, all of the club's challenges in it."""
+    running = list(await uow.session.scalars(
+        select(Challenge).where(Challenge.status == ACTIVE).order_by(Challenge.id)
+    ))
+    counts = await member_counts(uow, [c.id for c in running])
+    running = [c for c in running if counts[c.id]]
+    units = await units_of_creators(uow, running)
+    by_club: dict[int, list[tuple[Challenge, list[Standing]]]] = defaultdict(list)
+    for challenge in running:
+        by_club[challenge.club_id].append((challenge, await standings_for(uow, challenge, now)))
+    channels = await channels_of(uow, list(by_club))
+    messages: list[ChannelMessage] = []
+    for club_id, boards in by_club.items():
+        reply = weekly_reply(boards, units, now)
+        messages += [(ch.platform, ch.chat_id, reply) for ch in channels[club_id]]
+    return messages
+
+
+async def finish_due_challenges(uow: UnitOfWork, now: datetime) -> list[ChannelMessage]:
+    """End every active challenge whose last day is over in its time zone; their final
+    results, for every channel of their club. Marks them ended in the same unit of work, so
+    each result is returned once."""
+    # No zone is more than a day ahead of UTC: a cheap filter before the exact check.
+    candidates = await uow.session.scalars(
+        select(Challenge).where(
+            Challenge.status == ACTIVE,
+            Challenge.ends_on < now.date() + timedelta(days=1),
+        )
+    )
+    due = [c for c in candidates if club_today(c, now) > c.ends_on]
+    if not due:
+        return []
+    units = await units_of_creators(uow, due)
+    results = [(c, await end_challenge(uow, c, now)) for c in due]
+    channels = await channels_of(uow, sorted({c.club_id for c in due}))
+    return [
+        (ch.platform, ch.chat_id, final_reply(challenge, standings, units[challenge.id]))
+        for challenge, standings in results
+        for ch in channels[challenge.club_id]
+    ]

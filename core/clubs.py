@@ -1,0 +1,182 @@
+"""Clubs: the group chats and server channels a club runs its challenges in.
+
+A channel (a Telegram group, a Discord channel) belongs to exactly one club, created the first
+time a challenge command is used there. A club can span platforms: an admin makes a link code
+in one channel (`/challenge link`) and pastes it in another (`/challenge link CODE`); the second
+channel — and everything its club had — joins the first club, so both share one leaderboard.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from core.messages import Request, esc
+from core.storage.models import Challenge, Club, ClubChannel
+from core.storage.unit_of_work import UnitOfWork
+
+LINK_CODE_LENGTH = 6
+LINK_CODE_TTL = timedelta(minutes=15)
+# No 0/O, 1/I/L: a code is read on one screen and typed on another.
+LINK_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACTIVE, ENDED = "active", "ended"  # Challenge.status
+PLATFORM_NAMES = {"telegram": "Telegram group", "discord": "Discord channel",
+                  "console": "console chat"}
+
+
+class LinkError(ValueError):
+    """A link code that cannot be used; the message is for the admin who pasted it."""
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """A channel that joined another club, and how many challenges came along."""
+
+    club: Club
+    moved_channels: int
+    moved_challenges: int
+
+
+async def find_club(uow: UnitOfWork, platform: str, chat_id: str) -> Club | None:
+    """The club a channel belongs to, if any."""
+    club: Club | None = await uow.session.scalar(
+        select(Club)
+        .join(ClubChannel, ClubChannel.club_id == Club.id)
+        .where(ClubChannel.platform == platform, ClubChannel.chat_id == chat_id)
+    )
+    return club
+
+
+async def club_for_channel(uow: UnitOfWork, req: Request, now: datetime) -> Club:
+    """The club of the request's channel, created on first use (named after the chat)."""
+    platform = req.platform.value
+    channel: ClubChannel | None = await uow.session.scalar(
+        select(ClubChannel).where(
+            ClubChannel.platform == platform, ClubChannel.chat_id == req.chat_id
+        )
+    )
+    if channel is not None:
+        if req.chat_title and channel.title != req.chat_title[:200]:
+            channel.title = req.chat_title[:200]
+        if req.guild_id and channel.guild_id != req.guild_id:
+            channel.guild_id = req.guild_id
+        club: Club = await uow.session.get_one(Club, channel.club_id)
+        return club
+    club = Club(name=(req.chat_title or "Club")[:100], created_at=now)
+    uow.session.add(club)
+    await uow.session.flush()
+    uow.session.add(
+        ClubChannel(
+            club_id=club.id, platform=platform, chat_id=req.chat_id, guild_id=req.guild_id,
+            title=req.chat_title[:200],
+        )
+    )
+    await uow.session.flush()
+    return club
+
+
+async def channels_of(uow: UnitOfWork, club_ids: list[int]) -> dict[int, list[ClubChannel]]:
+    """The channels of each club, in the order they joined."""
+    found: dict[int, list[ClubChannel]] = {club_id: [] for club_id in club_ids}
+    if not club_ids:
+        return found
+    rows = await uow.session.scalars(
+        select(ClubChannel).where(ClubChannel.club_id.in_(club_ids)).order_by(ClubChannel.id)
+    )
+    for channel in rows:
+        found[channel.club_id].append(channel)
+    return found
+
+
+def new_code(choose: Callable[[str], str] = secrets.choice) -> str:
+    """A random link code, e.g. `K7QX2M`."""
+    return "".join(choose(LINK_CODE_ALPHABET) for _ in range(LINK_CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """What an admin pasted, as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+async def issue_link_code(uow: UnitOfWork, club: Club, now: datetime) -> str:
+    """A fresh code for `club`, valid for `LINK_CODE_TTL` (it replaces any earlier one)."""
+    # Expired codes are cleared as we go, so they never block a new one.
+    await uow.session.execute(
+        update(Club)
+        .where(Club.link_code_expires_at < now)
+        .values(link_code=None, link_code_expires_at=None)
+    )
+    while True:
+        code = new_code()
+        taken = await uow.session.scalar(select(func.count()).where(Club.link_code == code))
+        if not taken:
+            break
+    club.link_code = code
+    club.link_code_expires_at = now + LINK_CODE_TTL
+    await uow.session.flush()
+    return code
+
+
+async def link_channel(uow: UnitOfWork, req: Request, code: str, now: datetime) -> LinkResult:
+    """Join the request's channel (and its club's other channels and challenges) to the club
+    that issued `code`. The code is used up. Raises LinkError."""
+    wanted = normalise_code(code)
+    target: Club | None = await uow.session.scalar(select(Club).where(Club.link_code == wanted))
+    expires = target.link_code_expires_at if target is not None else None
+    if target is None or expires is None or expires < now:
+        raise LinkError(
+            f"The code {wanted or esc(code)} is unknown or has expired (codes last "
+            f"{LINK_CODE_TTL.seconds // 60} minutes). Ask for a new one with /challenge link "
+            "in the channel you want to link to."
+        )
+    here = await club_for_channel(uow, req, now)
+    if here.id == target.id:
+        raise LinkError("This channel already belongs to that club: nothing to link.")
+    target.link_code = None
+    target.link_code_expires_at = None
+    moved_channels = await _move(uow, ClubChannel, here.id, target.id)
+    await _rename_clashes(uow, here.id, target.id)
+    moved_challenges = await _move(uow, Challenge, here.id, target.id)
+    await uow.session.delete(here)
+    await uow.session.flush()
+    return LinkResult(target, moved_channels, moved_challenges)
+
+
+async def _move(uow: UnitOfWork, model: type[ClubChannel] | type[Challenge], source: int,
+                target: int) -> int:
+    result = await uow.session.execute(
+        update(model).where(model.club_id == source).values(club_id=target),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _rename_clashes(uow: UnitOfWork, source: int, target: int) -> None:
+    """Two active challenges with one name would be ambiguous once merged: number the newcomer."""
+    taken = {
+        name.casefold()
+        for name in await uow.session.scalars(
+            select(Challenge.name).where(Challenge.club_id == target,
+                                         Challenge.status == ACTIVE)
+        )
+    }
+    incoming = await uow.session.scalars(
+        select(Challenge).where(Challenge.club_id == source, Challenge.status == ACTIVE)
+    )
+    for challenge in incoming:
+        name, number = challenge.name, 2
+        while name.casefold() in taken:
+            name = f"{challenge.name} ({number})"
+            number += 1
+        challenge.name = name[:100]
+        taken.add(challenge.name.casefold())
+    await uow.session.flush()
+
+
+def channel_kind(platform: str) -> str:
+    """"Telegram group", "Discord channel": how a channel is called to its admins."""
+    return PLATFORM_NAMES.get(platform, "channel")

@@ -1,0 +1,316 @@
+"""The outbox: scheduled messages written once, claimed by one worker at a time, sent or not.
+
+Life of a row: `pending` → `sent` | `dead` (permanent error, blocked recipient or too many
+attempts; the reason is kept in `last_error`) | `stale` (past `expires_at`, never sent) |
+`cancelled` (no longer true, e.g. a nudge for a run logged meanwhile). `skipped` rows record a
+decision with nothing to send, so the tick does not reconsider it.
+
+Claiming sets a lease (`claimed_until`, `claimed_by`) in one short transaction and returns the
+rows; the network send happens outside any transaction; the outcome is written in another.
+PostgreSQL claims with `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint rows;
+SQLite has a single writer (`BEGIN IMMEDIATE`), and the same `UPDATE ... RETURNING` is atomic.
+A worker that dies leaves its leases to run out; then the rows are claimable again.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
+
+from core.messages import Attachment, Choice, Reply
+from core.storage.models import Identity, OutboxMessage, RunLog, Skip
+from core.storage.unit_of_work import UnitOfWork
+
+PENDING = "pending"
+SENT = "sent"
+DEAD = "dead"
+STALE = "stale"
+SKIPPED = "skipped"
+CANCELLED = "cancelled"
+FINISHED = (SENT, DEAD, STALE, SKIPPED, CANCELLED)
+
+OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+def reply_to_payload(reply: Reply, **extra: Any) -> dict[str, Any]:
+    """A JSON-able form of a reply (attachments base64-encoded), plus extra fields."""
+    payload: dict[str, Any] = {"text": reply.text, **extra}
+    if reply.choices:
+        payload["choices"] = [[[c.label, c.command] for c in row] for row in reply.choices]
+    if reply.attachments:
+        payload["attachments"] = [
+            [a.filename, a.mime, base64.b64encode(a.content).decode("ascii")]
+            for a in reply.attachments
+        ]
+    if reply.private:
+        payload["private"] = True
+    return payload
+
+
+def payload_to_reply(payload: dict[str, Any]) -> Reply:
+    choices = tuple(
+        tuple(Choice(label, command) for label, command in row)
+        for row in payload.get("choices", ())
+    )
+    attachments = tuple(
+        Attachment(name, base64.b64decode(data), mime)
+        for name, mime, data in payload.get("attachments", ())
+    )
+    return Reply(payload["text"], choices, attachments, bool(payload.get("private")))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this worker holds a lease on."""
+
+    id: int
+    key: str
+    runner_id: int | None
+    platform: str
+    chat_id: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+    @property
+    def reply(self) -> Reply:
+        return payload_to_reply(self.payload)
+
+    @property
+    def group(self) -> bool:
+        """A group chat or server channel (stricter rate limits on Telegram)."""
+        return bool(self.payload.get("group"))
+
+    @property
+    def local_date(self) -> date | None:
+        value = self.payload.get("local_date")
+        return date.fromisoformat(value) if value else None
+
+
+def insert_ignoring_duplicates(uow: UnitOfWork) -> Insert:
+    """`INSERT INTO outbox ... ON CONFLICT (key) DO NOTHING` for the unit of work's dialect."""
+    if uow.dialect == "postgresql":
+        return postgresql.insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
+    return sqlite.insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
+
+
+async def enqueue(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Insert outbox rows, skipping keys already present; returns (kind, status) inserted."""
+    if not rows:
+        return []
+    stmt = insert_ignoring_duplicates(uow).returning(OUTBOX.c.kind, OUTBOX.c.status)
+    result = await uow.session.execute(stmt, list(rows))
+    return [(kind, status) for kind, status in result]
+
+
+def outbox_row(
+    *,
+    key: str,
+    kind: str,
+    platform: str,
+    chat_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+    due_at: datetime,
+    expires_at: datetime,
+    runner_id: int | None = None,
+    status: str = PENDING,
+    last_error: str | None = None,
+) -> dict[str, Any]:
+    """The column values of a new outbox row."""
+    return {
+        "key": key, "runner_id": runner_id, "platform": platform, "chat_id": chat_id,
+        "kind": kind, "payload": payload, "status": status, "attempts": 0, "created_at": now,
+        "due_at": due_at, "expires_at": expires_at, "next_attempt_at": min(due_at, now),
+        "last_error": last_error,  # claimed_until, claimed_by and sent_at start out NULL
+    }
+
+
+async def expire_stale(uow: UnitOfWork, platform: str, now: datetime) -> int:
+    """Mark pending rows past `expires_at` as stale (never sent late); returns how many."""
+    result = await uow.session.execute(
+        update(OUTBOX)
+        .where(
+            OUTBOX.c.platform == platform,
+            OUTBOX.c.status == PENDING,
+            OUTBOX.c.expires_at <= now,
+            or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
+        )
+        .values(status=STALE, claimed_until=None, last_error="expired before it could be sent")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def claim(
+    uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta
+) -> list[Claimed]:
+    """Lease up to `limit` ready rows of one platform to `worker`, oldest first."""
+    ready = (
+        select(OUTBOX.c.id)
+        .where(
+            OUTBOX.c.platform == platform,
+            OUTBOX.c.status == PENDING,
+            OUTBOX.c.next_attempt_at <= now,
+            OUTBOX.c.expires_at > now,
+            or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
+        )
+        .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # renders as nothing on SQLite: one writer anyway
+    )
+    stmt = (
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(ready.scalar_subquery()))
+        .values(claimed_until=now + lease, claimed_by=worker)
+        .returning(
+            OUTBOX.c.id, OUTBOX.c.key, OUTBOX.c.runner_id, OUTBOX.c.platform, OUTBOX.c.chat_id,
+            OUTBOX.c.kind, OUTBOX.c.payload, OUTBOX.c.attempts,
+        )
+    )
+    rows = (await uow.session.execute(stmt)).all()
+    # RETURNING order is not guaranteed; ids follow creation, so a chat's pushes stay in order.
+    return sorted(
+        (Claimed(r.id, r.key, r.runner_id, r.platform, r.chat_id, r.kind, r.payload, r.attempts)
+         for r in rows),
+        key=lambda c: c.id,
+    )
+
+
+async def cancel_obsolete(uow: UnitOfWork, claimed: list[Claimed]) -> list[Claimed]:
+    """Drop nudges whose day got logged or skipped since they were queued; returns the rest."""
+    nudges = [c for c in claimed if c.kind == "nudge" and c.runner_id and c.local_date]
+    if not nudges:
+        return claimed
+    pairs = [(c.runner_id, c.local_date) for c in nudges]
+    done: set[tuple[int, date]] = set()
+    for model in (RunLog, Skip):
+        rows = await uow.session.execute(
+            select(model.runner_id, model.local_date).where(
+                tuple_(model.runner_id, model.local_date).in_(pairs)
+            )
+        )
+        done.update((runner_id, day) for runner_id, day in rows)
+    obsolete = [c.id for c in nudges if (c.runner_id, c.local_date) in done]
+    if obsolete:
+        await uow.session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(obsolete))
+            .values(status=CANCELLED, claimed_until=None, last_error="logged or skipped meanwhile")
+        )
+    return [c for c in claimed if c.id not in set(obsolete)]
+
+
+async def mark_sent(uow: UnitOfWork, ids: Sequence[int], worker: str, now: datetime) -> None:
+    if ids:
+        await uow.session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(ids), OUTBOX.c.claimed_by == worker)
+            .values(status=SENT, sent_at=now, attempts=OUTBOX.c.attempts + 1,
+                    claimed_until=None, last_error=None)
+        )
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed attempt: retry at `retry_at`, or (None) give up with `reason`."""
+
+    id: int
+    reason: str
+    retry_at: datetime | None
+
+
+async def mark_failed(uow: UnitOfWork, failures: Iterable[Failure], worker: str) -> None:
+    """Record failed attempts: retries get their next time, the rest become dead letters."""
+    for failure in failures:
+        values: dict[str, Any] = {
+            "attempts": OUTBOX.c.attempts + 1,
+            "claimed_until": None,
+            "last_error": failure.reason[:2000],
+        }
+        if failure.retry_at is None:
+            values["status"] = DEAD
+        else:
+            values["next_attempt_at"] = failure.retry_at
+        await uow.session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == failure.id, OUTBOX.c.claimed_by == worker)
+            .values(**values)
+        )
+
+
+async def mark_unreachable(uow: UnitOfWork, item: Claimed, reason: str) -> None:
+    """The recipient blocked the bot: no more pushes to that chat until they write again.
+
+    The runner's identity is marked unreachable (the dispatcher resets it when they write)
+    and every pending row for that chat becomes a dead letter with the reason.
+    """
+    if item.runner_id is not None:
+        await uow.session.execute(
+            update(Identity)
+            .where(
+                Identity.runner_id == item.runner_id,
+                Identity.platform == item.platform,
+                Identity.chat_id == item.chat_id,
+            )
+            .values(reachable=False, unreachable_reason=reason[:200])
+        )
+    await uow.session.execute(
+        update(OUTBOX)
+        .where(
+            OUTBOX.c.platform == item.platform,
+            OUTBOX.c.chat_id == item.chat_id,
+            OUTBOX.c.status == PENDING,
+            or_(OUTBOX.c.id == item.id, OUTBOX.c.claimed_until.is_(None)),
+        )
+        .values(status=DEAD, claimed_until=None, last_error=f"blocked: {reason}"[:2000])
+    )
+
+
+async def release(uow: UnitOfWork, ids: Sequence[int], worker: str) -> None:
+    """Give back leases without an attempt (shutdown, lease about to run out)."""
+    if ids:
+        await uow.session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(ids), OUTBOX.c.claimed_by == worker)
+            .values(claimed_until=None)
+        )
+
+
+async def release_worker_claims(uow: UnitOfWork, worker: str) -> int:
+    """On start: a restarted worker with a stable name takes its old leases back at once."""
+    result = await uow.session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.claimed_by == worker, OUTBOX.c.status == PENDING,
+               OUTBOX.c.claimed_until.is_not(None))
+        .values(claimed_until=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def status_counts(uow: UnitOfWork, kind: str | None = None) -> dict[str, int]:
+    """How many rows are in each status (optionally of one kind)."""
+    stmt = select(OUTBOX.c.status, func.count()).group_by(OUTBOX.c.status)
+    if kind is not None:
+        stmt = stmt.where(OUTBOX.c.kind == kind)
+    return {status: count for status, count in await uow.session.execute(stmt)}
+
+
+async def purge(uow: UnitOfWork, before: datetime, *, limit: int = 10_000) -> int:
+    """Delete finished rows created before `before` (their keys' days are long gone)."""
+    old = (
+        select(OUTBOX.c.id)
+        .where(and_(OUTBOX.c.created_at < before, OUTBOX.c.status.in_(FINISHED)))
+        .order_by(OUTBOX.c.id)
+        .limit(limit)
+    )
+    result = await uow.session.execute(
+        delete(OUTBOX).where(OUTBOX.c.id.in_(old.scalar_subquery()))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,235 @@
+"""Drains one platform's outbox through its `Messenger`, politely and durably.
+
+One round: mark expired rows stale, claim a batch under a lease (short transaction), send
+concurrently under the platform's rate limits with no transaction open, and record outcomes in
+small groups (short transactions) so that a crash repeats at most a handful of sends. Failures
+follow their `DeliveryError` kind: retry-after and transient errors are retried with exponential
+backoff and jitter, blocked recipients are marked unreachable, permanent errors and exhausted
+retries become dead letters with the reason kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+
+from core.clock import Clock
+from core.delivery import DeliveryError, Messenger, keyed_send
+from core.schedule import outbox
+from core.schedule.outbox import Claimed, Failure
+from core.schedule.ratelimit import Monotonic, RateLimiter, RateLimits, Sleep, limits_for
+from core.storage.unit_of_work import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with jitter: base · factor^(attempt-1), capped, times U(0.5, 1)."""
+
+    base: float = 10.0
+    factor: float = 2.0
+    cap: float = 3600.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        raw = min(self.cap, self.base * self.factor ** max(0, attempt - 1))
+        return raw * rng.uniform(0.5, 1.0)
+
+
+@dataclass
+class DrainReport:
+    """What one drain did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    blocked: int = 0
+    stale: int = 0
+    cancelled: int = 0
+    released: int = 0
+
+    def add(self, other: DrainReport) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class _Outcomes:
+    sent: list[int] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    blocked: list[tuple[Claimed, str]] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.sent) + len(self.failed) + len(self.blocked) + len(self.released)
+
+
+class Sender:
+    """Sends one platform's due outbox rows through a messenger."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        messenger: Messenger,
+        clock: Clock,
+        *,
+        worker: str,
+        limits: RateLimits | None = None,
+        max_attempts: int = 8,
+        batch_size: int = 200,
+        concurrency: int = 16,
+        lease: timedelta = timedelta(minutes=5),
+        record_every: int = 50,
+        backoff: Backoff | None = None,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.uow = uow
+        self.messenger = messenger
+        self._deliver = keyed_send(messenger)
+        self.platform = messenger.platform
+        self.clock = clock
+        self.worker = worker
+        self.max_attempts = max_attempts
+        self.batch_size = batch_size
+        self.concurrency = concurrency
+        self.lease = lease
+        self.record_every = record_every
+        self.backoff = backoff or Backoff()
+        self.limiter = RateLimiter(
+            limits if limits is not None else limits_for(self.platform),
+            monotonic=monotonic, sleep=sleep,
+        )
+        self._monotonic = monotonic
+        self._rng = rng or random.Random()
+        self._stopping = False
+        self._record_lock = asyncio.Lock()
+
+    def stop(self) -> None:
+        """Finish the sends in flight, release the rest of the batch, claim nothing more."""
+        self._stopping = True
+
+    async def drain(self, *, max_batches: int | None = None) -> DrainReport:
+        """Send batches until nothing is ready (or `max_batches`)."""
+        total = DrainReport()
+        batches = 0
+        while not self._stopping and (max_batches is None or batches < max_batches):
+            report = await self.drain_once()
+            total.add(report)
+            batches += 1
+            if report.claimed == 0:
+                break
+        return total
+
+    async def drain_once(self) -> DrainReport:
+        """One batch: expire, claim, send, record."""
+        report = DrainReport()
+        now = self.clock.now()
+        async with self.uow() as uow:
+            report.stale = await outbox.expire_stale(uow, self.platform, now)
+            claimed = await outbox.claim(
+                uow, self.platform, self.worker, now, limit=self.batch_size, lease=self.lease
+            )
+            report.claimed = len(claimed)
+            batch = await outbox.cancel_obsolete(uow, claimed)
+            report.cancelled = len(claimed) - len(batch)
+        if report.stale:
+            log.info("%s outbox: %d stale messages dropped", self.platform, report.stale)
+        if not batch:
+            return report
+        # Stop sending well before the lease runs out: another worker may take the rows then.
+        deadline = self._monotonic() + self.lease.total_seconds() * 0.8
+        pending = _Outcomes()
+        # One message at a time per chat, in claim order; chats seen once need no lock.
+        repeated = {chat for chat, n in Counter(c.chat_id for c in batch).items() if n > 1}
+        chat_locks = {chat: asyncio.Lock() for chat in repeated}
+        queue = iter(batch)  # shared by the workers: each item is taken once
+
+        async def worker() -> None:
+            for item in queue:
+                lock = chat_locks.get(item.chat_id)
+                if lock is None:
+                    await self._send(item, deadline, pending)
+                else:
+                    async with lock:
+                        await self._send(item, deadline, pending)
+                if len(pending) >= self.record_every:
+                    await self._record(pending, report)
+
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(batch)))))
+        await self._record(pending, report)
+        return report
+
+    async def _send(self, item: Claimed, deadline: float, out: _Outcomes) -> None:
+        if self._stopping or self._monotonic() >= deadline:
+            out.released.append(item.id)
+            return
+        await self.limiter.acquire(item.chat_id, group=item.group)
+        try:
+            await self._deliver(item.key, item.chat_id, item.reply)
+        except DeliveryError as err:
+            self._failed(item, err, out)
+        except Exception as err:  # a bug in an adapter must not stop the other sends
+            log.exception("%s send of %s failed unexpectedly", self.platform, item.key)
+            self._failed(item, DeliveryError("transient", f"{type(err).__name__}: {err}"), out)
+        else:
+            out.sent.append(item.id)
+
+    def _failed(self, item: Claimed, err: DeliveryError, out: _Outcomes) -> None:
+        attempt = item.attempts + 1
+        if err.kind == "blocked":
+            out.blocked.append((item, err.reason))
+            return
+        if err.kind == "permanent":
+            out.failed.append(Failure(item.id, f"permanent: {err.reason}", None))
+            return
+        if attempt >= self.max_attempts:
+            reason = f"gave up after {attempt} attempts: {err.kind}: {err.reason}"
+            out.failed.append(Failure(item.id, reason, None))
+            return
+        if err.kind == "retry_after" and err.retry_after is not None:
+            delay = err.retry_after
+            self.limiter.pause(delay)
+        else:
+            delay = self.backoff.delay(attempt, self._rng)
+        retry_at = self.clock.now() + timedelta(seconds=delay)
+        out.failed.append(Failure(item.id, f"{err.kind}: {err.reason}", retry_at))
+
+    async def _record(self, pending: _Outcomes, report: DrainReport) -> None:
+        async with self._record_lock:
+            if not len(pending):
+                return
+            # Take the outcomes gathered so far; sends finishing meanwhile start a new group.
+            taken = _Outcomes(pending.sent[:], pending.failed[:], pending.blocked[:],
+                              pending.released[:])
+            pending.sent.clear()
+            pending.failed.clear()
+            pending.blocked.clear()
+            pending.released.clear()
+            now = self.clock.now()
+            async with self.uow() as uow:
+                await outbox.mark_sent(uow, taken.sent, self.worker, now)
+                await outbox.mark_failed(uow, taken.failed, self.worker)
+                for item, reason in taken.blocked:
+                    await outbox.mark_unreachable(uow, item, reason)
+                await outbox.release(uow, taken.released, self.worker)
+        report.sent += len(taken.sent)
+        report.retried += sum(1 for f in taken.failed if f.retry_at is not None)
+        report.dead += sum(1 for f in taken.failed if f.retry_at is None)
+        report.blocked += len(taken.blocked)
+        report.released += len(taken.released)
+        for item, reason in taken.blocked:
+            log.info("%s chat %s blocked the bot (%s): pushes paused", self.platform,
+                     item.chat_id, reason)
+        for failure in taken.failed:
+            if failure.retry_at is None:
+                log.warning("%s outbox message %d dead: %s", self.platform, failure.id,
+                            failure.reason)
+
