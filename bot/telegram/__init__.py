@@ -1,0 +1,1 @@
+"""The Telegram adapter, on python-telegram-bot 22 (entry point: `service.run_telegram`)."""

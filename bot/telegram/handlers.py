@@ -1,0 +1,207 @@
+"""PTB handlers: every message and button press goes through the core and back.
+
+Per update: translate it (`translate`), ask Telegram whether a group sender is an admin
+(`admins`), let `Pacer.handle` do the work in one transaction (it ignores a re-delivered
+update), then send the replies with retries (`sending`). Replies the core marks `private` never
+land in a group: they go to the runner's private chat, with a short note in the group. A runner
+who blocked the bot is marked unreachable. Nothing that goes wrong here stops the bot: the
+runner gets a friendly message and the next update is handled as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.telegram.admins import AdminCache
+from bot.telegram.callback_data import CallbackCodec
+from bot.telegram.sending import ReplySender
+from bot.telegram.translate import request_from_callback, request_from_message
+from core.app import Pacer
+from core.delivery import DeliveryError
+from core.messages import Platform, Reply, Request, esc
+from core.reachability import mark_unreachable
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+EXPIRED_BUTTON = "That button has expired — please type the command instead."
+DM_SENT = "{name}, I've sent that to you in a private chat."
+DM_FIRST = (
+    "{name}, I can't message you privately yet: open a chat with @{bot}, press Start, "
+    "then try again here."
+)
+CONSUMED_MEMORY = 10_000  # private messages whose buttons were used, remembered per process
+
+Observer = Callable[[Update], None]
+
+
+class TelegramHandlers:
+    """The bridge between PTB updates and `Pacer.handle`."""
+
+    def __init__(
+        self,
+        pacer: Pacer,
+        sender: ReplySender,
+        admins: AdminCache,
+        codec: CallbackCodec,
+        *,
+        on_handled: Observer | None = None,
+    ) -> None:
+        self.pacer = pacer
+        self.sender = sender
+        self.admins = admins
+        self.codec = codec
+        self.on_handled = on_handled
+        self._consumed: OrderedDict[tuple[int, int], None] = OrderedDict()
+
+    @property
+    def bot_username(self) -> str:
+        return self.sender.bot.username
+
+    def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Add the message, button and error handlers to `app`."""
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_message))
+        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_error_handler(self.on_error)
+
+    # --- PTB callbacks -----------------------------------------------------------------------
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A text message: a command, or an answer in a guided conversation."""
+        try:
+            request = request_from_message(update, self.bot_username)
+            if request is not None:
+                message = update.message
+                quote = message.message_id if message and request.in_group else None
+                await self._serve(request, quote)
+        except Exception:
+            log.exception("telegram: update %s failed", update.update_id)
+            await self._apologise(update)
+        finally:
+            self._observe(update)
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press: handled as if the runner typed the button's command line."""
+        query = update.callback_query
+        try:
+            if query is not None:
+                await self._pressed(update, query)
+        except Exception:
+            log.exception("telegram: button update %s failed", update.update_id)
+            await self._apologise(update)
+        finally:
+            self._observe(update)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Last resort for errors outside the handlers above: log, apologise, carry on."""
+        log.error("telegram: error while handling %r", update, exc_info=context.error)
+        if isinstance(update, Update):
+            await self._apologise(update)
+
+    # --- the work ----------------------------------------------------------------------------
+
+    async def _pressed(self, update: Update, query: CallbackQuery) -> None:
+        line = self.codec.decode(query.data or "")
+        if line is None:
+            await self._answer(query, EXPIRED_BUTTON)
+            return
+        message = query.message if isinstance(query.message, Message) else None
+        key = (message.chat_id, message.message_id) if message is not None else None
+        if key is not None and key in self._consumed:
+            await self._answer(query, "Already done.")
+            return  # a double tap on a keyboard that is on its way out
+        await self._answer(query)
+        request = request_from_callback(update, line, self.bot_username)
+        if request is None:
+            return
+        if key is not None and message is not None and not request.in_group:
+            # In a private chat a keyboard is a question for one person: once answered, it
+            # goes. Group keyboards (e.g. a challenge's Join) stay for the others.
+            self._consume(key)
+            await self._remove_keyboard(message)
+        await self._serve(request, None)
+
+    async def _serve(self, request: Request, quote: int | None) -> None:
+        if request.in_group and request.command:
+            is_admin = await self.admins.is_admin(int(request.chat_id), int(request.user_id))
+            request = replace(request, is_admin=is_admin)
+        replies = await self.pacer.handle(request)
+        await self._deliver(request, replies, quote)
+
+    async def _deliver(self, request: Request, replies: list[Reply], quote: int | None) -> None:
+        """Send the replies where they belong; private ones in a group go to the runner."""
+        chat, user_chat = int(request.chat_id), int(request.user_id)
+        dm_ok: bool | None = None  # None: nothing private had to leave the group
+        for reply in replies:
+            to_user = request.in_group and reply.private
+            if to_user and dm_ok is False:
+                continue
+            target = user_chat if to_user else chat
+            try:
+                await self.sender.send(target, reply, reply_to=None if to_user else quote)
+            except DeliveryError as err:
+                await self._failed(request, target, err)
+                if to_user:
+                    dm_ok = False
+                    continue
+                if err.kind == "blocked":
+                    return  # nobody is listening in this chat any more
+            else:
+                if to_user:
+                    dm_ok = True
+        if dm_ok is not None:
+            template = DM_SENT if dm_ok else DM_FIRST
+            note = template.format(name=esc(request.display_name or "Hi"), bot=self.bot_username)
+            try:
+                await self.sender.send(chat, Reply(note), reply_to=quote)
+            except DeliveryError as err:
+                await self._failed(request, chat, err)
+
+    async def _failed(self, request: Request, target: int, err: DeliveryError) -> None:
+        if err.kind == "blocked" and target == int(request.user_id):
+            log.info("telegram: user %s blocked the bot (%s)", request.user_id, err.reason)
+            async with self.pacer.uow() as uow:
+                await mark_unreachable(uow, Platform.TELEGRAM.value, request.user_id, err.reason)
+            return
+        log.warning("telegram: reply to chat %s failed: %s", target, err)
+
+    async def _apologise(self, update: Update) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        try:
+            await self.sender.send(chat.id, Reply(SORRY))
+        except (DeliveryError, TelegramError) as err:
+            log.warning("telegram: could not apologise in chat %s: %s", chat.id, err)
+
+    async def _answer(self, query: CallbackQuery, text: str | None = None) -> None:
+        """Stop the button's spinner; a stale query (re-delivered, or too old) is fine."""
+        try:
+            await query.answer(text)
+        except TelegramError as err:
+            log.debug("telegram: answerCallbackQuery failed: %s", err)
+
+    async def _remove_keyboard(self, message: Message) -> None:
+        try:
+            await self.sender.retrier.run(
+                lambda: message.edit_reply_markup(reply_markup=None), "editMessageReplyMarkup"
+            )
+        except DeliveryError as err:  # too old to edit, deleted, already edited: harmless
+            log.debug("telegram: could not remove a keyboard: %s", err)
+
+    def _consume(self, key: tuple[int, int]) -> None:
+        self._consumed[key] = None
+        while len(self._consumed) > CONSUMED_MEMORY:
+            self._consumed.popitem(last=False)
+
+    def _observe(self, update: Update) -> None:
+        if self.on_handled is not None:
+            self.on_handled(update)

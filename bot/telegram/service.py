@@ -1,0 +1,247 @@
+"""The Telegram service: PTB's Application, driven by hand so it shares the event loop.
+
+`run_telegram(container, stop)` is what `bot.runtime` starts next to Discord and the scheduler.
+PTB's `run_polling()` would own the loop, so this drives `initialize()`, `start()` and
+`updater.start_polling()` (or `start_webhook()` for deployments with several workers behind a
+load balancer) itself, and undoes them in reverse order when `stop` is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias, cast
+from urllib.parse import urlsplit
+
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import HTTPXRequest
+
+from bot.bootstrap import Container
+from bot.config import ConfigError, Settings
+from bot.telegram.admins import AdminCache
+from bot.telegram.callback_data import CallbackCodec
+from bot.telegram.commands_menu import publish_commands
+from bot.telegram.delivery import TelegramMessenger
+from bot.telegram.handlers import Observer, TelegramHandlers
+from bot.telegram.ordering import PerSenderUpdateProcessor
+from bot.telegram.ratelimit import MessageRateLimiter
+from bot.telegram.retry import Retrier, RetryPolicy, Sleep
+from bot.telegram.sending import ReplySender
+from core.app import Pacer
+from core.delivery import Messenger
+
+log = logging.getLogger(__name__)
+
+AnyApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+
+# Only what Pacer handles: Telegram then does not even send the rest.
+ALLOWED_UPDATES = ("message", "callback_query")
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    """Tuning that is not worth an environment variable (tests and benchmarks change it)."""
+
+    poll_timeout: int = 30  # seconds a getUpdates long poll may wait
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    write_timeout: float = 10.0
+    media_write_timeout: float = 30.0  # uploads: charts and exports
+    pool_timeout: float = 10.0  # waiting for a free connection under load is normal
+    # Different runners at once (one runner's updates stay in order): a runner waiting out a
+    # 429 or a slow Bot API call must not hold up everybody else. Each concurrent update costs
+    # some CPU in httpx and asyncio, and the database pool holds 10 to 20 connections anyway.
+    max_concurrent_updates: int = 16
+    # Connections to the Bot API. Telegram takes ~30 messages/s, so a few carry it; httpx's
+    # pool scans all its connections on every request, so more would only cost.
+    connection_pool_size: int = 8
+    rate_limit: bool = True  # Telegram's flood limits, client side (see `ratelimit`)
+    # A runner waits for a reply: retry a little longer, but never sit out a long 429.
+    reply_policy: RetryPolicy = field(default_factory=RetryPolicy)
+    # The outbox sender reschedules with its own backoff: retry briefly, in place.
+    push_policy: RetryPolicy = field(
+        default_factory=lambda: RetryPolicy(attempts=2, max_retry_after=5.0)
+    )
+    admin_ttl: float = 300.0
+    startup_retry_cap: float = 60.0  # seconds between tries while Telegram is unreachable
+    sleep: Sleep = asyncio.sleep
+    on_handled: Observer | None = None  # called after each update (tests wait on it)
+
+
+def file_url_for(api_url: str) -> str:
+    """The file download base for a Bot API base: `.../bot` → `.../file/bot`."""
+    head, _, last = api_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{last}"
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram must echo in each webhook call.
+
+    PACER_TELEGRAM_WEBHOOK_SECRET if set; else derived from the token, so that every worker
+    behind the load balancer registers and expects the same one.
+    """
+    if settings.telegram_webhook_secret is not None:
+        return settings.telegram_webhook_secret.get_secret_value()
+    token = _token(settings)
+    return hashlib.sha256(f"pacer-webhook:{token}".encode()).hexdigest()
+
+
+def _token(settings: Settings) -> str:
+    if settings.telegram_token is None:
+        raise ConfigError("PACER_TELEGRAM_TOKEN is not set")
+    return settings.telegram_token.get_secret_value()
+
+
+def build_application(settings: Settings, options: TelegramOptions) -> AnyApplication:
+    """A PTB Application for Pacer's bot: API base, timeouts, concurrency, rate limits."""
+    requests = HTTPXRequest(
+        connection_pool_size=options.connection_pool_size,
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        write_timeout=options.write_timeout,
+        media_write_timeout=options.media_write_timeout,
+        pool_timeout=options.pool_timeout,
+    )
+    polling = HTTPXRequest(
+        connection_pool_size=1,
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,  # PTB adds the long-poll timeout to this
+        pool_timeout=options.pool_timeout,
+    )
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .token(_token(settings))
+        .base_url(settings.telegram_api_url)
+        .base_file_url(file_url_for(settings.telegram_api_url))
+        .request(requests)
+        .get_updates_request(polling)
+        .concurrent_updates(PerSenderUpdateProcessor(options.max_concurrent_updates))
+        .job_queue(None)  # scheduling is Pacer's own (a few periodic jobs and the outbox)
+    )
+    if options.rate_limit:
+        builder = builder.rate_limiter(MessageRateLimiter())
+    return builder.build()
+
+
+class TelegramAdapter:
+    """Pacer on Telegram: the Application, its handlers and the push `Messenger`."""
+
+    def __init__(
+        self, settings: Settings, pacer: Pacer, options: TelegramOptions | None = None
+    ) -> None:
+        self.settings = settings
+        self.options = options = options or TelegramOptions()
+        self.app = build_application(settings, options)
+        bot = self.app.bot
+        codec = CallbackCodec()
+        reply_retrier = Retrier(options.reply_policy, sleep=options.sleep)
+        self.sender = ReplySender(bot, codec, reply_retrier)
+        push_sender = ReplySender(bot, codec, Retrier(options.push_policy, sleep=options.sleep))
+        self.messenger = TelegramMessenger(push_sender)
+        self.admins = AdminCache.for_bot(bot, reply_retrier, ttl=options.admin_ttl)
+        self.handlers = TelegramHandlers(
+            pacer, self.sender, self.admins, codec, on_handled=options.on_handled
+        )
+        self.handlers.register(self.app)
+
+    async def start(self, stop: asyncio.Event | None = None) -> bool:
+        """Connect, publish the command menus and start receiving updates.
+
+        While Telegram cannot be reached this keeps trying (with backoff) until `stop` is set;
+        returns False if it stopped before connecting. A rejected token raises `ConfigError`.
+        """
+        if not await self._initialize(stop):
+            return False
+        await publish_commands(self.app.bot, self.sender.retrier)
+        await self.app.start()
+        updater = self.app.updater
+        if updater is None:
+            raise RuntimeError("the Telegram Application was built without an Updater")
+        if self.settings.telegram_mode == "webhook":
+            url = self.settings.telegram_webhook_url
+            await updater.start_webhook(
+                listen=self.settings.telegram_webhook_listen,
+                port=self.settings.telegram_webhook_port,
+                url_path=urlsplit(url).path.lstrip("/"),
+                webhook_url=url,
+                allowed_updates=list(ALLOWED_UPDATES),
+                secret_token=webhook_secret(self.settings),
+                bootstrap_retries=5,
+            )
+        else:
+            await updater.start_polling(
+                poll_interval=0,
+                timeout=self.options.poll_timeout,
+                allowed_updates=list(ALLOWED_UPDATES),
+                bootstrap_retries=-1,  # deleteWebhook until it works: we cannot poll without
+            )
+        return True
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates already taken, then close connections."""
+        updater = self.app.updater
+        if updater is not None and updater.running:
+            await updater.stop()  # confirms the updates fetched so far (next getUpdates offset)
+        if self.app.running:
+            await self.app.stop()  # handles what was fetched before returning
+        await self.app.shutdown()
+
+    async def _initialize(self, stop: asyncio.Event | None) -> bool:
+        delay = 1.0
+        while True:
+            try:
+                await self.app.initialize()  # getMe: checks the token, learns the username
+                return True
+            except InvalidToken:  # PTB's name for 401 and 404 answers
+                where = urlsplit(self.settings.telegram_api_url).netloc
+                raise ConfigError(
+                    f"PACER_TELEGRAM_TOKEN was rejected by {where} (or PACER_TELEGRAM_API_URL "
+                    "is not a Bot API base URL)"
+                ) from None
+            except NetworkError as err:
+                log.warning("telegram: cannot connect (%s); trying again in %.0f s", err, delay)
+            if await self._pause(stop, delay):
+                return False
+            delay = min(delay * 2, self.options.startup_retry_cap)
+
+    async def _pause(self, stop: asyncio.Event | None, seconds: float) -> bool:
+        """Wait `seconds` (or until `stop` is set: then True)."""
+        if stop is None:
+            await self.options.sleep(seconds)
+            return False
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await stop.wait()
+        return stop.is_set()
+
+
+async def run_telegram(
+    container: Container, stop: asyncio.Event, *, options: TelegramOptions | None = None
+) -> None:
+    """Serve Telegram until `stop` is set; the push messenger is registered meanwhile.
+
+    A token Telegram rejects is a bad setting: it is logged in one line and `stop` is set, so
+    `pacer run` ends instead of running without its chat.
+    """
+    adapter = TelegramAdapter(container.settings, container.pacer, options)
+    messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
+    try:
+        try:
+            started = await adapter.start(stop)
+        except ConfigError as err:
+            log.error("%s", err)
+            stop.set()
+            return
+        if not started:
+            return
+        messengers["telegram"] = adapter.messenger
+        log.info("telegram: @%s is %s", adapter.app.bot.username, container.settings.telegram_mode)
+        await stop.wait()
+    finally:
+        if messengers.get("telegram") is adapter.messenger:
+            del messengers["telegram"]
+        await adapter.stop()
