@@ -1,0 +1,73 @@
+"""Where a push goes when a runner's private chat refuses it: their club's channel.
+
+A runner who closed their DMs (Discord answers 403, "Cannot send messages to this user") can
+still be reached where they train with others: a club channel on the same platform in which
+they joined a challenge (an active one first, the latest joined first). A platform adapter
+posts the push there, mentioning them; without such a channel the push counts as blocked.
+
+The identity stays reachable (pushes keep coming, through the channel) and its
+`unreachable_reason` records why its DMs are not used. Writing to Pacer privately again clears
+it (`core.runners.runner_for_request`), and every push tries the private chat first anyway,
+so reopened DMs are noticed at the next push.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, select, update
+
+from core.storage.models import Challenge, ChallengeMember, ClubChannel, Identity
+from core.storage.unit_of_work import UnitOfWork
+
+REASON_MAX = 200  # the column's width
+
+
+@dataclass(frozen=True)
+class ClubFallback:
+    """The runner behind a private chat, and a club channel to reach them in."""
+
+    runner_id: int
+    external_id: str  # their user id on the platform (for the mention)
+    channel_id: str  # the club channel's chat id on the platform
+
+
+async def club_fallback(uow: UnitOfWork, platform: str, chat_id: str) -> ClubFallback | None:
+    """The club channel for the runner whose private chat on `platform` is `chat_id`."""
+    identity = (
+        await uow.session.execute(
+            select(Identity.runner_id, Identity.external_id)
+            .where(Identity.platform == platform, Identity.chat_id == chat_id)
+            .order_by(Identity.last_seen_at.desc())
+            .limit(1)
+        )
+    ).first()
+    if identity is None:
+        return None
+    runner_id, external_id = identity
+    channel = await uow.session.scalar(
+        select(ClubChannel.chat_id)
+        .join(Challenge, Challenge.club_id == ClubChannel.club_id)
+        .join(ChallengeMember, ChallengeMember.challenge_id == Challenge.id)
+        .where(ChallengeMember.runner_id == runner_id, ClubChannel.platform == platform)
+        .order_by(
+            case((Challenge.status == "active", 0), else_=1),
+            ChallengeMember.joined_at.desc(),
+            ClubChannel.id,
+        )
+        .limit(1)
+    )
+    if channel is None:
+        return None
+    return ClubFallback(runner_id, external_id, channel)
+
+
+async def note_private_chat_closed(
+    uow: UnitOfWork, platform: str, external_id: str, reason: str
+) -> None:
+    """Record why the runner's private chat is not used; they stay reachable via the club."""
+    await uow.session.execute(
+        update(Identity)
+        .where(Identity.platform == platform, Identity.external_id == external_id)
+        .values(unreachable_reason=reason[:REASON_MAX])
+    )
