@@ -6,7 +6,7 @@ inside the caller's unit of work: add, flush and read only — the unit of work 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -134,14 +134,25 @@ async def weekly_totals(
     return weeks
 
 
-async def guardrail_runs(uow: UnitOfWork, runner_id: int, day: date) -> list[LoggedRun]:
-    """The runs the guardrails need for a log on `day` (last week to today), in log order."""
+def guardrail_window(day: date) -> date:
+    """The first local day the guardrails look at for a log on `day` (last week to today)."""
     monday, _ = week_bounds(day)
-    first = min(monday - timedelta(days=7), day - timedelta(days=6))
+    return min(monday - timedelta(days=7), day - timedelta(days=6))
+
+
+def as_guardrail_runs(logs: list[RunLog], day: date) -> list[LoggedRun]:
+    """The runs the guardrails need for a log on `day`, from logs in the order they were made."""
+    first = guardrail_window(day)
     return [
         LoggedRun(log.local_date, log.minutes, log.intensity == "hard")
-        for log in await logs_between(uow, runner_id, first, day)
+        for log in logs
+        if first <= log.local_date <= day
     ]
+
+
+async def guardrail_runs(uow: UnitOfWork, runner_id: int, day: date) -> list[LoggedRun]:
+    """The runs the guardrails need for a log on `day` (last week to today), in log order."""
+    return as_guardrail_runs(await logs_between(uow, runner_id, guardrail_window(day), day), day)
 
 
 @dataclass(frozen=True)
@@ -156,6 +167,13 @@ class StreakInputs:
     logs: tuple[tuple[int, LogRecord], ...] = ()  # (run_logs.id, record)
     skipped: frozenset[date] = field(default_factory=frozenset)
 
+    def with_log(self, log: RunLog) -> StreakInputs:
+        """The same inputs with one more log (one the unit of work just added)."""
+        if self.plan_start is None or log.local_date < self.plan_start:
+            return self
+        record = LogRecord(log.local_date, log.logged_at, log.minutes)
+        return replace(self, logs=(*self.logs, (log.id, record)))
+
     def report(self, *, without_log: int | None = None) -> StreakReport:
         return compute_streak(
             self.planned,
@@ -169,35 +187,71 @@ class StreakInputs:
 
 async def streak_inputs(uow: UnitOfWork, runner: Runner, now: datetime) -> StreakInputs:
     """Load the plan (through the end of this week), logs and skips since the plan started."""
-    start = runner.plan_start
-    if start is None:
-        return StreakInputs(None, runner.tz, now)
+    return (await load_logbook(uow, runner, now)).inputs
+
+
+@dataclass(frozen=True)
+class Logbook:
+    """A runner's logs and skips from the plan start (and the guardrails' window on), with the
+    streak inputs built from them: what `/done` needs, in three queries."""
+
+    inputs: StreakInputs
+    logs: tuple[RunLog, ...]  # in the order they were made
+    skips: tuple[Skip, ...]
+
+    def logs_on(self, day: date) -> list[RunLog]:
+        return [log for log in self.logs if log.local_date == day]
+
+    def skip_on(self, day: date) -> Skip | None:
+        return next((skip for skip in self.skips if skip.local_date == day), None)
+
+    def guardrail_runs(self, day: date, added: RunLog | None = None) -> list[LoggedRun]:
+        logs = [*self.logs, added] if added is not None else list(self.logs)
+        return as_guardrail_runs(logs, day)
+
+
+async def load_logbook(
+    uow: UnitOfWork, runner: Runner, now: datetime, day: date | None = None
+) -> Logbook:
+    """Everything about the runner's recent logging, loaded once. `day` (a day being logged)
+    widens the window so the guardrails for that day can be judged too."""
     today = now.astimezone(ZoneInfo(runner.tz)).date()
-    _, sunday = week_bounds(today)
+    start = runner.plan_start
+    first = min(d for d in (start, guardrail_window(day or today)) if d is not None)
     session = uow.session
+    logs = tuple(
+        await session.scalars(
+            select(RunLog)
+            .where(RunLog.runner_id == runner.id, RunLog.local_date.between(first, today))
+            .order_by(RunLog.logged_at, RunLog.id)
+        )
+    )
+    skips = tuple(
+        await session.scalars(
+            select(Skip).where(Skip.runner_id == runner.id, Skip.local_date.between(first, today))
+        )
+    )
+    if start is None:
+        return Logbook(StreakInputs(None, runner.tz, now), logs, skips)
+    _, sunday = week_bounds(today)
     planned = await session.execute(
         select(PlannedSession.date, PlannedSession.run_minutes, PlannedSession.type).where(
             PlannedSession.runner_id == runner.id, PlannedSession.date.between(start, sunday)
         )
     )
-    logs = await session.execute(
-        select(RunLog.id, RunLog.local_date, RunLog.logged_at, RunLog.minutes).where(
-            RunLog.runner_id == runner.id, RunLog.local_date.between(start, today)
-        )
-    )
-    skips = await session.scalars(
-        select(Skip.local_date).where(
-            Skip.runner_id == runner.id, Skip.local_date.between(start, today)
-        )
-    )
-    return StreakInputs(
+    inputs = StreakInputs(
         plan_start=start,
         tz=runner.tz,
         now=now,
         planned=tuple(PlannedDay(d, run_minutes > 0, kind) for d, run_minutes, kind in planned),
-        logs=tuple((i, LogRecord(d, at, m)) for i, d, at, m in logs),
-        skipped=frozenset(skips),
+        logs=tuple(
+            (log.id, LogRecord(log.local_date, log.logged_at, log.minutes))
+            for log in logs
+            if log.local_date >= start
+        ),
+        skipped=frozenset(skip.local_date for skip in skips if skip.local_date >= start),
     )
+    return Logbook(inputs, logs, skips)
 
 
 async def save_streak(

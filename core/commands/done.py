@@ -18,11 +18,9 @@ from core.logbook import (
     NewLog,
     add_log,
     find_duplicate,
-    guardrail_runs,
     last_log,
-    logs_on,
+    load_logbook,
     save_streak,
-    skip_on,
     streak_inputs,
 )
 from core.messages import Reply, esc
@@ -46,7 +44,8 @@ async def handle(ctx: Context) -> Reply:
     if row is None and entry.day == today:  # the stored plan ran out: extend it first
         await ensure_plan(uow, runner, today, ctx.now)
         row = await planned_day(uow, runner.id, entry.day)
-    earlier = await logs_on(uow, runner.id, entry.day)
+    book = await load_logbook(uow, runner, ctx.now, entry.day)
+    earlier = book.logs_on(entry.day)
     new = _new_log(entry, row, earlier, today, ctx.request.platform.value)
     if find_duplicate(earlier, new, ctx.now) is not None:
         raise UserError(ALREADY_LOGGED)
@@ -56,16 +55,19 @@ async def handle(ctx: Context) -> Reply:
             f"extra run, tell me how long: {_example(entry.day, today)}"
         )
     log = await add_log(uow, runner.id, new, ctx.now)
-    skip = await skip_on(uow, runner.id, entry.day)
+    skip = book.skip_on(entry.day)
     if skip is not None:  # ran after all: the run replaces the skip
         await uow.session.delete(skip)
         await uow.session.flush()
+    before = book.inputs.report()
     if entry.day < today or skip is not None:
+        # The plan (and so the streak's inputs) may change: replan and read them again.
         await replan(uow, runner, today, ctx.now)
-    inputs = await streak_inputs(uow, runner, ctx.now)
-    before, after = inputs.report(without_log=log.id), inputs.report()
+        after = (await streak_inputs(uow, runner, ctx.now)).report()
+    else:
+        after = book.inputs.with_log(log).report()
     state = await save_streak(uow, runner.id, after, ctx.now)
-    warnings = new_warnings(await guardrail_runs(uow, runner.id, entry.day))
+    warnings = new_warnings(book.guardrail_runs(entry.day, added=log))
     lines = [_logged_line(log, row, today, runner.units)]
     backfill = _backfill_line(entry.day, before, after, today)
     if backfill:
