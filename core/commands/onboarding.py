@@ -195,8 +195,6 @@ async def _finish_start(ctx: Context, profile: Profile) -> Reply:
     summary.append("Change any of it later with /settings.")
     today_part = await today_reply(ctx)
     text = "\n".join(summary) + "\n\n" + today_part.text
-    if "/done" not in today_part.text:
-        text += "\nLog it with /done when you've run."
     return Reply(text, choices=today_part.choices)
 
 

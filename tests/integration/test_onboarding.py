@@ -370,3 +370,10 @@ async def test_an_old_race_does_not_block_other_settings(bot: TestBot) -> None:
         assert runner is not None
         runner.race_date = date(2026, 10, 1)
     assert "Reminder time: 07:00 → 06:00" in await bot.say("/settings time=06:00")
+
+
+async def test_welcome_on_a_day_without_a_run_does_not_ask_for_a_log(bot: TestBot) -> None:
+    text = await bot.say("/start level=beginner days=tue,thu,sat time=07:00 tz=UTC")
+    assert "Welcome to Pacer" in text
+    assert "Log it with /done" not in text  # Monday is not a training day
+    assert "Next run: Tue 3 Nov" in text
