@@ -170,26 +170,43 @@ def _mile_pace(level: Level, count: int, index: int, run: int, hard_min: int) ->
     )
 
 
+# (reps, warm-up, cool-down) from the full sharpener down to the shortest that still is one.
+SHARPENER_SIZES = ((4, 10, 8), (3, 10, 8), (3, 8, 5), (2, 8, 5))
+
+
+def sharpener(
+    level: Level, pace: float | None, per_400: float | None, max_minutes: int | None = None
+) -> Session:
+    """Race week's one short, sharp session: intensity kept, volume cut — as many reps as fit
+    in `max_minutes` (the taper's budget), never fewer than two."""
+    for count, warm, cool in SHARPENER_SIZES:
+        session = _sharpener(level, pace, per_400, count, warm, cool)
+        if max_minutes is None or session.run_minutes <= max_minutes:
+            return session
+    return session
+
+
 @lru_cache(maxsize=256)
-def sharpener(level: Level, pace: float | None, per_400: float | None) -> Session:
-    """Race week's one short, sharp session: intensity kept, volume cut."""
+def _sharpener(
+    level: Level, pace: float | None, per_400: float | None, count: int, warm: int, cool: int
+) -> Session:
     if level is Level.COMPETITIVE:
-        base = mile_pace(level, 0, per_400, 0, count=4)
-        title, kind = "Race-week sharpener: 4 × 400 m", "mile_pace"
+        base = mile_pace(level, 0, per_400, 0, count=count)
+        title, kind = f"Race-week sharpener: {count} × 400 m", "mile_pace"
         reps, hard = base.reps, base.hard_minutes
-        main = f"4 × 400 m at {EFFORT['mile']}, 90 s recovery between"
-        main_s = 4 * ((per_400 or DEFAULT_400_S) + MILE_RECOVERY_S)
+        main = f"{count} × 400 m at {EFFORT['mile']}, 90 s recovery between"
+        main_s = count * ((per_400 or DEFAULT_400_S) + MILE_RECOVERY_S)
     else:
-        title, kind = "Race-week sharpener: 4 × 1 min", "intervals"
-        reps, hard = (Rep(4, 60, None, pace, 120),), 4
-        main = f"4 × 1 min {EFFORT['fast']}, 2 min easy jog between"
-        main_s = 4 * 180
-    run = 10 + minutes_of(main_s) + 8
+        title, kind = f"Race-week sharpener: {count} × 1 min", "intervals"
+        reps, hard = (Rep(count, 60, None, pace, 120),), count
+        main = f"{count} × 1 min {EFFORT['fast']}, 2 min easy jog between"
+        main_s = count * 180
+    run = warm + minutes_of(main_s) + cool
     return Session(
         kind, title,
         "Race week: a short, sharp session keeps your legs snappy while the volume drops.",
         run, run, reps=reps,
-        steps=("Warm up: 10 min easy", f"Main set: {main}", "Cool down: 8 min easy"),
+        steps=(f"Warm up: {warm} min easy", f"Main set: {main}", f"Cool down: {cool} min easy"),
         tip=tips.tip_for("mile_pace" if kind == "mile_pace" else "intervals", level, 0),
         hard_minutes=hard,
     )

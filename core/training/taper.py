@@ -51,7 +51,9 @@ def apply_taper(draft: Draft, race_day: date) -> None:
         return
     sharp_at = _sharp_day(draft, days, available)
     if sharp_at is not None:
-        sharp = hard.sharpener(level, draft.paces.interval, draft.paces.goal_mile_400)
+        sharp = hard.sharpener(
+            level, draft.paces.interval, draft.paces.goal_mile_400, max_minutes=budget
+        )
         draft.sessions[sharp_at], draft.roles[sharp_at] = sharp, SHARP
         budget -= sharp.run_minutes
     eve = days.get(1)

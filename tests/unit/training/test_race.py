@@ -121,3 +121,16 @@ def test_no_hard_session_in_the_two_days_before_any_race_weekday(weekday: int) -
     assert days[-1].date == race
     assert [d.intensity for d in days[-3:-1]] in (["easy", "easy"], ["easy", "rest"],
                                                   ["rest", "easy"], ["rest", "rest"])
+
+
+def test_a_low_volume_race_week_still_tapers_with_a_shorter_sharpener() -> None:
+    # Found by hypothesis: three run days, a 71-minute week before; the race's own 30 minutes
+    # leave little room, so the sharpener shrinks (fewer reps, shorter warm-up) to fit.
+    start = START + timedelta(days=5)
+    race = start + timedelta(days=14)
+    plan = build_plan(Athlete(Level.IMPROVING, (0, 5, 6), race_date=race), start, 200)
+    before = run_between(plan.days, race - timedelta(days=13), race - timedelta(days=7))
+    during = run_between(plan.days, race - timedelta(days=6), race)
+    sharp = [x for x in plan.days[-7:] if x.intensity == "hard" and x.type != "race"]
+    assert during <= 0.75 * before
+    assert len(sharp) == 1 and sharp[0].title.startswith("Race-week sharpener")
