@@ -1,4 +1,4 @@
-"""Each member's figure for a challenge: one SQL aggregate per board, however many members.
+"""Each member's figure for a challenge: the counting rules, in SQL, for any number of members.
 
 What counts for a member:
 - only their own runs (`run_logs.runner_id`), for local days from the day they joined (their own
@@ -8,13 +8,15 @@ What counts for a member:
   are refused by `/done` and never stored.
 
 The join day is the member's local date at `joined_at`, but SQL has no portable time-zone
-arithmetic. It is always the UTC date of `joined_at` (U) give or take a day, so the query
-returns each figure split three ways — days before U, U itself, days after U — and Python adds
+arithmetic. It is always the UTC date of `joined_at` (U) give or take a day, so the queries
+return each figure split three ways — days before U, U itself, days after U — and Python adds
 the parts that lie on or after the real join day. Exact, with no per-member query.
 
 Metrics (see `core.leaderboard.Metric` for units):
 - distance, time: sums (runs without a distance, or without a time, add nothing);
-- sessions: local days with at least one run;
+- sessions: local days with at least one run. These three are `run_totals`: computed for one
+  member whenever their runs change, stored in `challenge_totals` (`core.challenge_totals`),
+  and read from there by the boards;
 - adherence: planned run days (run_minutes > 0) done / planned run days due, from the join day
   to `ends_on`. A day is due once it is done or once it is over on the club's calendar (the
   challenge's time zone); today is pending until then. No planned run due yet: no figure ("—").
@@ -22,12 +24,14 @@ Metrics (see `core.leaderboard.Metric` for units):
   log, brought up to today with the rest days since), counting at most the days since joining;
   0 once a planned run was missed. It comes from the runner's whole log book, so an admin's
   removal of a run does not change it (cheap: no per-day work for thousands of members).
+  Adherence and streak depend on the plan and on the date, so `live_entries` computes them
+  when a board is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -35,7 +39,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Date,
+    Integer,
     and_,
+    bindparam,
     case,
     cast,
     distinct,
@@ -46,11 +52,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.selectable import CTE, Select, Subquery
 
 from core.leaderboard import Entry, Metric
 from core.storage.models import (
+    Challenge,
     ChallengeExclusion,
     ChallengeMember,
     PlannedSession,
@@ -76,6 +83,23 @@ class Scope:
     club_today: date  # today in the challenge's time zone
 
 
+@dataclass(frozen=True)
+class RunTotals:
+    """A member's counted runs in one challenge (what `challenge_totals` stores)."""
+
+    runner_id: int
+    distance_m: float  # metres, to the metre
+    minutes: float  # to the hundredth
+    sessions: int  # local days with a counted run
+    runs: int  # counted runs, a duplicate once
+    last_counted_at: datetime | None  # when the last run adding to the metric was logged
+
+    def figure(self, metric: Metric) -> float:
+        """The figure a board of `metric` ranks by (runs for the boards computed live)."""
+        return {Metric.DISTANCE: self.distance_m, Metric.TIME: self.minutes,
+                Metric.SESSIONS: float(self.sessions)}.get(metric, float(self.runs))
+
+
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """The IANA zone `name` (UTC if unknown), cached: boards convert thousands of instants."""
@@ -90,16 +114,36 @@ def join_day(joined_at: datetime, tz: str) -> date:
     return joined_at.astimezone(zone(tz)).date()
 
 
-async def member_entries(uow: UnitOfWork, scope: Scope, now: datetime) -> list[Entry]:
-    """Every member's figure (unranked), in one query."""
+def scope_of(challenge: Challenge, now: datetime) -> Scope:
+    """What a board of `challenge` measures at `now`."""
+    today = min(now.astimezone(zone(challenge.tz)).date(),
+                challenge.ends_on + timedelta(days=1))
+    first_day = challenge.starts_at.date() - timedelta(days=1)
+    return Scope(challenge.id, Metric(challenge.metric), first_day, challenge.ends_on, today)
+
+
+async def run_totals(
+    uow: UnitOfWork, scope: Scope, runner_ids: Collection[int] | None = None
+) -> list[RunTotals]:
+    """The counted runs of every member (or only of `runner_ids`), in one query. Members
+    without a counted run get zeros."""
+    stmt = _run_totals_query(scope.metric, uow.dialect, runner_ids is not None)
+    params: dict[str, Any] = {"challenge_id": scope.challenge_id,
+                              "first_day": scope.first_day, "ends_on": scope.ends_on}
+    if runner_ids is not None:
+        params["runner_ids"] = list(runner_ids)
+    rows = (await (await uow.session.connection()).execute(stmt, params)).all()
+    return [_run_totals(row, scope.metric) for row in rows]
+
+
+async def live_entries(uow: UnitOfWork, scope: Scope, now: datetime) -> list[Entry]:
+    """Every member's adherence or streak (unranked), in one query."""
     if scope.metric is Metric.STREAK:
         return await _streak_entries(uow, scope, now)
-    utc_day = _utc_day(uow.dialect)
-    if scope.metric is Metric.ADHERENCE:
-        figures = _adherence_figures(scope, utc_day)
-    else:
-        figures = _log_figures(scope, utc_day)
+    if scope.metric is not Metric.ADHERENCE:
+        raise ValueError(f"{scope.metric} is read from challenge_totals")
     cm = ChallengeMember
+    figures = _adherence_figures(scope, _utc_day(uow.dialect))
     stmt = (
         select(cm.runner_id, Runner.display_name, Runner.tz, cm.joined_at,
                *list(figures.c)[1:])
@@ -109,7 +153,7 @@ async def member_entries(uow: UnitOfWork, scope: Scope, now: datetime) -> list[E
     )
     # Core execution: plain rows, none of the ORM's per-row bookkeeping.
     rows = (await (await uow.session.connection()).execute(stmt)).all()
-    return [_entry(row, scope.metric) for row in rows]
+    return [_adherence_entry(row) for row in rows]
 
 
 # --- SQL ------------------------------------------------------------------------------------
@@ -126,7 +170,7 @@ def _utc_day(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return day, day - literal_column("1")
 
 
-def _countable(challenge_id: int) -> ColumnElement[bool]:
+def _countable(challenge_id: int | BindParameter[int]) -> ColumnElement[bool]:
     """A run not removed from the challenge by an admin. (Implausible runs never get this far:
     `/done` refuses them; checking again here would cost every board a test per run.)"""
     removed = select(ChallengeExclusion.run_log_id).where(
@@ -148,40 +192,85 @@ def _first_of_its_kind() -> ColumnElement[bool]:
     )
 
 
-def _log_figures(scope: Scope, utc_day: tuple[ColumnElement[Any], ColumnElement[Any]]
-                 ) -> Subquery:
-    """Distance, time or sessions per member, and when their last counted run was logged.
+@lru_cache(maxsize=32)
+def _run_totals_query(metric: Metric, dialect: str, some: bool) -> Select[Any]:
+    """The `run_totals` statement, built once (it is run on every log): the challenge, its
+    dates and the members (`some`) are bound parameters."""
+    cm = ChallengeMember
+    figures = _run_figures(metric, _utc_day(dialect), some)
+    stmt = (
+        select(cm.runner_id, Runner.tz, cm.joined_at, *list(figures.c)[1:])
+        .join_from(cm, Runner, Runner.id == cm.runner_id)
+        .outerjoin(figures, figures.c.runner_id == cm.runner_id)
+        .where(cm.challenge_id == bindparam("challenge_id", type_=Integer))
+    )
+    if some:
+        stmt = stmt.where(cm.runner_id.in_(bindparam("runner_ids", expanding=True)))
+    return stmt
 
-    The members are scanned in runner order and their runs through the (runner, day) index,
-    so SQLite groups as it goes, without sorting.
+
+def _counted_runs(utc_day: tuple[ColumnElement[Any], ColumnElement[Any]], some: bool) -> CTE:
+    """The members' countable runs from U - 1, each marked whether it is the first of its
+    kind — decided once per run, in a materialised CTE (inlined, the check would run again
+    for every sum that uses it).
+
+    The members are scanned in runner order and their runs through the (runner, day) index.
     """
     cm, rl = ChallengeMember, RunLog
     u, u0 = utc_day
-    conditions = [cm.challenge_id == scope.challenge_id, _countable(scope.challenge_id)]
-    if scope.metric is Metric.SESSIONS:
-        parts = [
-            func.count(distinct(rl.local_date)),
-            func.max(case((rl.local_date < u, 1), else_=0)),
-            func.max(case((rl.local_date == u, 1), else_=0)),
-        ]
-    else:
-        measure = rl.distance_m if scope.metric is Metric.DISTANCE else rl.minutes
-        conditions += [measure.is_not(None), _first_of_its_kind()]
-        parts = [
-            func.sum(measure),
-            func.sum(case((rl.local_date < u, measure), else_=0)),
-            func.sum(case((rl.local_date == u, measure), else_=0)),
-        ]
+    challenge_id = bindparam("challenge_id", type_=Integer)
+    conditions = [cm.challenge_id == challenge_id, _countable(challenge_id)]
+    if some:
+        conditions.append(cm.runner_id.in_(bindparam("runner_ids", expanding=True)))
     return (
-        select(cm.runner_id, *parts, func.max(rl.logged_at))
+        select(cm.runner_id, u.label("u"), rl.local_date.label("day"), rl.logged_at,
+               rl.minutes, rl.distance_m, case((_first_of_its_kind(), 1), else_=0).label("first"))
         .join_from(cm, rl, and_(
             rl.runner_id == cm.runner_id,
             rl.local_date >= u0,
             # The same bound as a constant: planners then see how few runs are in the window.
-            rl.local_date.between(scope.first_day, scope.ends_on),
+            rl.local_date.between(bindparam("first_day", type_=Date),
+                                  bindparam("ends_on", type_=Date)),
         ))
         .where(*conditions)
-        .group_by(cm.runner_id)
+        .cte("counted_runs")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _run_figures(metric: Metric, utc_day: tuple[ColumnElement[Any], ColumnElement[Any]],
+                 some: bool) -> Subquery:
+    """Distance, time, runs and sessions per member, each split three ways, and when the last
+    run counting towards the metric was logged (after U, on U, before U)."""
+    runs = _counted_runs(utc_day, some)
+    c = runs.c
+    first = c.first == 1
+
+    def split(value: ColumnElement[Any],
+              agg: Callable[[ColumnElement[Any]], ColumnElement[Any]] = func.sum
+              ) -> list[ColumnElement[Any]]:
+        return [agg(value), agg(case((c.day < c.u, value))), agg(case((c.day == c.u, value)))]
+
+    def count_days(value: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.count(distinct(value))
+
+    adds = {  # the runs whose logging moves the metric's figure
+        Metric.DISTANCE: and_(first, c.distance_m.is_not(None)),
+        Metric.TIME: and_(first, c.minutes.is_not(None)),
+    }.get(metric)
+    reached = c.logged_at if adds is None else case((adds, c.logged_at))
+    return (
+        select(
+            c.runner_id,
+            *split(case((first, c.distance_m))),
+            *split(case((first, c.minutes))),
+            *split(case((first, 1))),
+            *split(c.day, count_days),
+            func.max(case((c.day > c.u, reached))),
+            func.max(case((c.day == c.u, reached))),
+            func.max(case((c.day < c.u, reached))),
+        )
+        .group_by(c.runner_id)
         .subquery("figures")
     )
 
@@ -220,26 +309,49 @@ def _adherence_figures(scope: Scope, utc_day: tuple[ColumnElement[Any], ColumnEl
     return select(days.c.runner_id, *parts).group_by(days.c.runner_id).subquery("figures")
 
 
-def _entry(row: Sequence[Any], metric: Metric) -> Entry:
+# --- from split parts to figures ------------------------------------------------------------
+
+
+def _shift(joined_at: datetime, tz: str) -> int:
+    """The member's join day minus U: -1, 0 or 1 (joined_at comes back in UTC)."""
+    return (join_day(joined_at, tz) - joined_at.date()).days
+
+
+def _counted(shift: int, total: Any, before: Any, on: Any) -> float:
+    # shift -1: joined on U - 1 (local), everything counts; 0: not U - 1; 1: neither.
+    value = float(total or 0)
+    if shift >= 0:
+        value -= float(before or 0)
+    if shift >= 1:
+        value -= float(on or 0)
+    return value
+
+
+def _run_totals(row: Sequence[Any], metric: Metric) -> RunTotals:
+    runner_id, tz, joined_at = row[0], row[1], row[2]
+    shift = _shift(joined_at, tz)
+    distance, minutes, runs, days = (_counted(shift, *row[i:i + 3]) for i in (3, 6, 9, 12))
+    after, on, before = row[15:18]
+    reached = [after, *([on] if shift <= 0 else []), *([before] if shift < 0 else [])]
+    totals = RunTotals(
+        runner_id=runner_id,
+        distance_m=round(distance, PRECISION[Metric.DISTANCE]),
+        minutes=round(minutes, PRECISION[Metric.TIME]),
+        sessions=round(days),
+        runs=round(runs),
+        last_counted_at=max((at for at in reached if at is not None), default=None),
+    )
+    if not totals.figure(metric):  # nothing reached yet: no time (so ties order by name)
+        totals = replace(totals, last_counted_at=None)
+    return totals
+
+
+def _adherence_entry(row: Sequence[Any]) -> Entry:
     runner_id, name, tz, joined_at = row[0], row[1], row[2], row[3]
-    shift = (join_day(joined_at, tz) - joined_at.date()).days  # joined_at comes back in UTC
-
-    def counted(total: Any, before: Any, on: Any) -> float:
-        # shift -1: joined on U - 1 (local), everything counts; 0: not U - 1; 1: neither.
-        value = float(total or 0)
-        if shift >= 0:
-            value -= float(before or 0)
-        if shift >= 1:
-            value -= float(on or 0)
-        return value
-
-    if metric is Metric.ADHERENCE:
-        done, due = counted(*row[4:7]), counted(*row[7:10])
-        value = None if due <= 0 else round(100.0 * done / due, PRECISION[metric])
-        return Entry(runner_id, name, value)
-    total = round(counted(*row[4:7]), PRECISION[metric])
-    return Entry(runner_id, name, total, row[7] if total else None)
-
+    shift = _shift(joined_at, tz)
+    done, due = _counted(shift, *row[4:7]), _counted(shift, *row[7:10])
+    value = None if due <= 0 else round(100.0 * done / due, PRECISION[Metric.ADHERENCE])
+    return Entry(runner_id, name, value)
 
 # --- streak ---------------------------------------------------------------------------------
 
@@ -248,22 +360,23 @@ async def _streak_entries(uow: UnitOfWork, scope: Scope, now: datetime) -> list[
     """The cached streak brought up to today: the cache is refreshed by every log, so after
     its day only rest days (which extend a streak) or missed runs (which break it) can have
     passed. Each member's today is one of three dates around the UTC date; the rest days up
-    to each are counted, and Python picks the member's own."""
+    to each are counted, and Python picks the member's own. Planned days after the latest of
+    those todays cannot matter yet and are never read."""
     cm, ss, ps, rl = ChallengeMember, StreakState, PlannedSession, RunLog
-    # The first planned run on or after the cached day that has no log: once that day is
-    # over, the streak is broken.
+    utc_today = now.astimezone(UTC).date()
+    todays = [utc_today + timedelta(days=shift) for shift in (-1, 0, 1)]
+    # The first planned run since the cached day that has no log: once that day is over,
+    # the streak is broken.
     first_open = (
         select(func.min(ps.date))
         .where(
             ps.runner_id == cm.runner_id,
-            ps.date >= ss.as_of,
+            ps.date.between(ss.as_of, todays[-1]),
             ps.run_minutes > 0,
             ~exists().where(rl.runner_id == ps.runner_id, rl.local_date == ps.date),
         )
         .scalar_subquery()
     )
-    utc_today = now.astimezone(UTC).date()
-    todays = [utc_today + timedelta(days=shift) for shift in (-1, 0, 1)]
     rest_until = [
         select(func.count())
         .where(ps.runner_id == cm.runner_id, ps.date > ss.as_of, ps.date <= day,

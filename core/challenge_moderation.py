@@ -1,7 +1,8 @@
 """Admins keeping a board honest: review a member's runs, take one off the boards.
 
 A removal never deletes the run (it stays in the runner's own log book and streak); it writes a
-`ChallengeExclusion` per challenge — who removed it, when and why — and the boards skip it.
+`ChallengeExclusion` per challenge — who removed it, when and why — and the boards skip it (the
+member's stored totals are recomputed in the same transaction).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.challenge_figures import join_day
+from core.challenge_totals import lock_runners, refresh_members
 from core.challenges import ChallengeError
 from core.storage.models import Challenge, ChallengeExclusion, ChallengeMember, RunLog, Runner
 from core.storage.unit_of_work import UnitOfWork
@@ -95,6 +97,11 @@ async def remove_run(
     """Remove a run from every one of these challenges it counts in, recording who removed
     it, when and why. Raises ChallengeError when it counts in none of them."""
     log = await uow.session.get(RunLog, log_id)
+    if log is not None:
+        # The member's lock first, as their own requests take it: a concurrent /undo of this
+        # run then finishes before we look again (and find it gone), never deadlocking on it.
+        await lock_runners(uow, [log.runner_id])
+        log = await uow.session.get(RunLog, log_id, populate_existing=True)
     members = []
     if log is not None:
         members = list(await uow.session.execute(
@@ -125,6 +132,9 @@ async def remove_run(
                 reason=reason[:500], removed_at=now,
             ))
     await uow.session.flush()
+    for challenge in hit:
+        if challenge.id not in done:
+            await refresh_members(uow, challenge, now, [log.runner_id])
     return RemovedRun(
         log, members[0][3],
         tuple(c for c in hit if c.id not in done), tuple(c for c in hit if c.id in done),

@@ -11,11 +11,9 @@ from datetime import datetime, timedelta
 
 from core.challenge_figures import zone
 from core.leaderboard import (
-    TOP,
     BoardSlice,
     Metric,
     Standing,
-    board_slice,
     format_goal,
     format_value,
     progress_bar,
@@ -60,24 +58,18 @@ def _line(standing: Standing, metric: Metric, units: str, goal: float | None) ->
             f"{format_value(metric, value, units)}{mark}")
 
 
-def _team_total(standings: Sequence[Standing]) -> float:
-    return sum(s.entry.value or 0.0 for s in standings)
-
-
-def _team_line(challenge: Challenge, standings: Sequence[Standing], units: str) -> str | None:
+def _team_line(challenge: Challenge, shown: BoardSlice, units: str) -> str | None:
     if challenge.team_goal is None:
         return None
     metric = Metric(challenge.metric)
-    total = _team_total(standings)
+    total = shown.team_total
     return (f"Together to {format_goal(metric, challenge.team_goal, units)}: "
             f"{format_value(metric, total, units)} — "
             f"{share_percent(total, challenge.team_goal)}%\n"
             f"{progress_bar(total, challenge.team_goal)}")
 
 
-def board_lines(
-    challenge: Challenge, shown: BoardSlice, standings: Sequence[Standing], units: str
-) -> list[str]:
+def board_lines(challenge: Challenge, shown: BoardSlice, units: str) -> list[str]:
     """The board's text lines after the headline."""
     metric = Metric(challenge.metric)
     lines = []
@@ -91,19 +83,17 @@ def board_lines(
         tied = " (tied)" if shown.you.tied else ""
         lines.append(f"You: #{shown.you.rank}{tied} of {shown.total} — "
                      f"{format_value(metric, shown.you.entry.value, units)}")
-    team = _team_line(challenge, standings, units)
+    team = _team_line(challenge, shown, units)
     if team:
         lines.append(team)
-    if challenge.goal is not None and standings:
-        there = sum(1 for s in standings
-                    if s.entry.value is not None and s.entry.value >= challenge.goal)
-        lines.append(f"Goal reached by {there} of {len(standings)}.")
+    if challenge.goal is not None and shown.total:
+        lines.append(f"Goal reached by {shown.goal_reached} of {shown.total}.")
     return lines
 
 
 def board_image(
-    challenge: Challenge, shown: BoardSlice, standings: Sequence[Standing], units: str,
-    viewer_id: int | None, title: str | None = None,
+    challenge: Challenge, shown: BoardSlice, units: str, viewer_id: int | None,
+    title: str | None = None,
 ) -> Attachment:
     """The board as a PNG attachment."""
     metric = Metric(challenge.metric)
@@ -115,7 +105,7 @@ def board_image(
 
     team = None
     if challenge.team_goal is not None:
-        total = _team_total(standings)
+        total = shown.team_total
         team = TeamProgress(total, challenge.team_goal,
                             f"Together: {format_value(metric, total, units)} of "
                             f"{format_goal(metric, challenge.team_goal, units)}")
@@ -127,68 +117,63 @@ def board_image(
 
 
 def board_reply(
-    challenge: Challenge, standings: Sequence[Standing], *, viewer_id: int | None, units: str,
+    challenge: Challenge, shown: BoardSlice, *, viewer_id: int | None, units: str,
     now: datetime,
 ) -> Reply:
     """`/challenge board`: the top 10 and the asker's own line, as text and as an image."""
-    shown = board_slice(standings, viewer_id, TOP)
-    text = "\n".join([headline(challenge, now), *board_lines(challenge, shown, standings, units)])
-    image = board_image(challenge, shown, standings, units, viewer_id)
+    text = "\n".join([headline(challenge, now), *board_lines(challenge, shown, units)])
+    image = board_image(challenge, shown, units, viewer_id)
     return Reply(text, attachments=(image,))
 
 
 def weekly_reply(
-    boards: Sequence[tuple[Challenge, Sequence[Standing]]], units: dict[int, str],
-    now: datetime,
+    boards: Sequence[tuple[Challenge, BoardSlice]], units: dict[int, str], now: datetime,
 ) -> Reply:
     """The Sunday post: every running challenge of the club, top 10 each, with images."""
     parts = ["📊 <b>Weekly standings</b>"]
     images = []
-    for challenge, standings in boards:
-        shown = board_slice(standings, None, TOP)
+    for challenge, shown in boards:
         unit = units.get(challenge.id, "km")
         parts.append("\n".join([headline(challenge, now),
-                                *board_lines(challenge, shown, standings, unit)]))
-        images.append(board_image(challenge, shown, standings, unit, None))
+                                *board_lines(challenge, shown, unit)]))
+        images.append(board_image(challenge, shown, unit, None))
     parts.append("Keep going — see your own place any time with /challenge board.")
     return Reply("\n\n".join(parts), attachments=tuple(images))
 
 
-def final_reply(challenge: Challenge, standings: Sequence[Standing], units: str) -> Reply:
+def final_reply(challenge: Challenge, shown: BoardSlice, units: str) -> Reply:
     """The end: podium, the rest of the top 10, the team result and a celebration."""
     metric = Metric(challenge.metric)
     lines = [f"🏁 <b>{esc(challenge.name)}</b> is over! Final results "
              f"({metric.value}, until {format_date(challenge.ends_on)}):"]
-    scored = [s for s in standings if s.entry.value]
-    for s in standings[:TOP]:
-        medal = MEDALS.get(s.rank) if s in scored else None
+    for s in shown.top:
+        medal = MEDALS.get(s.rank) if s.entry.value else None
         prefix = medal or f"{s.label}."
-        shown = format_value(metric, s.entry.value, units)
-        lines.append(f"{prefix} {esc(s.entry.name)} — {shown}")
-    if len(standings) > TOP:
-        lines.append(f"…and {len(standings) - TOP} more.")
-    team = _team_line(challenge, standings, units)
+        figure = format_value(metric, s.entry.value, units)
+        lines.append(f"{prefix} {esc(s.entry.name)} — {figure}")
+    if shown.total > len(shown.top):
+        lines.append(f"…and {shown.total - len(shown.top)} more.")
+    team = _team_line(challenge, shown, units)
     if team:
         lines.append(team)
     lines.append("")
-    lines.append(_celebration(challenge, standings, scored))
-    image = board_image(challenge, board_slice(standings, None, TOP), standings, units, None,
-                        title=f"{challenge.name} — final")
-    return Reply("\n".join(lines), attachments=(image,) if standings else ())
+    lines.append(_celebration(challenge, shown))
+    image = board_image(challenge, shown, units, None, title=f"{challenge.name} — final")
+    return Reply("\n".join(lines), attachments=(image,) if shown.total else ())
 
 
-def _celebration(
-    challenge: Challenge, standings: Sequence[Standing], scored: Sequence[Standing]
-) -> str:
-    if not standings:
+def _celebration(challenge: Challenge, shown: BoardSlice) -> str:
+    if not shown.total:
         return "Nobody joined this one — start another with /challenge new."
-    if not scored:
+    if not shown.leaders:
         return "No runs counted this time. Next challenge, then! 💪"
-    winners = [s for s in scored if s.rank == 1]
-    names = _and([f"<b>{esc(s.entry.name)}</b>" for s in winners])
-    text = f"🎉 Congratulations, {names}!"
+    winners = [s for s in shown.top if s.rank == 1 and s.entry.value]
+    names = [f"<b>{esc(s.entry.name)}</b>" for s in winners]
+    if shown.leaders > len(winners):  # more share first place than a board shows
+        names.append(f"{shown.leaders - len(winners)} more")
+    text = f"🎉 Congratulations, {_and(names)}!"
     if challenge.team_goal is not None:
-        share = share_percent(_team_total(standings), challenge.team_goal)
+        share = share_percent(shown.team_total, challenge.team_goal)
         if share >= 100:
             text += " And the team goal is reached — together you did it! 🙌"
         elif share >= 90:
@@ -196,8 +181,7 @@ def _celebration(
         else:
             text += f" Together you reached {share}% of the team goal."
     if challenge.goal is not None:
-        there = sum(1 for s in scored if (s.entry.value or 0) >= challenge.goal)
-        text += f" {there} of {len(standings)} reached the personal goal."
+        text += f" {shown.goal_reached} of {shown.total} reached the personal goal."
     return text + " Thank you all for running! 🏃"
 
 

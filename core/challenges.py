@@ -1,8 +1,10 @@
 """Club challenges: create, join, leave, end, remove a run; standings; the scheduler's feeds.
 
-Everything runs inside the caller's unit of work (add, flush and read; never commit). Figures
-come from `core.challenge_figures` (one aggregate query per board), ranking and formatting
-from `core.leaderboard`, and replies from `core.challenge_replies`.
+Everything runs inside the caller's unit of work (add, flush and read; never commit). The
+distance, time and sessions boards read each member's stored totals (`core.challenge_totals`,
+kept exact as runs and memberships change); adherence and streak are computed when the board
+is read (`core.challenge_figures`). Ranking and formatting come from `core.leaderboard`, and
+replies from `core.challenge_replies`.
 
 Who may do what is decided by the caller (`/challenge` checks `Request.is_admin`); these
 functions only keep the data consistent: names unique among a club's active challenges, one
@@ -17,10 +19,18 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from core.challenge_figures import Scope, member_entries, zone
+from core.challenge_figures import live_entries, scope_of, zone
 from core.challenge_replies import final_reply, weekly_reply
+from core.challenge_totals import (
+    STORED,
+    forget_member,
+    members_with_runs_between,
+    refresh_members,
+    stored_board,
+    stored_entries,
+)
 from core.clubs import ACTIVE, ENDED, channels_of
-from core.leaderboard import Metric, Standing, rank
+from core.leaderboard import BoardSlice, Metric, Standing, board_slice, rank
 from core.messages import Reply, esc
 from core.schedule import outbox
 from core.storage.models import (
@@ -160,12 +170,14 @@ async def membership(uow: UnitOfWork, challenge_id: int, runner_id: int) -> Chal
 async def join_challenge(
     uow: UnitOfWork, challenge: Challenge, runner_id: int, platform: str, now: datetime
 ) -> bool:
-    """Add the runner (their runs count from today, their local day). False if already in."""
+    """Add the runner (their runs count from today, their local day, including those already
+    logged for it). False if already in."""
     if await membership(uow, challenge.id, runner_id) is not None:
         return False
     uow.session.add(ChallengeMember(challenge_id=challenge.id, runner_id=runner_id,
                                     joined_at=now, platform=platform))
     await uow.session.flush()
+    await refresh_members(uow, challenge, now, [runner_id])
     return True
 
 
@@ -175,29 +187,50 @@ async def leave_challenge(uow: UnitOfWork, challenge: Challenge, runner_id: int)
     if member is None:
         return False
     await uow.session.delete(member)
+    await forget_member(uow, challenge.id, runner_id)
     await uow.session.flush()
     return True
 
 
 async def standings_for(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Standing]:
-    """Every member, ranked."""
-    today = min(club_today(challenge, now), challenge.ends_on + timedelta(days=1))
-    first_day = challenge.starts_at.date() - timedelta(days=1)
-    scope = Scope(challenge.id, Metric(challenge.metric), first_day, challenge.ends_on, today)
-    return rank(await member_entries(uow, scope, now))
+    """Every member, ranked: distance, time and sessions from the stored totals, adherence
+    and streak computed now."""
+    if Metric(challenge.metric) in STORED:
+        return rank(await stored_entries(uow, challenge, now))
+    return rank(await live_entries(uow, scope_of(challenge, now), now))
 
 
-async def end_challenge(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Standing]:
-    """Close the challenge and return its final standings.
+async def board_for(
+    uow: UnitOfWork, challenge: Challenge, now: datetime, viewer_id: int | None = None
+) -> BoardSlice:
+    """What the challenge's board shows `viewer_id` (None: a channel post). Distance, time
+    and sessions read only the rows shown from the stored totals; adherence and streak rank
+    every member."""
+    if Metric(challenge.metric) in STORED:
+        return await stored_board(uow, challenge, now, viewer_id)
+    return board_slice(await standings_for(uow, challenge, now), viewer_id,
+                       goal=challenge.goal)
 
-    Ended before its last day, it ends today: later runs no longer count.
+
+async def end_challenge(uow: UnitOfWork, challenge: Challenge, now: datetime) -> BoardSlice:
+    """Close the challenge and return its final board.
+
+    Ended before its last day, it ends today: later runs no longer count (members whose own
+    calendar is ahead of the club's may have some).
     """
-    challenge.ends_on = min(challenge.ends_on, club_today(challenge, now))
-    standings = await standings_for(uow, challenge, now)
+    last_day = min(challenge.ends_on, club_today(challenge, now))
+    if last_day < challenge.ends_on:
+        later = await members_with_runs_between(
+            uow, challenge.id, last_day + timedelta(days=1), challenge.ends_on)
+        challenge.ends_on = last_day
+        await uow.session.flush()
+        if later:
+            await refresh_members(uow, challenge, now, later)
+    final = await board_for(uow, challenge, now)
     challenge.status = ENDED
     challenge.ended_at = now
     await uow.session.flush()
-    return standings
+    return final
 
 
 async def units_of_creators(uow: UnitOfWork, challenges: list[Challenge]) -> dict[int, str]:
@@ -247,9 +280,9 @@ async def weekly_standings(uow: UnitOfWork, now: datetime) -> list[ChannelMessag
     counts = await member_counts(uow, [c.id for c in running])
     running = [c for c in running if counts[c.id]]
     units = await units_of_creators(uow, running)
-    by_club: dict[int, list[tuple[Challenge, list[Standing]]]] = defaultdict(list)
+    by_club: dict[int, list[tuple[Challenge, BoardSlice]]] = defaultdict(list)
     for challenge in running:
-        by_club[challenge.club_id].append((challenge, await standings_for(uow, challenge, now)))
+        by_club[challenge.club_id].append((challenge, await board_for(uow, challenge, now)))
     channels = await channels_of(uow, list(by_club))
     messages: list[ChannelMessage] = []
     for club_id, boards in by_club.items():
@@ -276,7 +309,7 @@ async def finish_due_challenges(uow: UnitOfWork, now: datetime) -> list[ChannelM
     results = [(c, await end_challenge(uow, c, now)) for c in due]
     channels = await channels_of(uow, sorted({c.club_id for c in due}))
     return [
-        (ch.platform, ch.chat_id, final_reply(challenge, standings, units[challenge.id]))
-        for challenge, standings in results
+        (ch.platform, ch.chat_id, final_reply(challenge, final, units[challenge.id]))
+        for challenge, final in results
         for ch in channels[challenge.club_id]
     ]

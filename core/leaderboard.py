@@ -103,22 +103,34 @@ def _order(score: tuple[int, float], entry: Entry
 
 @dataclass(frozen=True)
 class BoardSlice:
-    """What a board shows: the top, and the viewer's own line when they are below it."""
+    """What a board shows: the top, the viewer's own line when they are below it, and what is
+    known about every member — how many they are, their figures added up, how many reached
+    the personal goal, and how many share first place with a figure."""
 
     top: tuple[Standing, ...]
     you: Standing | None
     total: int
+    team_total: float = 0.0
+    goal_reached: int = 0
+    leaders: int = 0
 
 
 def board_slice(
-    standings: Sequence[Standing], viewer_id: int | None, top: int = TOP
+    standings: Sequence[Standing], viewer_id: int | None, top: int = TOP,
+    goal: float | None = None,
 ) -> BoardSlice:
     """The top `top` standings, plus the viewer's standing when it is not among them."""
     head = tuple(standings[:top])
     you = None
     if viewer_id is not None and all(s.entry.runner_id != viewer_id for s in head):
         you = next((s for s in standings if s.entry.runner_id == viewer_id), None)
-    return BoardSlice(head, you, len(standings))
+    return BoardSlice(
+        head, you, len(standings),
+        team_total=sum(s.entry.value or 0.0 for s in standings),
+        goal_reached=0 if goal is None else sum(
+            1 for s in standings if s.entry.value is not None and s.entry.value >= goal),
+        leaders=sum(1 for s in standings if s.rank == 1 and s.entry.value),
+    )
 
 
 def format_value(metric: Metric, value: float | None, units: str = "km") -> str:

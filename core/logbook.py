@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from core.challenge_totals import refresh_runner
 from core.guardrails import LoggedRun
 from core.planning import week_bounds
 from core.storage.models import PlannedSession, RunLog, Runner, Skip, StreakState
@@ -36,7 +37,7 @@ class NewLog:
 
 
 async def add_log(uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime) -> RunLog:
-    """Store one run (flushed, so it has its id)."""
+    """Store one run (flushed, so it has its id) and recount the runner's challenge totals."""
     log = RunLog(
         runner_id=runner_id,
         local_date=entry.day,
@@ -51,6 +52,7 @@ async def add_log(uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime)
     )
     uow.session.add(log)
     await uow.session.flush()
+    await refresh_runner(uow, runner_id, now)
     return log
 
 

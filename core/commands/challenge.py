@@ -24,13 +24,13 @@ from core.challenges import (
     ChallengeError,
     NewChallenge,
     active_challenges,
+    board_for,
     create_challenge,
     end_challenge,
     join_challenge,
     leave_challenge,
     member_counts,
     pick_challenge,
-    standings_for,
     tell_linked_channels,
 )
 from core.clubs import LINK_CODE_TTL, LinkError, club_for_channel, issue_link_code, link_channel
@@ -144,8 +144,8 @@ async def _leave(ctx: Context, club: Club, rest: str) -> Reply:
 
 async def _board(ctx: Context, club: Club, rest: str) -> Reply:
     challenge = pick_challenge(await active_challenges(ctx.uow, club.id), rest, "board")
-    standings = await standings_for(ctx.uow, challenge, ctx.now)
-    return board_reply(challenge, standings, viewer_id=ctx.runner.id, units=ctx.runner.units,
+    board = await board_for(ctx.uow, challenge, ctx.now, ctx.runner.id)
+    return board_reply(challenge, board, viewer_id=ctx.runner.id, units=ctx.runner.units,
                        now=ctx.now)
 
 
@@ -178,8 +178,8 @@ async def _new(ctx: Context, club: Club, rest: str) -> Reply:
 async def _end(ctx: Context, club: Club, rest: str) -> Reply:
     _admin_only(ctx, "end a challenge")
     challenge = pick_challenge(await active_challenges(ctx.uow, club.id), rest, "end")
-    standings = await end_challenge(ctx.uow, challenge, ctx.now)
-    reply = final_reply(challenge, standings, ctx.runner.units)
+    final = await end_challenge(ctx.uow, challenge, ctx.now)
+    reply = final_reply(challenge, final, ctx.runner.units)
     await tell_linked_channels(ctx.uow, club.id, _here(ctx), reply, ctx.now, kind="club_final",
                                tag=f"challenge-{challenge.id}")
     return reply

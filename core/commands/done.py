@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.challenge_totals import refresh_runner
 from core.commands.base import Context, UserError
 from core.grammar import GrammarError, RunEntry, parse_done
 from core.guardrails import new_warnings
@@ -86,6 +87,7 @@ async def handle_undo(ctx: Context) -> Reply:
     day, what = log.local_date, describe_log(log, runner.units)
     await uow.session.delete(log)
     await uow.session.flush()
+    await refresh_runner(uow, runner.id, ctx.now)  # the run no longer counts in challenges
     if day < today:
         await replan(uow, runner, today, ctx.now)
     inputs = await streak_inputs(uow, runner, ctx.now)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.challenge_totals import refresh_runner
 from core.clock import local_today
 from core.commands.base import Context, UserError
 from core.commands.today import today_reply
@@ -175,7 +176,8 @@ def _next_start_step(answers: Mapping[str, Any]) -> str | None:
 
 async def _finish_start(ctx: Context, profile: Profile) -> Reply:
     runner = ctx.runner
-    apply_profile(runner, profile)
+    if "tz" in apply_profile(runner, profile):
+        await refresh_runner(ctx.uow, runner.id, ctx.now)  # challenge join days move with it
     runner.onboarded = True
     runner.conversation = None
     runner.updated_at = ctx.now
@@ -256,6 +258,8 @@ async def _apply_settings(ctx: Context, changes: Mapping[str, Any]) -> Reply:
     lines = ["<b>Settings updated</b>", *describe_changes(before, after, changed)]
     if "quiet" in changed and after.quiet:
         lines.append("Quiet mode: only the daily session and race-week messages from now on.")
+    if "tz" in changed:
+        await refresh_runner(ctx.uow, runner.id, ctx.now)  # challenge join days move with it
     if PLAN_FIELDS.intersection(changed):
         await replan(ctx.uow, runner, ctx.today, ctx.now)
         lines.append("Your plan is updated from today on: see /today and /week.")

@@ -272,6 +272,32 @@ class ChallengeMember(Base):
     platform: Mapped[str] = mapped_column(String(16), default="console")
 
 
+class ChallengeTotal(Base):
+    """A member's counted runs in a challenge, kept exact as they change (`core.challenge_totals`):
+    the distance, time and sessions boards read these instead of aggregating run_logs."""
+
+    __tablename__ = "challenge_totals"
+    __table_args__ = (  # a board reads its top rows, and counts above a figure, from these
+        Index("ix_challenge_totals_distance", "challenge_id", "distance_m"),
+        Index("ix_challenge_totals_minutes", "challenge_id", "minutes"),
+        Index("ix_challenge_totals_sessions", "challenge_id", "sessions"),
+    )
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True
+    )
+    runner_id: Mapped[int] = mapped_column(
+        ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    distance_m: Mapped[float] = mapped_column(Float, default=0.0)
+    minutes: Mapped[float] = mapped_column(Float, default=0.0)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)  # local days with a counted run
+    runs: Mapped[int] = mapped_column(Integer, default=0)  # counted runs, duplicates once
+    # When the last run counting towards the challenge's metric was logged (ties: first there).
+    last_counted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
 class ChallengeExclusion(Base):
     """A log an admin removed from a challenge: the record of who did it, when and why."""
 

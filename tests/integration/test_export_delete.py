@@ -24,6 +24,7 @@ from core.storage.models import (
     Challenge,
     ChallengeExclusion,
     ChallengeMember,
+    ChallengeTotal,
     Club,
     Identity,
     OutboxMessage,
@@ -101,6 +102,7 @@ async def seed_everything(bot: TestBot, runner_id: int) -> None:
         await u.session.flush()
         u.session.add_all([
             ChallengeMember(challenge_id=challenge.id, runner_id=runner_id, joined_at=NOW),
+            ChallengeTotal(challenge_id=challenge.id, runner_id=runner_id, updated_at=NOW),
             ChallengeExclusion(challenge_id=challenge.id, run_log_id=log.id,
                                removed_by=runner_id, removed_at=NOW),
         ])

@@ -1,0 +1,284 @@
+"""Each member's counted runs per challenge, stored in `challenge_totals` and kept exact, and
+the distance, time and sessions boards read from them.
+
+Why: such a board of 5,000 members over a month would otherwise aggregate ~76,000 runs, with
+the duplicate and join-day rules for each, every time someone looks (~250 ms). With the
+totals, a board reads only what it shows (`stored_board`): the top rows through an index on
+(challenge, figure), the viewer's place (how many have more), and sums over every member.
+
+Exact, because a member's row is recomputed with the counting rules of
+`core.challenge_figures.run_totals` (restricted to them) whenever one of its inputs changes:
+- a run logged (`core.logbook.add_log`) or undone (`/undo`): `refresh_runner`, for every active
+  challenge the runner is in;
+- an admin removing a run (`core.challenge_moderation.remove_run`);
+- joining (`core.challenges.join_challenge`: from the runs since the join day); leaving deletes
+  the row (`forget_member`); a new challenge has no members, so no rows;
+- a challenge ended before its last day (`core.challenges.end_challenge`): the members with
+  runs after the new last day.
+Deleting a runner or a challenge deletes their rows (the foreign keys cascade). Members
+without a row — a challenge that was running before the table existed — are computed the first
+time the board is read, so no counting rules live in the migration.
+
+Not covered here: the runner's time zone decides their join day, so a change of zone
+(`/settings tz=`) should call `refresh_runner` as well.
+
+Concurrency: a refresh first locks the members' runner rows (PostgreSQL; SQLite's write
+transactions run one at a time). Every request already holds its sender's lock, so a change by
+someone else — an admin's removal while the member logs a run — waits for the other
+transaction, and the recomputation then sees its writes: no update is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import and_, case, delete, exists, func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import Executable, Insert
+
+from core.challenge_figures import RunTotals, run_totals, scope_of
+from core.clubs import ACTIVE
+from core.leaderboard import TOP, BoardSlice, Entry, Metric, Standing, rank
+from core.storage.models import Challenge, ChallengeMember, ChallengeTotal, RunLog, Runner
+from core.storage.unit_of_work import UnitOfWork
+
+# The boards read from the table, and the column each ranks by.
+STORED: dict[Metric, InstrumentedAttribute[Any]] = {
+    Metric.DISTANCE: ChallengeTotal.distance_m,
+    Metric.TIME: ChallengeTotal.minutes,
+    Metric.SESSIONS: ChallengeTotal.sessions,
+}
+_CHUNK = 500  # members per counting query when many rows are missing
+
+
+async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime) -> None:
+    """Recompute the runner's totals in every active challenge they are in (after a run was
+    logged or removed)."""
+    challenges = list(await uow.session.scalars(
+        select(Challenge)
+        .join(ChallengeMember, ChallengeMember.challenge_id == Challenge.id)
+        .where(ChallengeMember.runner_id == runner_id, Challenge.status == ACTIVE)
+        .order_by(Challenge.id)
+    ))
+    for challenge in challenges:
+        await refresh_members(uow, challenge, now, [runner_id])
+
+
+async def refresh_members(
+    uow: UnitOfWork, challenge: Challenge, now: datetime, runner_ids: Collection[int]
+) -> None:
+    """Recompute and store these members' totals in `challenge` (after a change to their
+    runs, their membership, or the challenge's dates)."""
+    await lock_runners(uow, runner_ids)
+    totals = await run_totals(uow, scope_of(challenge, now), runner_ids)
+    await _store(uow, challenge.id, totals, now, replace=True)
+
+
+async def rebuild(uow: UnitOfWork, challenge: Challenge, now: datetime) -> int:
+    """Recompute every member's totals in `challenge` in one query (seeding, repairs).
+    Returns how many rows were written."""
+    totals = await run_totals(uow, scope_of(challenge, now))
+    await _store(uow, challenge.id, totals, now, replace=True)
+    return len(totals)
+
+
+async def forget_member(uow: UnitOfWork, challenge_id: int, runner_id: int) -> None:
+    """Delete the member's totals (they left the challenge)."""
+    await uow.session.execute(delete(ChallengeTotal).where(
+        ChallengeTotal.challenge_id == challenge_id, ChallengeTotal.runner_id == runner_id
+    ))
+
+
+async def members_with_runs_between(
+    uow: UnitOfWork, challenge_id: int, first: date, last: date
+) -> list[int]:
+    """Members of the challenge with a run on a local day `first`..`last`."""
+    cm, rl = ChallengeMember, RunLog
+    rows = await uow.session.scalars(
+        select(cm.runner_id)
+        .distinct()
+        .join(rl, and_(rl.runner_id == cm.runner_id, rl.local_date.between(first, last)))
+        .where(cm.challenge_id == challenge_id)
+    )
+    return list(rows)
+
+
+async def lock_runners(uow: UnitOfWork, runner_ids: Iterable[int]) -> None:
+    """Hold these runners' rows until the transaction ends (PostgreSQL), in id order so two
+    transactions never wait on each other; a no-op on SQLite, whose writers are serial."""
+    ids = sorted(set(runner_ids))
+    if ids and uow.dialect == "postgresql":
+        await uow.session.execute(
+            select(Runner.id).where(Runner.id.in_(ids)).order_by(Runner.id).with_for_update()
+        )
+
+
+async def stored_board(
+    uow: UnitOfWork, challenge: Challenge, now: datetime, viewer_id: int | None, top: int = TOP
+) -> BoardSlice:
+    """The board from the stored totals, reading only what it shows: the top `top` rows by
+    the figure, the viewer's place when below them, and sums over every member — a handful of
+    index reads, however many members. Ranks, ties and their order are `core.leaderboard`'s
+    (`rank` is applied to the rows read)."""
+    metric = Metric(challenge.metric)
+    figure = STORED[metric]
+    members, rows, team_total, goal_reached, leaders = await _sums(uow, challenge, figure)
+    if members != rows:  # members without totals (or rows without a member): put right
+        await _repair(uow, challenge, now)
+        members, rows, team_total, goal_reached, leaders = await _sums(uow, challenge, figure)
+    standings = rank(await _head(uow, challenge.id, figure, top))[:top]
+    you = None
+    if viewer_id is not None and all(s.entry.runner_id != viewer_id for s in standings):
+        you = await _standing_of(uow, challenge.id, figure, viewer_id)
+    return BoardSlice(tuple(standings), you, members, team_total=team_total,
+                      goal_reached=goal_reached, leaders=leaders if standings else 0)
+
+
+async def stored_entries(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Entry]:
+    """Every member's figure (unranked) from the stored totals."""
+    figure = STORED[Metric(challenge.metric)]
+    members, rows, *_ = await _sums(uow, challenge, figure)
+    if members != rows:
+        await _repair(uow, challenge, now)
+    ct = ChallengeTotal
+    stmt = (
+        select(ct.runner_id, Runner.display_name, figure, ct.last_counted_at)
+        .join(Runner, Runner.id == ct.runner_id)
+        .where(ct.challenge_id == challenge.id)
+    )
+    return [_entry(row) for row in await _rows(uow, stmt)]
+
+
+# --- reading a board ------------------------------------------------------------------------
+
+
+async def _sums(uow: UnitOfWork, challenge: Challenge, figure: InstrumentedAttribute[Any]
+                ) -> tuple[int, int, float, int, int]:
+    """(members, stored rows, the figures added up, members at the goal, members sharing the
+    best figure) in one statement."""
+    ct, cm = ChallengeTotal, ChallengeMember
+    mine = ct.challenge_id == challenge.id
+    members = select(func.count()).where(cm.challenge_id == challenge.id).scalar_subquery()
+    best = select(func.max(figure)).where(mine).scalar_subquery()
+    goal = challenge.goal
+    at_goal = (func.sum(case((figure >= goal, 1), else_=0)) if goal is not None
+               else literal(0))
+    row = (await _rows(uow, select(
+        members, func.count(), func.coalesce(func.sum(figure), 0), at_goal,
+        func.sum(case((and_(figure == best, figure > 0), 1), else_=0)),
+    ).where(mine)))[0]
+    return int(row[0]), int(row[1]), float(row[2]), int(row[3] or 0), int(row[4] or 0)
+
+
+async def _head(uow: UnitOfWork, challenge_id: int, figure: InstrumentedAttribute[Any],
+                top: int) -> list[Entry]:
+    """The rows of the top `top` members, and of everyone tied with the last of them on
+    figure and time (only their names can order those, and SQL does not compare names as
+    Python does)."""
+    ct = ChallengeTotal
+    base = (
+        select(ct.runner_id, Runner.display_name, figure, ct.last_counted_at)
+        .join(Runner, Runner.id == ct.runner_id)
+        .where(ct.challenge_id == challenge_id)
+    )
+    # Equal figures have either all a time or none (zero), so NULL placement never matters.
+    head = [_entry(row) for row in await _rows(
+        uow, base.order_by(figure.desc(), ct.last_counted_at).limit(top + 1))]
+    if len(head) <= top or _key(head[top - 1]) != _key(head[top]):
+        return head
+    last = head[top - 1]
+    same_time = (ct.last_counted_at.is_(None) if last.reached_at is None
+                 else ct.last_counted_at == last.reached_at)
+    tied = [_entry(row) for row in await _rows(
+        uow, base.where(figure == last.value, same_time))]
+    return [e for e in head if _key(e) != _key(last)] + tied
+
+
+async def _standing_of(uow: UnitOfWork, challenge_id: int, figure: InstrumentedAttribute[Any],
+                       runner_id: int) -> Standing | None:
+    """One member's standing: 1 + how many have a higher figure; tied if another has theirs."""
+    ct = ChallengeTotal
+    found = await _rows(uow, select(ct.runner_id, Runner.display_name, figure,
+                                    ct.last_counted_at)
+                        .join(Runner, Runner.id == ct.runner_id)
+                        .where(ct.challenge_id == challenge_id, ct.runner_id == runner_id))
+    if not found:
+        return None  # not a member
+    entry = _entry(found[0])
+    above, same = (await _rows(uow, select(
+        func.sum(case((figure > entry.value, 1), else_=0)),
+        func.sum(case((figure == entry.value, 1), else_=0)),
+    ).where(ct.challenge_id == challenge_id, figure >= entry.value)))[0]
+    return Standing(entry, 1 + int(above or 0), int(same or 0) > 1)
+
+
+def _entry(row: Sequence[Any]) -> Entry:
+    runner_id, name, value, reached = row
+    return Entry(runner_id, name, float(value), reached if value else None)
+
+
+def _key(entry: Entry) -> tuple[float | None, datetime | None]:
+    return entry.value, entry.reached_at
+
+
+async def _rows(uow: UnitOfWork, stmt: Executable) -> Sequence[Sequence[Any]]:
+    # Core execution: plain rows, none of the ORM's per-row bookkeeping.
+    return (await (await uow.session.connection()).execute(stmt)).all()
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+async def _repair(uow: UnitOfWork, challenge: Challenge, now: datetime) -> None:
+    """Compute the rows of members who have none (a challenge that was running before the
+    table existed) and drop rows of non-members."""
+    ct, cm = ChallengeTotal, ChallengeMember
+    stored = exists().where(ct.challenge_id == cm.challenge_id, ct.runner_id == cm.runner_id)
+    missing = list(await uow.session.scalars(
+        select(cm.runner_id).where(cm.challenge_id == challenge.id, ~stored)))
+    await _fill(uow, challenge, now, missing)
+    member = exists().where(cm.challenge_id == ct.challenge_id, cm.runner_id == ct.runner_id)
+    await uow.session.execute(delete(ct).where(ct.challenge_id == challenge.id, ~member))
+
+
+async def _fill(uow: UnitOfWork, challenge: Challenge, now: datetime, missing: list[int]
+                ) -> None:
+    """Compute the rows nobody stored yet. A row a concurrent refresh stored meanwhile is
+    kept: it was computed under the member's lock, this one perhaps from an older view."""
+    scope = scope_of(challenge, now)
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start:start + _CHUNK]
+        await _store(uow, challenge.id, await run_totals(uow, scope, chunk), now, replace=False)
+
+
+async def _store(uow: UnitOfWork, challenge_id: int, totals: list[RunTotals], now: datetime,
+                 *, replace: bool) -> None:
+    """Write the rows; an existing row is overwritten (`replace`) or kept."""
+    if not totals:
+        return
+    rows = [
+        {"challenge_id": challenge_id, "runner_id": t.runner_id, "distance_m": t.distance_m,
+         "minutes": t.minutes, "sessions": t.sessions, "runs": t.runs,
+         "last_counted_at": t.last_counted_at, "updated_at": now}
+        for t in totals
+    ]
+    conn = await uow.session.connection()
+    await conn.execute(_upsert(uow.dialect, replace), rows)
+
+
+@lru_cache(maxsize=4)
+def _upsert(dialect: str, replace: bool) -> Insert:
+    """INSERT ... ON CONFLICT for the dialect, built once (it is run on every log)."""
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(ChallengeTotal)
+    keys = [ChallengeTotal.challenge_id, ChallengeTotal.runner_id]
+    if not replace:
+        return stmt.on_conflict_do_nothing(index_elements=keys)
+    return stmt.on_conflict_do_update(index_elements=keys, set_={
+        name: stmt.excluded[name]
+        for name in ("distance_m", "minutes", "sessions", "runs", "last_counted_at", "updated_at")
+    })
