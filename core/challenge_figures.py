@@ -24,8 +24,10 @@ Metrics (see `core.leaderboard.Metric` for units):
   log, brought up to today with the rest days since), counting at most the days since joining;
   0 once a planned run was missed. It comes from the runner's whole log book, so an admin's
   removal of a run does not change it (cheap: no per-day work for thousands of members).
-  Adherence and streak depend on the plan and on the date, so `live_entries` computes them
-  when a board is read.
+  Adherence and streak depend on the plan and on the date: `plan_figures` computes them for
+  any number of members as of an instant, and `core.challenge_totals` stores them too, for
+  the challenges ranked by them (so they may lag by up to an hour for members who did not
+  log; see there). `live_entries` is the same computation, unstored.
 """
 
 from __future__ import annotations
@@ -100,6 +102,32 @@ class RunTotals:
                 Metric.SESSIONS: float(self.sessions)}.get(metric, float(self.runs))
 
 
+# The metrics that depend on the plan and the date as well as on the runs.
+PLANNED = (Metric.STREAK, Metric.ADHERENCE)
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """A member's adherence and streak figures in one challenge, as of an instant. Only the
+    one the challenge ranks by is computed; the other stays 0."""
+
+    runner_id: int
+    done: int = 0  # planned run days done
+    due: int = 0  # planned run days due
+    streak: int = 0
+
+    @property
+    def adherence(self) -> float | None:
+        """Percent of the due planned runs done; None before one is due."""
+        if self.due <= 0:
+            return None
+        return round(100.0 * self.done / self.due, PRECISION[Metric.ADHERENCE])
+
+    def figure(self, metric: Metric) -> float | None:
+        """The figure a board of `metric` (streak or adherence) ranks by."""
+        return float(self.streak) if metric is Metric.STREAK else self.adherence
+
+
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """The IANA zone `name` (UTC if unknown), cached: boards convert thousands of instants."""
@@ -136,24 +164,40 @@ async def run_totals(
     return [_run_totals(row, scope.metric) for row in rows]
 
 
-async def live_entries(uow: UnitOfWork, scope: Scope, now: datetime) -> list[Entry]:
-    """Every member's adherence or streak (unranked), in one query."""
+async def plan_figures(
+    uow: UnitOfWork, scope: Scope, now: datetime, runner_ids: Collection[int] | None = None
+) -> list[PlanFigures]:
+    """The adherence or streak (`scope.metric`) of every member, or only of `runner_ids`, as
+    of `now`, in one query. The one computation of these figures: boards, refreshes and
+    rebuilds all use it."""
     if scope.metric is Metric.STREAK:
-        return await _streak_entries(uow, scope, now)
+        return await _streaks(uow, scope, now, runner_ids)
     if scope.metric is not Metric.ADHERENCE:
-        raise ValueError(f"{scope.metric} is read from challenge_totals")
+        raise ValueError(f"{scope.metric} is counted by run_totals")
     cm = ChallengeMember
-    figures = _adherence_figures(scope, _utc_day(uow.dialect))
+    figures = _adherence_figures(scope, _utc_day(uow.dialect), runner_ids)
     stmt = (
-        select(cm.runner_id, Runner.display_name, Runner.tz, cm.joined_at,
-               *list(figures.c)[1:])
+        select(cm.runner_id, Runner.tz, cm.joined_at, *list(figures.c)[1:])
         .join_from(cm, Runner, Runner.id == cm.runner_id)
         .outerjoin(figures, figures.c.runner_id == cm.runner_id)
         .where(cm.challenge_id == scope.challenge_id)
     )
+    if runner_ids is not None:
+        stmt = stmt.where(cm.runner_id.in_(list(runner_ids)))
     # Core execution: plain rows, none of the ORM's per-row bookkeeping.
     rows = (await (await uow.session.connection()).execute(stmt)).all()
-    return [_adherence_entry(row) for row in rows]
+    return [_adherence(row) for row in rows]
+
+
+async def live_entries(uow: UnitOfWork, scope: Scope, now: datetime) -> list[Entry]:
+    """Every member's adherence or streak (unranked) computed now, without the stored rows."""
+    names = {runner_id: name for runner_id, name in await uow.session.execute(
+        select(ChallengeMember.runner_id, Runner.display_name)
+        .join(Runner, Runner.id == ChallengeMember.runner_id)
+        .where(ChallengeMember.challenge_id == scope.challenge_id)
+    )}
+    return [Entry(f.runner_id, names[f.runner_id], f.figure(scope.metric))
+            for f in await plan_figures(uow, scope, now)]
 
 
 # --- SQL ------------------------------------------------------------------------------------
@@ -275,8 +319,8 @@ def _run_figures(metric: Metric, utc_day: tuple[ColumnElement[Any], ColumnElemen
     )
 
 
-def _adherence_figures(scope: Scope, utc_day: tuple[ColumnElement[Any], ColumnElement[Any]]
-                       ) -> Subquery:
+def _adherence_figures(scope: Scope, utc_day: tuple[ColumnElement[Any], ColumnElement[Any]],
+                       runner_ids: Collection[int] | None) -> Subquery:
     """Planned run days done and due per member.
 
     Whether a day is done is decided once per planned day, in a materialised CTE (inlined,
@@ -294,7 +338,8 @@ def _adherence_figures(scope: Scope, utc_day: tuple[ColumnElement[Any], ColumnEl
             ps.date >= u0,
             ps.date.between(scope.first_day, scope.ends_on),
         ))
-        .where(cm.challenge_id == scope.challenge_id, ps.run_minutes > 0)
+        .where(cm.challenge_id == scope.challenge_id, ps.run_minutes > 0,
+               *([] if runner_ids is None else [cm.runner_id.in_(list(runner_ids))]))
         .cte("planned_days")
         .prefix_with("MATERIALIZED")
     )
@@ -346,17 +391,18 @@ def _run_totals(row: Sequence[Any], metric: Metric) -> RunTotals:
     return totals
 
 
-def _adherence_entry(row: Sequence[Any]) -> Entry:
-    runner_id, name, tz, joined_at = row[0], row[1], row[2], row[3]
+def _adherence(row: Sequence[Any]) -> PlanFigures:
+    runner_id, tz, joined_at = row[0], row[1], row[2]
     shift = _shift(joined_at, tz)
-    done, due = _counted(shift, *row[4:7]), _counted(shift, *row[7:10])
-    value = None if due <= 0 else round(100.0 * done / due, PRECISION[Metric.ADHERENCE])
-    return Entry(runner_id, name, value)
+    done, due = _counted(shift, *row[3:6]), _counted(shift, *row[6:9])
+    return PlanFigures(runner_id, done=round(done), due=round(due))
+
 
 # --- streak ---------------------------------------------------------------------------------
 
 
-async def _streak_entries(uow: UnitOfWork, scope: Scope, now: datetime) -> list[Entry]:
+async def _streaks(uow: UnitOfWork, scope: Scope, now: datetime,
+                   runner_ids: Collection[int] | None) -> list[PlanFigures]:
     """The cached streak brought up to today: the cache is refreshed by every log, so after
     its day only rest days (which extend a streak) or missed runs (which break it) can have
     passed. Each member's today is one of three dates around the UTC date; the rest days up
@@ -385,20 +431,22 @@ async def _streak_entries(uow: UnitOfWork, scope: Scope, now: datetime) -> list[
         for day in todays
     ]
     stmt = (
-        select(cm.runner_id, Runner.display_name, Runner.tz, cm.joined_at, ss.current,
-               ss.as_of, first_open, *rest_until)
+        select(cm.runner_id, Runner.tz, cm.joined_at, ss.current, ss.as_of, first_open,
+               *rest_until)
         .join_from(cm, Runner, Runner.id == cm.runner_id)
         .outerjoin(ss, ss.runner_id == cm.runner_id)
         .where(cm.challenge_id == scope.challenge_id)
     )
-    entries = []
+    if runner_ids is not None:
+        stmt = stmt.where(cm.runner_id.in_(list(runner_ids)))
+    figures = []
     rows = await (await uow.session.connection()).execute(stmt)
-    for runner_id, name, tz, joined_at, current, as_of, open_day, *rests in rows:
+    for runner_id, tz, joined_at, current, as_of, open_day, *rests in rows:
         today = now.astimezone(zone(tz)).date()
         value = 0
         if current and as_of is not None and (open_day is None or open_day >= today):
             rest = int(rests[todays.index(today)] or 0) if today in todays else 0
             since_join = (today - join_day(joined_at, tz)).days + 1
             value = max(0, min(int(current) + rest, since_join))
-        entries.append(Entry(runner_id, name, float(value)))
-    return entries
+        figures.append(PlanFigures(runner_id, streak=value))
+    return figures

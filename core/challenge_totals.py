@@ -1,5 +1,5 @@
-"""Each member's counted runs per challenge, stored in `challenge_totals` and kept exact, and
-the distance, time and sessions boards read from them.
+"""Each member's figures per challenge, stored in `challenge_totals` and kept current, and
+every challenge board reads from them.
 
 Why: such a board of 5,000 members over a month would otherwise aggregate ~76,000 runs, with
 the duplicate and join-day rules for each, every time someone looks (~250 ms). With the
@@ -19,8 +19,17 @@ Deleting a runner or a challenge deletes their rows (the foreign keys cascade). 
 without a row — a challenge that was running before the table existed — are computed the first
 time the board is read, so no counting rules live in the migration.
 
-Not covered here: the runner's time zone decides their join day, so a change of zone
-(`/settings tz=`) should call `refresh_runner` as well.
+The runner's time zone decides their join day, so a change of zone (`/settings tz=`) calls
+`refresh_runner` as well.
+
+Streak and adherence (`core.challenge_figures.plan_figures`, stored only in the challenges
+ranked by them) also depend on the plan and on the date, so they are computed as of
+`figures_at` and may lag by up to an hour for members who did not log: a day that ended,
+a planned run missed, a plan changed show within the hour. The member's own changes show at
+once: the refreshes above recompute their row, and so does caching their streak after a log
+or an undo (`core.logbook.save_streak` calls `refresh_runner` for the streak boards). Every
+tick calls `refresh_due`, which rebuilds a few challenges whose figures are over an hour old;
+a board read finding them older than that (no scheduler running) rebuilds them first.
 
 Concurrency: a refresh first locks the members' runner rows (PostgreSQL; SQLite's write
 transactions run one at a time). Every request already holds its sender's lock, so a change by
@@ -31,17 +40,24 @@ transaction, and the recomputation then sees its writes: no update is lost.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, literal, select
+from sqlalchemy import and_, case, delete, exists, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql import Executable, Insert
+from sqlalchemy.sql import ColumnElement, Executable, Insert
 
-from core.challenge_figures import RunTotals, run_totals, scope_of
+from core.challenge_figures import (
+    PLANNED,
+    PlanFigures,
+    RunTotals,
+    plan_figures,
+    run_totals,
+    scope_of,
+)
 from core.clubs import ACTIVE
 from core.leaderboard import TOP, BoardSlice, Entry, Metric, Standing, rank
 from core.storage.models import Challenge, ChallengeMember, ChallengeTotal, RunLog, Runner
@@ -52,17 +68,23 @@ STORED: dict[Metric, InstrumentedAttribute[Any]] = {
     Metric.DISTANCE: ChallengeTotal.distance_m,
     Metric.TIME: ChallengeTotal.minutes,
     Metric.SESSIONS: ChallengeTotal.sessions,
+    Metric.STREAK: ChallengeTotal.streak,
+    Metric.ADHERENCE: ChallengeTotal.adherence,
 }
 _CHUNK = 500  # members per counting query when many rows are missing
+FIGURES_MAX_AGE = timedelta(hours=1)  # streak and adherence are rebuilt once older than this
+REFRESH_BUDGET = 5  # challenges rebuilt per `refresh_due` call (one tick)
 
 
-async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime) -> None:
-    """Recompute the runner's totals in every active challenge they are in (after a run was
-    logged or removed)."""
+async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime,
+                         metrics: Collection[Metric] | None = None) -> None:
+    """Recompute the runner's figures in every active challenge they are in (after a run was
+    logged or removed), or only in those ranked by one of `metrics`."""
+    only = true() if metrics is None else Challenge.metric.in_([m.value for m in metrics])
     challenges = list(await uow.session.scalars(
         select(Challenge)
         .join(ChallengeMember, ChallengeMember.challenge_id == Challenge.id)
-        .where(ChallengeMember.runner_id == runner_id, Challenge.status == ACTIVE)
+        .where(ChallengeMember.runner_id == runner_id, Challenge.status == ACTIVE, only)
         .order_by(Challenge.id)
     ))
     for challenge in challenges:
@@ -75,16 +97,46 @@ async def refresh_members(
     """Recompute and store these members' totals in `challenge` (after a change to their
     runs, their membership, or the challenge's dates)."""
     await lock_runners(uow, runner_ids)
-    totals = await run_totals(uow, scope_of(challenge, now), runner_ids)
-    await _store(uow, challenge.id, totals, now, replace=True)
+    rows = await member_rows(uow, challenge, now, runner_ids)
+    await _store(uow, rows, replace=True)
 
 
 async def rebuild(uow: UnitOfWork, challenge: Challenge, now: datetime) -> int:
-    """Recompute every member's totals in `challenge` in one query (seeding, repairs).
-    Returns how many rows were written."""
-    totals = await run_totals(uow, scope_of(challenge, now))
-    await _store(uow, challenge.id, totals, now, replace=True)
-    return len(totals)
+    """Recompute every member's figures in `challenge` (seeding, repairs, the hourly refresh
+    of streak and adherence). Returns how many rows were written."""
+    await _lock_members(uow, challenge.id)
+    rows = await member_rows(uow, challenge, now)
+    await _store(uow, rows, replace=True)
+    return len(rows)
+
+
+async def refresh_due(uow: UnitOfWork, now: datetime, budget: int = REFRESH_BUDGET) -> int:
+    """Rebuild the active streak and adherence challenges whose stored figures are more than
+    an hour old (the stalest first, at most `budget` of them: the rest at the next call), so
+    days passing show on their boards. Returns how many challenges were rebuilt."""
+    due = list(await uow.session.scalars(
+        select(Challenge)
+        .where(Challenge.status == ACTIVE, Challenge.metric.in_([m.value for m in PLANNED]),
+               _stale(Challenge.id, now))
+        .order_by(Challenge.id)
+        .limit(budget)
+    ))
+    for challenge in due:
+        await rebuild(uow, challenge, now)
+    return len(due)
+
+
+async def member_rows(uow: UnitOfWork, challenge: Challenge, now: datetime,
+                      runner_ids: Collection[int] | None = None) -> list[dict[str, Any]]:
+    """The `challenge_totals` rows of every member (or of `runner_ids`) as of `now`: the one
+    computation behind every refresh, rebuild and repair."""
+    scope = scope_of(challenge, now)
+    totals = await run_totals(uow, scope, runner_ids)
+    if scope.metric not in PLANNED:
+        return [_row(challenge.id, t, None, now) for t in totals]
+    planned = {f.runner_id: f for f in await plan_figures(uow, scope, now, runner_ids)}
+    return [_row(challenge.id, t, planned.get(t.runner_id, PlanFigures(t.runner_id)), now)
+            for t in totals]
 
 
 async def forget_member(uow: UnitOfWork, challenge_id: int, runner_id: int) -> None:
@@ -118,6 +170,16 @@ async def lock_runners(uow: UnitOfWork, runner_ids: Iterable[int]) -> None:
         )
 
 
+async def _lock_members(uow: UnitOfWork, challenge_id: int) -> None:
+    """`lock_runners` for every member of the challenge (a rebuild then loses no member's
+    concurrent refresh: it waits for it, or the member's waits for the rebuild)."""
+    if uow.dialect == "postgresql":
+        members = select(ChallengeMember.runner_id).where(
+            ChallengeMember.challenge_id == challenge_id)
+        await uow.session.execute(select(Runner.id).where(Runner.id.in_(members))
+                                  .order_by(Runner.id).with_for_update())
+
+
 async def stored_board(
     uow: UnitOfWork, challenge: Challenge, now: datetime, viewer_id: int | None, top: int = TOP
 ) -> BoardSlice:
@@ -128,7 +190,7 @@ async def stored_board(
     metric = Metric(challenge.metric)
     figure = STORED[metric]
     members, rows, team_total, goal_reached, leaders = await _sums(uow, challenge, figure)
-    if members != rows:  # members without totals (or rows without a member): put right
+    if members != rows or await _is_stale(uow, challenge, now):  # put right first
         await _repair(uow, challenge, now)
         members, rows, team_total, goal_reached, leaders = await _sums(uow, challenge, figure)
     standings = rank(await _head(uow, challenge.id, figure, top))[:top]
@@ -143,7 +205,7 @@ async def stored_entries(uow: UnitOfWork, challenge: Challenge, now: datetime) -
     """Every member's figure (unranked) from the stored totals."""
     figure = STORED[Metric(challenge.metric)]
     members, rows, *_ = await _sums(uow, challenge, figure)
-    if members != rows:
+    if members != rows or await _is_stale(uow, challenge, now):
         await _repair(uow, challenge, now)
     ct = ChallengeTotal
     stmt = (
@@ -188,14 +250,14 @@ async def _head(uow: UnitOfWork, challenge_id: int, figure: InstrumentedAttribut
     )
     # Equal figures have either all a time or none (zero), so NULL placement never matters.
     head = [_entry(row) for row in await _rows(
-        uow, base.order_by(figure.desc(), ct.last_counted_at).limit(top + 1))]
+        uow, base.order_by(figure.desc().nulls_last(), ct.last_counted_at).limit(top + 1))]
     if len(head) <= top or _key(head[top - 1]) != _key(head[top]):
         return head
     last = head[top - 1]
     same_time = (ct.last_counted_at.is_(None) if last.reached_at is None
                  else ct.last_counted_at == last.reached_at)
-    tied = [_entry(row) for row in await _rows(
-        uow, base.where(figure == last.value, same_time))]
+    same_figure = figure.is_(None) if last.value is None else figure == last.value
+    tied = [_entry(row) for row in await _rows(uow, base.where(same_figure, same_time))]
     return [e for e in head if _key(e) != _key(last)] + tied
 
 
@@ -210,6 +272,11 @@ async def _standing_of(uow: UnitOfWork, challenge_id: int, figure: InstrumentedA
     if not found:
         return None  # not a member
     entry = _entry(found[0])
+    if entry.value is None:  # no figure (adherence before a planned run is due): after all
+        above, same = (await _rows(uow, select(
+            func.count(figure), func.count() - func.count(figure),
+        ).where(ct.challenge_id == challenge_id)))[0]
+        return Standing(entry, 1 + int(above or 0), int(same or 0) > 1)
     above, same = (await _rows(uow, select(
         func.sum(case((figure > entry.value, 1), else_=0)),
         func.sum(case((figure == entry.value, 1), else_=0)),
@@ -219,6 +286,8 @@ async def _standing_of(uow: UnitOfWork, challenge_id: int, figure: InstrumentedA
 
 def _entry(row: Sequence[Any]) -> Entry:
     runner_id, name, value, reached = row
+    if value is None:
+        return Entry(runner_id, name, None)
     return Entry(runner_id, name, float(value), reached if value else None)
 
 
@@ -234,9 +303,26 @@ async def _rows(uow: UnitOfWork, stmt: Executable) -> Sequence[Sequence[Any]]:
 # --- writing --------------------------------------------------------------------------------
 
 
+def _stale(challenge_id: Any, now: datetime) -> ColumnElement[bool]:
+    """Whether some member's streak and adherence in the challenge are over an hour old (or
+    were never computed)."""
+    ct = ChallengeTotal
+    return exists().where(ct.challenge_id == challenge_id, or_(
+        ct.figures_at.is_(None), ct.figures_at < now - FIGURES_MAX_AGE))
+
+
+async def _is_stale(uow: UnitOfWork, challenge: Challenge, now: datetime) -> bool:
+    if Metric(challenge.metric) not in PLANNED:
+        return False
+    return bool(await uow.session.scalar(select(_stale(challenge.id, now))))
+
+
 async def _repair(uow: UnitOfWork, challenge: Challenge, now: datetime) -> None:
     """Compute the rows of members who have none (a challenge that was running before the
-    table existed) and drop rows of non-members."""
+    table existed), drop rows of non-members, and rebuild streak and adherence figures over an
+    hour old."""
+    if await _is_stale(uow, challenge, now):
+        await rebuild(uow, challenge, now)
     ct, cm = ChallengeTotal, ChallengeMember
     stored = exists().where(ct.challenge_id == cm.challenge_id, ct.runner_id == cm.runner_id)
     missing = list(await uow.session.scalars(
@@ -250,23 +336,31 @@ async def _fill(uow: UnitOfWork, challenge: Challenge, now: datetime, missing: l
                 ) -> None:
     """Compute the rows nobody stored yet. A row a concurrent refresh stored meanwhile is
     kept: it was computed under the member's lock, this one perhaps from an older view."""
-    scope = scope_of(challenge, now)
     for start in range(0, len(missing), _CHUNK):
         chunk = missing[start:start + _CHUNK]
-        await _store(uow, challenge.id, await run_totals(uow, scope, chunk), now, replace=False)
+        await _store(uow, await member_rows(uow, challenge, now, chunk), replace=False)
 
 
-async def _store(uow: UnitOfWork, challenge_id: int, totals: list[RunTotals], now: datetime,
-                 *, replace: bool) -> None:
+def _row(challenge_id: int, totals: RunTotals, planned: PlanFigures | None, now: datetime
+         ) -> dict[str, Any]:
+    """A member's `challenge_totals` row. On streak and adherence boards ties order by name,
+    not by when the figure was reached, so no time is stored there."""
+    plan = planned or PlanFigures(totals.runner_id)
+    return {
+        "challenge_id": challenge_id, "runner_id": totals.runner_id,
+        "distance_m": totals.distance_m, "minutes": totals.minutes,
+        "sessions": totals.sessions, "runs": totals.runs,
+        "last_counted_at": None if planned is not None else totals.last_counted_at,
+        "adherence_done": plan.done, "adherence_due": plan.due,
+        "adherence": plan.adherence, "streak": plan.streak,
+        "figures_at": now, "updated_at": now,
+    }
+
+
+async def _store(uow: UnitOfWork, rows: list[dict[str, Any]], *, replace: bool) -> None:
     """Write the rows; an existing row is overwritten (`replace`) or kept."""
-    if not totals:
+    if not rows:
         return
-    rows = [
-        {"challenge_id": challenge_id, "runner_id": t.runner_id, "distance_m": t.distance_m,
-         "minutes": t.minutes, "sessions": t.sessions, "runs": t.runs,
-         "last_counted_at": t.last_counted_at, "updated_at": now}
-        for t in totals
-    ]
     conn = await uow.session.connection()
     await conn.execute(_upsert(uow.dialect, replace), rows)
 
@@ -280,5 +374,7 @@ def _upsert(dialect: str, replace: bool) -> Insert:
         return stmt.on_conflict_do_nothing(index_elements=keys)
     return stmt.on_conflict_do_update(index_elements=keys, set_={
         name: stmt.excluded[name]
-        for name in ("distance_m", "minutes", "sessions", "runs", "last_counted_at", "updated_at")
+        for name in ("distance_m", "minutes", "sessions", "runs", "last_counted_at",
+                     "adherence_done", "adherence_due", "adherence", "streak", "figures_at",
+                     "updated_at")
     })

@@ -1,10 +1,11 @@
 """Club challenges: create, join, leave, end, remove a run; standings; the scheduler's feeds.
 
-Everything runs inside the caller's unit of work (add, flush and read; never commit). The
-distance, time and sessions boards read each member's stored totals (`core.challenge_totals`,
-kept exact as runs and memberships change); adherence and streak are computed when the board
-is read (`core.challenge_figures`). Ranking and formatting come from `core.leaderboard`, and
-replies from `core.challenge_replies`.
+Everything runs inside the caller's unit of work (add, flush and read; never commit). Every
+board reads each member's stored figures (`core.challenge_totals`): distance, time and
+sessions are kept exact as runs and memberships change; streak and adherence too for the
+member's own changes, but may lag by up to an hour for members who did not log (days passing,
+missed runs, plan changes), rebuilt hourly by the scheduler. Ranking and formatting come
+from `core.leaderboard`, and replies from `core.challenge_replies`.
 
 Who may do what is decided by the caller (`/challenge` checks `Request.is_admin`); these
 functions only keep the data consistent: names unique among a club's active challenges, one
@@ -19,10 +20,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from core.challenge_figures import live_entries, scope_of, zone
+from core.challenge_figures import zone
 from core.challenge_replies import final_reply, weekly_reply
 from core.challenge_totals import (
-    STORED,
     forget_member,
     members_with_runs_between,
     refresh_members,
@@ -30,7 +30,7 @@ from core.challenge_totals import (
     stored_entries,
 )
 from core.clubs import ACTIVE, ENDED, channels_of
-from core.leaderboard import BoardSlice, Metric, Standing, board_slice, rank
+from core.leaderboard import BoardSlice, Metric, Standing, rank
 from core.messages import Reply, esc
 from core.schedule import outbox
 from core.storage.models import (
@@ -193,23 +193,16 @@ async def leave_challenge(uow: UnitOfWork, challenge: Challenge, runner_id: int)
 
 
 async def standings_for(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Standing]:
-    """Every member, ranked: distance, time and sessions from the stored totals, adherence
-    and streak computed now."""
-    if Metric(challenge.metric) in STORED:
-        return rank(await stored_entries(uow, challenge, now))
-    return rank(await live_entries(uow, scope_of(challenge, now), now))
+    """Every member, ranked, from the stored figures."""
+    return rank(await stored_entries(uow, challenge, now))
 
 
 async def board_for(
     uow: UnitOfWork, challenge: Challenge, now: datetime, viewer_id: int | None = None
 ) -> BoardSlice:
-    """What the challenge's board shows `viewer_id` (None: a channel post). Distance, time
-    and sessions read only the rows shown from the stored totals; adherence and streak rank
-    every member."""
-    if Metric(challenge.metric) in STORED:
-        return await stored_board(uow, challenge, now, viewer_id)
-    return board_slice(await standings_for(uow, challenge, now), viewer_id,
-                       goal=challenge.goal)
+    """What the challenge's board shows `viewer_id` (None: a channel post): only the rows
+    shown are read from the stored figures."""
+    return await stored_board(uow, challenge, now, viewer_id)
 
 
 async def end_challenge(uow: UnitOfWork, challenge: Challenge, now: datetime) -> BoardSlice:

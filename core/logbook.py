@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core.challenge_totals import refresh_runner
 from core.guardrails import LoggedRun
+from core.leaderboard import Metric
 from core.planning import week_bounds
 from core.storage.models import PlannedSession, RunLog, Runner, Skip, StreakState
 from core.storage.unit_of_work import UnitOfWork
@@ -269,6 +270,8 @@ async def save_streak(
     state.as_of = report.today
     state.updated_at = now
     await uow.session.flush()
+    # Streak boards store each member's streak from this cache: show the new one at once.
+    await refresh_runner(uow, runner_id, now, metrics=[Metric.STREAK])
     return state
 
 

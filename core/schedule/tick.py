@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.sql.selectable import Subquery
 
+from core.challenge_totals import refresh_due
 from core.clock import Clock
 from core.messages import Reply
 from core.planning import athlete_for, ensure_plan, replan
@@ -78,6 +79,7 @@ class TickReport:
     plans_updated: int = 0
     channel: int = 0
     purged: int = 0
+    challenges_refreshed: int = 0  # streak and adherence boards rebuilt (hourly)
 
     @property
     def total_queued(self) -> int:
@@ -132,6 +134,7 @@ class Ticker:
                       if c.day.weekday() == RECAP_WEEKDAY and c.hm >= f"{RECAP_TIME:%H:%M}"]
             if sunday:
                 await self._recaps(sunday, now, report)
+        await self._challenge_figures(now, report)
         report.channel = await self.channels.run(now)
         await self._purge(now, report)
         if report.total_queued or report.stale or report.channel:
@@ -345,6 +348,14 @@ class Ticker:
         return nudge_push(c.name, c.title)
 
     # --- housekeeping ------------------------------------------------------------------
+
+    async def _challenge_figures(self, now: datetime, report: TickReport) -> None:
+        """Bring a few streak and adherence boards up to date (before their weekly posts)."""
+        try:
+            async with self.uow() as uow:
+                report.challenges_refreshed = await refresh_due(uow, now)
+        except Exception:  # the boards rebuild themselves when read; retried next tick
+            log.exception("tick: refreshing challenge figures failed")
 
     async def _purge(self, now: datetime, report: TickReport) -> None:
         if self._last_purge is not None and now - self._last_purge < self.purge_every:

@@ -273,14 +273,18 @@ class ChallengeMember(Base):
 
 
 class ChallengeTotal(Base):
-    """A member's counted runs in a challenge, kept exact as they change (`core.challenge_totals`):
-    the distance, time and sessions boards read these instead of aggregating run_logs."""
+    """A member's figures in a challenge, kept current (`core.challenge_totals`): every board
+    reads these instead of aggregating run_logs and plans."""
 
     __tablename__ = "challenge_totals"
     __table_args__ = (  # a board reads its top rows, and counts above a figure, from these
         Index("ix_challenge_totals_distance", "challenge_id", "distance_m"),
         Index("ix_challenge_totals_minutes", "challenge_id", "minutes"),
         Index("ix_challenge_totals_sessions", "challenge_id", "sessions"),
+        Index("ix_challenge_totals_streak", "challenge_id", "streak"),
+        Index("ix_challenge_totals_adherence", "challenge_id", "adherence"),
+        # the hourly refresh looks for challenges with figures older than an hour
+        Index("ix_challenge_totals_figures_at", "challenge_id", "figures_at"),
     )
 
     challenge_id: Mapped[int] = mapped_column(
@@ -295,6 +299,13 @@ class ChallengeTotal(Base):
     runs: Mapped[int] = mapped_column(Integer, default=0)  # counted runs, duplicates once
     # When the last run counting towards the challenge's metric was logged (ties: first there).
     last_counted_at: Mapped[datetime | None]
+    # Streak and adherence: kept only in the challenges ranked by them (else 0 / NULL).
+    adherence_done: Mapped[int] = mapped_column(Integer, default=0)  # planned run days done
+    adherence_due: Mapped[int] = mapped_column(Integer, default=0)  # planned run days due
+    adherence: Mapped[float | None] = mapped_column(Float)  # percent; NULL before one is due
+    streak: Mapped[int] = mapped_column(Integer, default=0)  # days
+    # The instant streak and adherence were computed for; NULL: not yet (stale).
+    figures_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
 

@@ -1,6 +1,6 @@
-"""challenge totals: each member's counted runs per challenge, maintained as they change
+"""challenge totals: each member's figures per challenge, maintained as they change
 
-The distance, time and sessions boards read this table instead of aggregating run_logs
+Every challenge board reads this table instead of aggregating run_logs and plans
 (see core/challenge_totals.py). It starts empty: the app fills in the rows of challenges that
 are already running the first time their board is read (members without a row are computed
 then), so no counting rules are repeated here.
@@ -33,6 +33,11 @@ def upgrade() -> None:
         sa.Column('sessions', sa.Integer(), nullable=False),
         sa.Column('runs', sa.Integer(), nullable=False),
         sa.Column('last_counted_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('adherence_done', sa.Integer(), nullable=False),
+        sa.Column('adherence_due', sa.Integer(), nullable=False),
+        sa.Column('adherence', sa.Float(), nullable=True),
+        sa.Column('streak', sa.Integer(), nullable=False),
+        sa.Column('figures_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'],
                                 name=op.f('fk_challenge_totals_challenge_id_challenges'),
@@ -46,14 +51,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_challenge_totals_runner_id'), ['runner_id'],
                               unique=False)
         for name, column in (('distance', 'distance_m'), ('minutes', 'minutes'),
-                             ('sessions', 'sessions')):
+                             ('sessions', 'sessions'), ('streak', 'streak'),
+                             ('adherence', 'adherence'), ('figures_at', 'figures_at')):
             batch_op.create_index(f'ix_challenge_totals_{name}', ['challenge_id', column],
                                   unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('challenge_totals', schema=None) as batch_op:
-        for name in ('sessions', 'minutes', 'distance'):
+        for name in ('figures_at', 'adherence', 'streak', 'sessions', 'minutes', 'distance'):
             batch_op.drop_index(f'ix_challenge_totals_{name}')
         batch_op.drop_index(batch_op.f('ix_challenge_totals_runner_id'))
     op.drop_table('challenge_totals')
