@@ -58,7 +58,7 @@ from core.schedule.pushes import (
 from core.schedule.recap import week_summaries
 from core.schedule.zones import ZoneClock, batches, zone_clocks, zone_table
 from core.storage.models import OutboxMessage, Runner
-from core.storage.unit_of_work import UnitOfWorkFactory
+from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["ChannelPushes", "ClubFeeds", "TickReport", "Ticker"]  # feeds re-exported for callers
 
@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 
 CandidateQuery = Callable[..., Awaitable[list[Candidate]]]
 Renderer = Callable[[Candidate, DuePush], Reply | None]
+PageBuilder = Callable[[UnitOfWork, list[Candidate]], Awaitable[list[dict[str, Any]]]]
 RACE_KINDS: tuple[PushKind, ...] = ("race_week", "race_morning", "post_race")
 
 
@@ -228,76 +229,68 @@ class Ticker:
                         log.exception("plan upkeep failed for runner %d", runner.id)
         return done
 
-    async def _pass(
-        self, group: list[ZoneClock], now: datetime, report: TickReport,
-        query: CandidateQuery, kinds: tuple[PushKind, ...], render: Renderer,
+    async def _paged(
+        self, group: list[ZoneClock], report: TickReport, query: CandidateQuery, build: PageBuilder
     ) -> None:
+        """Walk the candidates in keyset pages (by runner id): each page's outbox rows are built
+        in a short read-only unit of work, then queued after it has closed."""
         zc = zone_table(group)
         after = 0
         while True:
             async with self.uow(readonly=True) as uow:
                 found = await query(uow, zc, after_id=after, limit=self.chunk_size)
-            if not found:
-                return
-            after = found[-1].runner_id
-            rows = self._rows(found, now, kinds, render)
+                if not found:
+                    return
+                rows = await build(uow, found)
             await self._enqueue(rows, report)
             if len(found) < self.chunk_size:
                 return
+            after = found[-1].runner_id
+
+    async def _pass(
+        self, group: list[ZoneClock], now: datetime, report: TickReport,
+        query: CandidateQuery, kinds: tuple[PushKind, ...], render: Renderer,
+    ) -> None:
+        async def build(uow: UnitOfWork, found: list[Candidate]) -> list[dict[str, Any]]:
+            return self._rows(found, now, kinds, render)
+
+        await self._paged(group, report, query, build)
 
     async def _races(self, group: list[ZoneClock], now: datetime, report: TickReport) -> None:
         """Race week, race morning and post-race pushes (few runners: keys checked here)."""
-        zc = zone_table(group)
-        after = 0
-        while True:
-            async with self.uow(readonly=True) as uow:
-                found = await race_candidates(uow, zc, after_id=after, limit=self.chunk_size)
-                if not found:
-                    return
-                after = found[-1].runner_id
-                due = [
-                    (c, p) for c in found for p in due_pushes(c.profile, c.facts, now, RACE_KINDS)
-                ]
-                keys = [p.key for _, p in due]
-                existing = set(
-                    await uow.session.scalars(
-                        select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))
-                    )
-                ) if keys else set()
-                due = [(c, p) for c, p in due if p.key not in existing]
-                ids = {c.runner_id for c, _ in due}
-                runners = {
-                    r.id: r
-                    for r in await uow.session.scalars(select(Runner).where(Runner.id.in_(ids)))
-                } if ids else {}
-                # Render while the runners are loaded: leaving a read-only unit expires them.
-                render = _race_renderer(runners)
-                rows = [self._row(c, p, now, render) for c, p in due if c.runner_id in runners]
-            await self._enqueue(rows, report)
-            if len(found) < self.chunk_size:
-                return
+
+        async def build(uow: UnitOfWork, found: list[Candidate]) -> list[dict[str, Any]]:
+            due = [(c, p) for c in found for p in due_pushes(c.profile, c.facts, now, RACE_KINDS)]
+            keys = [p.key for _, p in due]
+            existing = set(
+                await uow.session.scalars(
+                    select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))
+                )
+            ) if keys else set()
+            due = [(c, p) for c, p in due if p.key not in existing]
+            ids = {c.runner_id for c, _ in due}
+            runners = {
+                r.id: r
+                for r in await uow.session.scalars(select(Runner).where(Runner.id.in_(ids)))
+            } if ids else {}
+            # Render while the runners are loaded: leaving a read-only unit expires them.
+            render = _race_renderer(runners)
+            return [self._row(c, p, now, render) for c, p in due if c.runner_id in runners]
+
+        await self._paged(group, report, race_candidates, build)
 
     async def _recaps(self, group: list[ZoneClock], now: datetime, report: TickReport) -> None:
-        zc = zone_table(group)
-        after = 0
-        while True:
-            async with self.uow(readonly=True) as uow:
-                found = await recap_candidates(uow, zc, after_id=after, limit=self.chunk_size)
-                if not found:
-                    return
-                after = found[-1].runner_id
-                summaries: dict[int, WeekSummary] = {}
-                for day in {c.day for c in found}:
-                    same_day = [c for c in found if c.day == day]
-                    summaries.update(await week_summaries(
-                        uow, [c.runner_id for c in same_day], day,
-                        {c.runner_id: c.units for c in same_day},
-                    ))
+        async def build(uow: UnitOfWork, found: list[Candidate]) -> list[dict[str, Any]]:
+            summaries: dict[int, WeekSummary] = {}
+            for day in {c.day for c in found}:
+                same_day = [c for c in found if c.day == day]
+                summaries.update(await week_summaries(
+                    uow, [c.runner_id for c in same_day], day,
+                    {c.runner_id: c.units for c in same_day},
+                ))
+            return self._rows(found, now, ("recap",), _recap_renderer(summaries))
 
-            rows = self._rows(found, now, ("recap",), _recap_renderer(summaries))
-            await self._enqueue(rows, report)
-            if len(found) < self.chunk_size:
-                return
+        await self._paged(group, report, recap_candidates, build)
 
     async def _enqueue(self, rows: list[dict[str, Any]], report: TickReport) -> None:
         if rows:
