@@ -44,68 +44,113 @@ NOTE = 'felt <b>strong</b>, "negative split" & 5 × 400 m\nline two; =SUM(A1)'
 
 
 async def seed_runner(bot: TestBot, user: str, **profile: object) -> int:
-    values: dict[str, object] = {"level": "beginner", "training_days": "0,2,5", "tz": "UTC",
-                                 "onboarded": True, "plan_start": date(2026, 11, 2)}
-    values.update(profile)
-    async with bot.uow() as u:
-        runner = Runner(display_name=user.capitalize(), created_at=NOW, updated_at=NOW,
-                        **values)
-        runner.identities.append(
-            Identity(platform="console", external_id=user, chat_id=user, last_seen_at=NOW))
-        u.session.add(runner)
-        await u.session.flush()
-        return runner.id
+    return await bot.add_runner(
+        user, **{"level": "beginner", "plan_start": date(2026, 11, 2), **profile}
+    )
 
 
 async def seed_plan(bot: TestBot, runner_id: int, first: date, days: int = 7) -> None:
     """A week alternating run days and rest days (run on even offsets)."""
     async with bot.uow() as u:
-        plan = Plan(runner_id=runner_id, start_date=first,
-                    end_date=first + timedelta(days=days - 1), athlete={}, created_at=NOW)
+        plan = Plan(
+            runner_id=runner_id,
+            start_date=first,
+            end_date=first + timedelta(days=days - 1),
+            athlete={},
+            created_at=NOW,
+        )
         u.session.add(plan)
         await u.session.flush()
         for offset in range(days):
             run = offset % 2 == 0
-            u.session.add(PlannedSession(
-                runner_id=runner_id, plan_id=plan.id, date=first + timedelta(days=offset),
-                week=1, type="run_walk" if run else "rest",
-                title="Run/walk 30 s / 90 s" if run else "Rest", minutes=20 if run else 0,
-                run_minutes=8 if run else 0, intensity="easy" if run else "rest",
-                detail={"text": "<b>Run/walk</b> &amp; smile"} if run else {}))
+            u.session.add(
+                PlannedSession(
+                    runner_id=runner_id,
+                    plan_id=plan.id,
+                    date=first + timedelta(days=offset),
+                    week=1,
+                    type="run_walk" if run else "rest",
+                    title="Run/walk 30 s / 90 s" if run else "Rest",
+                    minutes=20 if run else 0,
+                    run_minutes=8 if run else 0,
+                    intensity="easy" if run else "rest",
+                    detail={"text": "<b>Run/walk</b> &amp; smile"} if run else {},
+                )
+            )
 
 
 async def seed_everything(bot: TestBot, runner_id: int) -> None:
     """A row in every table that can belong to a runner."""
     await seed_plan(bot, runner_id, date(2026, 11, 2))
     async with bot.uow() as u:
-        u.session.add(Identity(runner_id=runner_id, platform="telegram", external_id="777",
-                               chat_id="777", last_seen_at=NOW))
-        log = RunLog(runner_id=runner_id, local_date=date(2026, 11, 2), logged_at=NOW,
-                     minutes=25, note="first!")
-        u.session.add_all([
-            log,
-            Skip(runner_id=runner_id, local_date=date(2026, 11, 1), reason="sore",
-                 created_at=NOW),
-            SleepLog(runner_id=runner_id, local_date=date(2026, 11, 2), hours=7.5,
-                     logged_at=NOW),
-            StreakState(runner_id=runner_id, current=1, best=3, updated_at=NOW),
-            OutboxMessage(key=f"r{runner_id}:daily:2026-11-03", runner_id=runner_id,
-                          platform="console", chat_id="x", kind="daily", payload={},
-                          created_at=NOW, due_at=NOW, expires_at=NOW, next_attempt_at=NOW),
-        ])
+        u.session.add(
+            Identity(
+                runner_id=runner_id,
+                platform="telegram",
+                external_id="777",
+                chat_id="777",
+                last_seen_at=NOW,
+            )
+        )
+        log = RunLog(
+            runner_id=runner_id,
+            local_date=date(2026, 11, 2),
+            logged_at=NOW,
+            minutes=25,
+            note="first!",
+        )
+        u.session.add_all(
+            [
+                log,
+                Skip(
+                    runner_id=runner_id,
+                    local_date=date(2026, 11, 1),
+                    reason="sore",
+                    created_at=NOW,
+                ),
+                SleepLog(
+                    runner_id=runner_id, local_date=date(2026, 11, 2), hours=7.5, logged_at=NOW
+                ),
+                StreakState(runner_id=runner_id, current=1, best=3, updated_at=NOW),
+                OutboxMessage(
+                    key=f"r{runner_id}:daily:2026-11-03",
+                    runner_id=runner_id,
+                    platform="console",
+                    chat_id="x",
+                    kind="daily",
+                    payload={},
+                    created_at=NOW,
+                    due_at=NOW,
+                    expires_at=NOW,
+                    next_attempt_at=NOW,
+                ),
+            ]
+        )
         club = Club(name="Harriers", created_at=NOW)
         u.session.add(club)
         await u.session.flush()
-        challenge = Challenge(club_id=club.id, name="November", metric="distance",
-                              starts_at=NOW, ends_on=date(2026, 11, 30), created_by=runner_id)
+        challenge = Challenge(
+            club_id=club.id,
+            name="November",
+            metric="distance",
+            starts_at=NOW,
+            ends_on=date(2026, 11, 30),
+            created_by=runner_id,
+        )
         u.session.add(challenge)
         await u.session.flush()
-        u.session.add_all([
-            ChallengeMember(challenge_id=challenge.id, runner_id=runner_id, joined_at=NOW),
-            ChallengeTotal(challenge_id=challenge.id, runner_id=runner_id, updated_at=NOW),
-            ChallengeExclusion(challenge_id=challenge.id, run_log_id=log.id,
-                               removed_by=runner_id, removed_at=NOW),
-        ])
+        u.session.add_all(
+            [
+                ChallengeMember(challenge_id=challenge.id, runner_id=runner_id, joined_at=NOW),
+                ChallengeTotal(challenge_id=challenge.id, runner_id=runner_id, updated_at=NOW),
+                ChallengeExclusion(
+                    challenge_id=challenge.id,
+                    run_log_id=log.id,
+                    removed_by=runner_id,
+                    removed_at=NOW,
+                ),
+            ]
+        )
 
 
 async def rows_of(db: Database, runner_id: int) -> dict[str, int]:
@@ -132,28 +177,49 @@ def attachment(reply: Reply, suffix: str) -> Attachment:
 
 
 async def test_export_sends_json_csv_and_calendar_with_local_dates(bot: TestBot) -> None:
-    runner_id = await seed_runner(bot, "zoë", tz=CHATHAM, reminder_time="06:30", units="mi",
-                                  mile_time_s=590.5, goal_s=540.0)
+    runner_id = await seed_runner(
+        bot, "zoë", tz=CHATHAM, reminder_time="06:30", units="mi", mile_time_s=590.5, goal_s=540.0
+    )
     await seed_plan(bot, runner_id, date(2026, 11, 2))
     async with bot.uow() as u:
-        u.session.add_all([
-            # 11:00 UTC on 2 Nov is 00:45 on 3 Nov in Chatham: the log belongs to 3 Nov.
-            RunLog(runner_id=runner_id, local_date=date(2026, 11, 3),
-                   logged_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC), minutes=25.5,
-                   distance_m=None, note=NOTE, intensity="easy", as_planned=False),
-            RunLog(runner_id=runner_id, local_date=date(2026, 11, 4),
-                   logged_at=datetime(2026, 11, 3, 20, 0, tzinfo=UTC), minutes=None,
-                   distance_m=1609.344, note="", intensity="hard", as_planned=True),
-            SleepLog(runner_id=runner_id, local_date=date(2026, 11, 3), hours=6.75,
-                     logged_at=NOW),
-            StreakState(runner_id=runner_id, current=2, best=5, updated_at=NOW),
-        ])
+        u.session.add_all(
+            [
+                # 11:00 UTC on 2 Nov is 00:45 on 3 Nov in Chatham: the log belongs to 3 Nov.
+                RunLog(
+                    runner_id=runner_id,
+                    local_date=date(2026, 11, 3),
+                    logged_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
+                    minutes=25.5,
+                    distance_m=None,
+                    note=NOTE,
+                    intensity="easy",
+                    as_planned=False,
+                ),
+                RunLog(
+                    runner_id=runner_id,
+                    local_date=date(2026, 11, 4),
+                    logged_at=datetime(2026, 11, 3, 20, 0, tzinfo=UTC),
+                    minutes=None,
+                    distance_m=1609.344,
+                    note="",
+                    intensity="hard",
+                    as_planned=True,
+                ),
+                SleepLog(
+                    runner_id=runner_id, local_date=date(2026, 11, 3), hours=6.75, logged_at=NOW
+                ),
+                StreakState(runner_id=runner_id, current=2, best=5, updated_at=NOW),
+            ]
+        )
     bot.at("2026-11-05 07:00", CHATHAM)
     [reply] = await bot.replies("/export", user="zoë")
 
     assert reply.private
     assert [a.filename for a in reply.attachments] == [
-        "pacer-zoe.json", "pacer-zoe.csv", "pacer-plan.ics"]
+        "pacer-zoe.json",
+        "pacer-zoe.csv",
+        "pacer-plan.ics",
+    ]
     assert "2 runs, 1 night of sleep" in reply.text and "/deleteme" in reply.text
 
     data = json.loads(attachment(reply, ".json").content)
@@ -164,7 +230,9 @@ async def test_export_sends_json_csv_and_calendar_with_local_dates(bot: TestBot)
     assert (data["runner"]["mile_time"], data["runner"]["goal"]) == ("9:50.5", "9:00")
     assert data["runner"]["race"] is None
     assert [(log["date"], log["minutes"], log["distance_m"]) for log in data["logs"]] == [
-        ("2026-11-03", 25.5, None), ("2026-11-04", None, 1609.344)]
+        ("2026-11-03", 25.5, None),
+        ("2026-11-04", None, 1609.344),
+    ]
     assert data["logs"][0]["note"] == NOTE  # exactly as typed: no escaping in data files
     assert data["sleep"] == [{"date": "2026-11-03", "hours": 6.75}]
     assert data["streak"] == {"current": 2, "best": 5}
@@ -172,7 +240,9 @@ async def test_export_sends_json_csv_and_calendar_with_local_dates(bot: TestBot)
 
     rows = list(csv.DictReader(io.StringIO(attachment(reply, ".csv").content.decode())))
     assert [(r["date"], r["minutes"], r["distance_m"]) for r in rows] == [
-        ("2026-11-03", "25.5", ""), ("2026-11-04", "", "1609.344")]
+        ("2026-11-03", "25.5", ""),
+        ("2026-11-04", "", "1609.344"),
+    ]
     assert rows[0]["note"] == NOTE
     assert [r["intensity"] for r in rows] == ["easy", "hard"]
 
@@ -196,16 +266,19 @@ async def test_export_without_a_plan_sends_no_calendar(bot: TestBot) -> None:
     data = json.loads(reply.attachments[0].content)
     assert (data["logs"], data["sleep"], data["streak"]) == ([], [], {"current": 0, "best": 0})
     assert reply.attachments[1].content.decode() == (
-        "date,minutes,distance_m,note,intensity,as_planned,session_type,logged_at\r\n")
+        "date,minutes,distance_m,note,intensity,as_planned,session_type,logged_at\r\n"
+    )
 
 
 async def test_race_day_event_starts_at_the_race_start(bot: TestBot) -> None:
-    runner_id = await seed_runner(bot, "ann", tz="Europe/Berlin", race_date=date(2026, 11, 8),
-                                  race_start="09:30")
+    runner_id = await seed_runner(
+        bot, "ann", tz="Europe/Berlin", race_date=date(2026, 11, 8), race_start="09:30"
+    )
     await seed_plan(bot, runner_id, date(2026, 11, 2))
     async with bot.uow() as u:
-        race = await u.session.scalar(select(PlannedSession).where(
-            PlannedSession.date == date(2026, 11, 8)))
+        race = await u.session.scalar(
+            select(PlannedSession).where(PlannedSession.date == date(2026, 11, 8))
+        )
         assert race is not None
         race.type, race.title, race.minutes = "race", "Race day: the mile", 45
     [reply] = await bot.replies("/export")
@@ -237,9 +310,15 @@ async def test_pacer_export_prints_the_same_json_and_csv(
 ) -> None:
     runner_id = await seed_runner(bot, "ann", tz=CHATHAM)
     async with bot.uow() as u:
-        u.session.add(RunLog(runner_id=runner_id, local_date=date(2026, 11, 3),
-                             logged_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC), minutes=30,
-                             note=NOTE))
+        u.session.add(
+            RunLog(
+                runner_id=runner_id,
+                local_date=date(2026, 11, 3),
+                logged_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
+                minutes=30,
+                note=NOTE,
+            )
+        )
     assert await asyncio.to_thread(cli.main, ["export", "--user", "ann"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["runner"]["name"] == "Ann" and data["runner"]["tz"] == CHATHAM
@@ -255,11 +334,16 @@ async def test_pacer_export_finds_telegram_and_discord_ids(
 ) -> None:
     runner_id = await seed_runner(bot, "ann")
     async with bot.uow() as u:
-        u.session.add_all([
-            Identity(runner_id=runner_id, platform="telegram", external_id="4242",
-                     last_seen_at=NOW),
-            Identity(runner_id=runner_id, platform="discord", external_id="99", last_seen_at=NOW),
-        ])
+        u.session.add_all(
+            [
+                Identity(
+                    runner_id=runner_id, platform="telegram", external_id="4242", last_seen_at=NOW
+                ),
+                Identity(
+                    runner_id=runner_id, platform="discord", external_id="99", last_seen_at=NOW
+                ),
+            ]
+        )
     for args in (["--telegram", "4242"], ["--discord", "99"]):
         assert await asyncio.to_thread(cli.main, ["export", *args]) == 0
         data = json.loads(capsys.readouterr().out)
@@ -301,7 +385,8 @@ async def test_deleteme_asks_then_erases_every_row_of_that_runner_only(any_bot: 
     [ask] = await bot.replies("/deleteme")
     assert "Delete everything?" in ask.text and "/export" in ask.text
     assert [[(c.label, c.command) for c in row] for row in ask.choices] == [
-        [("Yes, delete everything", "/deleteme confirm"), ("Cancel", "/deleteme cancel")]]
+        [("Yes, delete everything", "/deleteme confirm"), ("Cancel", "/deleteme cancel")]
+    ]
     async with bot.uow(readonly=True) as u:
         runner = await u.session.get(Runner, ann)
         assert runner is not None and runner.conversation is not None
@@ -312,14 +397,19 @@ async def test_deleteme_asks_then_erases_every_row_of_that_runner_only(any_bot: 
 
     bot.advance(minutes=9)
     assert "everything Pacer stored about you has been deleted" in await bot.say(
-        "/deleteme confirm")
+        "/deleteme confirm"
+    )
     remaining = await rows_of(bot.db, ann)
     assert remaining == dict.fromkeys(remaining, 0), remaining
     async with bot.uow(readonly=True) as u:
         challenge = await u.session.scalar(select(Challenge))
         assert challenge is not None and challenge.created_by is None  # the club keeps it
-        assert await u.session.scalar(
-            select(func.count()).select_from(RunLog).where(RunLog.runner_id == bob)) == 1
+        assert (
+            await u.session.scalar(
+                select(func.count()).select_from(RunLog).where(RunLog.runner_id == bob)
+            )
+            == 1
+        )
         assert await u.session.get(Runner, bob) is not None
 
 
@@ -391,7 +481,8 @@ async def _typed(bot: TestBot, text: str) -> Reply:
     request = bot.request(text)
     async with bot.uow() as u:
         runner = await u.session.scalar(
-            select(Runner).join(Identity).where(Identity.external_id == request.user_id))
+            select(Runner).join(Identity).where(Identity.external_id == request.user_id)
+        )
         assert runner is not None
         return await answer_deleteme(Context(request, runner, u, bot.clock))
 

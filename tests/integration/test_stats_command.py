@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from core.storage.models import (
-    Identity,
     Plan,
     PlannedSession,
     RunLog,
-    Runner,
     SleepLog,
     StreakState,
 )
@@ -21,70 +19,112 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 async def seed_runner(bot: TestBot, user: str = "ann", **profile: object) -> int:
     """An onboarded runner reached on the console as `user`."""
-    values: dict[str, object] = {"level": "improving", "training_days": "0,2,5", "tz": "UTC",
-                                 "onboarded": True, "plan_start": date(2026, 10, 20)}
-    values.update(profile)
-    async with bot.uow() as u:
-        runner = Runner(display_name=user.capitalize(), created_at=NOW, updated_at=NOW,
-                        **values)
-        runner.identities.append(
-            Identity(platform="console", external_id=user, chat_id=user, last_seen_at=NOW))
-        u.session.add(runner)
-        await u.session.flush()
-        return runner.id
+    return await bot.add_runner(
+        user, **{"level": "improving", "plan_start": date(2026, 10, 20), **profile}
+    )
 
 
 async def seed_plan(bot: TestBot, runner_id: int, run_days: list[date]) -> None:
     async with bot.uow() as u:
-        plan = Plan(runner_id=runner_id, start_date=min(run_days), end_date=max(run_days),
-                    athlete={}, created_at=NOW)
+        plan = Plan(
+            runner_id=runner_id,
+            start_date=min(run_days),
+            end_date=max(run_days),
+            athlete={},
+            created_at=NOW,
+        )
         u.session.add(plan)
         await u.session.flush()
         u.session.add_all(
-            PlannedSession(runner_id=runner_id, plan_id=plan.id, date=d, week=1, type="easy",
-                           title="Easy run", minutes=30, run_minutes=30, intensity="easy",
-                           detail={})
+            PlannedSession(
+                runner_id=runner_id,
+                plan_id=plan.id,
+                date=d,
+                week=1,
+                type="easy",
+                title="Easy run",
+                minutes=30,
+                run_minutes=30,
+                intensity="easy",
+                detail={},
+            )
             for d in run_days
         )
 
 
-async def seed_logs(bot: TestBot, runner_id: int,
-                    logs: list[tuple[date, float | None, float | None, str]]) -> None:
+async def seed_logs(
+    bot: TestBot, runner_id: int, logs: list[tuple[date, float | None, float | None, str]]
+) -> None:
     async with bot.uow() as u:
         u.session.add_all(
-            RunLog(runner_id=runner_id, local_date=d, logged_at=NOW, minutes=m, distance_m=dist,
-                   intensity=intensity)
+            RunLog(
+                runner_id=runner_id,
+                local_date=d,
+                logged_at=NOW,
+                minutes=m,
+                distance_m=dist,
+                intensity=intensity,
+            )
             for d, m, dist, intensity in logs
         )
 
 
 async def seed_sleep(bot: TestBot, runner_id: int, nights: dict[date, float]) -> None:
     async with bot.uow() as u:
-        u.session.add_all(SleepLog(runner_id=runner_id, local_date=d, hours=h, logged_at=NOW)
-                          for d, h in nights.items())
+        u.session.add_all(
+            SleepLog(runner_id=runner_id, local_date=d, hours=h, logged_at=NOW)
+            for d, h in nights.items()
+        )
 
 
 async def seed_history(bot: TestBot, units: str = "km") -> int:
     """Three weeks of a plan, logs, sleep and a streak; today is Wed 4 Nov 2026."""
     runner_id = await seed_runner(bot, units=units)
-    await seed_plan(bot, runner_id, [
-        date(2026, 10, 19), date(2026, 10, 21), date(2026, 10, 24), date(2026, 10, 26),
-        date(2026, 10, 28), date(2026, 10, 31), date(2026, 11, 2), date(2026, 11, 4),
-        date(2026, 11, 7)])
-    await seed_logs(bot, runner_id, [
-        (date(2026, 10, 20), 30, 5000, "easy"),
-        (date(2026, 10, 22), 20, 4000, "hard"),
-        (date(2026, 10, 24), None, 3000, "easy"),
-        (date(2026, 10, 27), 40, None, "easy"),
-        (date(2026, 10, 29), 25, None, "hard"),
-        (date(2026, 11, 2), 35, 6000, "easy"),
-    ])
-    await seed_sleep(bot, runner_id, {
-        date(2026, 10, 28): 5.0, date(2026, 10, 29): 6.0, date(2026, 10, 30): 8.0,
-        date(2026, 11, 1): 7.5, date(2026, 11, 3): 6.5, date(2026, 11, 4): 7.0})
+    await seed_plan(
+        bot,
+        runner_id,
+        [
+            date(2026, 10, 19),
+            date(2026, 10, 21),
+            date(2026, 10, 24),
+            date(2026, 10, 26),
+            date(2026, 10, 28),
+            date(2026, 10, 31),
+            date(2026, 11, 2),
+            date(2026, 11, 4),
+            date(2026, 11, 7),
+        ],
+    )
+    await seed_logs(
+        bot,
+        runner_id,
+        [
+            (date(2026, 10, 20), 30, 5000, "easy"),
+            (date(2026, 10, 22), 20, 4000, "hard"),
+            (date(2026, 10, 24), None, 3000, "easy"),
+            (date(2026, 10, 27), 40, None, "easy"),
+            (date(2026, 10, 29), 25, None, "hard"),
+            (date(2026, 11, 2), 35, 6000, "easy"),
+        ],
+    )
+    await seed_sleep(
+        bot,
+        runner_id,
+        {
+            date(2026, 10, 28): 5.0,
+            date(2026, 10, 29): 6.0,
+            date(2026, 10, 30): 8.0,
+            date(2026, 11, 1): 7.5,
+            date(2026, 11, 3): 6.5,
+            date(2026, 11, 4): 7.0,
+        },
+    )
     async with bot.uow() as u:
-        u.session.add(StreakState(runner_id=runner_id, current=4, best=9,
-                                  as_of=date(2026, 11, 3), updated_at=NOW))
+        u.session.add(
+            StreakState(
+                runner_id=runner_id, current=4, best=9, as_of=date(2026, 11, 3), updated_at=NOW
+            )
+        )
     bot.at("2026-11-04 19:00")
     return runner_id
 

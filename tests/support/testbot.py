@@ -11,6 +11,7 @@ from core.clock import FakeClock
 from core.markup import to_plain
 from core.messages import ChatKind, Platform, Reply, Request
 from core.storage.database import Database
+from core.storage.models import Identity, Runner
 from core.storage.unit_of_work import UnitOfWorkFactory
 
 _update_ids = itertools.count(1)
@@ -72,6 +73,34 @@ class TestBot:
         """The plain text of every reply, joined by blank lines."""
         replies = await self.replies(line, user, **kw)
         return "\n\n".join(to_plain(r.text) for r in replies)
+
+    async def add_runner(self, user: str, **profile: object) -> int:
+        """An onboarded runner reached on the console as `user`, stored directly (no chat)."""
+        now = self.clock.now()
+        values: dict[str, object] = {
+            "level": "beginner",
+            "training_days": "0,2,5",
+            "tz": "UTC",
+            "onboarded": True,
+            "plan_start": now.date(),
+        }
+        values.update(profile)
+        async with self.uow() as u:
+            runner = Runner(
+                display_name=user.capitalize(), created_at=now, updated_at=now, **values
+            )
+            u.session.add(runner)
+            await u.session.flush()
+            u.session.add(
+                Identity(
+                    runner_id=runner.id,
+                    platform="console",
+                    external_id=user,
+                    chat_id=user,
+                    last_seen_at=now,
+                )
+            )
+            return runner.id
 
     @staticmethod
     def next_update_id() -> str:
