@@ -9,7 +9,7 @@ totals, a board reads only what it shows (`stored_board`): the top rows through 
 Exact, because a member's row is recomputed with the counting rules of
 `core.challenge_figures.run_totals` (restricted to them) whenever one of its inputs changes:
 - a run logged (`core.logbook.add_log`) or undone (`/undo`): `refresh_runner`, for every active
-  challenge the runner is in;
+  challenge the runner is in (streak challenges right after, when the streak is cached);
 - an admin removing a run (`core.challenge_moderation.remove_run`);
 - joining (`core.challenges.join_challenge`: from the runs since the join day); leaving deletes
   the row (`forget_member`); a new challenge has no members, so no rows;
@@ -74,6 +74,11 @@ STORED: dict[Metric, InstrumentedAttribute[Any]] = {
 _CHUNK = 500  # members per counting query when many rows are missing
 FIGURES_MAX_AGE = timedelta(hours=1)  # streak and adherence are rebuilt once older than this
 REFRESH_BUDGET = 5  # challenges rebuilt per `refresh_due` call (one tick)
+
+
+# What a logged or removed run changes directly; streak figures follow the streak cache, which
+# `core.logbook.save_streak` refreshes right after (so they are not computed twice).
+RUN_METRICS: tuple[Metric, ...] = tuple(m for m in Metric if m is not Metric.STREAK)
 
 
 async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime,

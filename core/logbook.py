@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core.challenge_totals import refresh_runner
+from core.challenge_totals import RUN_METRICS, refresh_runner
 from core.guardrails import LoggedRun
 from core.leaderboard import Metric
 from core.planning import week_bounds
@@ -53,7 +53,7 @@ async def add_log(uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime)
     )
     uow.session.add(log)
     await uow.session.flush()
-    await refresh_runner(uow, runner_id, now)
+    await refresh_runner(uow, runner_id, now, metrics=RUN_METRICS)  # streak: in save_streak
     return log
 
 
@@ -104,39 +104,6 @@ async def skip_on(uow: UnitOfWork, runner_id: int, day: date) -> Skip | None:
     return result
 
 
-@dataclass
-class WeekTotal:
-    """Logged running in one calendar week (minutes and distance only where they are known)."""
-
-    monday: date
-    minutes: float = 0.0
-    hard_minutes: float = 0.0
-    distance_m: float = 0.0
-    runs: int = 0
-
-
-async def weekly_totals(
-    uow: UnitOfWork, runner_id: int, first: date, last: date
-) -> dict[date, WeekTotal]:
-    """Totals per calendar week (keyed by Monday) for the weeks holding `first`..`last`.
-
-    Every week in the range is present, also those without logs.
-    """
-    monday, _ = week_bounds(first)
-    _, sunday = week_bounds(last)
-    weeks = {
-        monday + timedelta(weeks=i): WeekTotal(monday + timedelta(weeks=i))
-        for i in range((sunday - monday).days // 7 + 1)
-    }
-    for log in await logs_between(uow, runner_id, monday, sunday):
-        total = weeks[week_bounds(log.local_date)[0]]
-        total.runs += 1
-        total.minutes += log.minutes or 0.0
-        total.hard_minutes += (log.minutes or 0.0) if log.intensity == "hard" else 0.0
-        total.distance_m += log.distance_m or 0.0
-    return weeks
-
-
 def guardrail_window(day: date) -> date:
     """The first local day the guardrails look at for a log on `day` (last week to today)."""
     monday, _ = week_bounds(day)
@@ -151,11 +118,6 @@ def as_guardrail_runs(logs: list[RunLog], day: date) -> list[LoggedRun]:
         for log in logs
         if first <= log.local_date <= day
     ]
-
-
-async def guardrail_runs(uow: UnitOfWork, runner_id: int, day: date) -> list[LoggedRun]:
-    """The runs the guardrails need for a log on `day` (last week to today), in log order."""
-    return as_guardrail_runs(await logs_between(uow, runner_id, guardrail_window(day), day), day)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.challenge_totals import refresh_runner
+from core.challenge_totals import RUN_METRICS, refresh_runner
 from core.commands.base import Context, UserError
 from core.grammar import GrammarError, RunEntry, parse_done
 from core.guardrails import new_warnings
@@ -87,7 +87,8 @@ async def handle_undo(ctx: Context) -> Reply:
     day, what = log.local_date, describe_log(log, runner.units)
     await uow.session.delete(log)
     await uow.session.flush()
-    await refresh_runner(uow, runner.id, ctx.now)  # the run no longer counts in challenges
+    # The run no longer counts in challenges (streak boards follow save_streak below).
+    await refresh_runner(uow, runner.id, ctx.now, metrics=RUN_METRICS)
     if day < today:
         await replan(uow, runner, today, ctx.now)
     inputs = await streak_inputs(uow, runner, ctx.now)

@@ -434,24 +434,19 @@ async def test_ten_percent_warning_shows_once_a_week(bot: TestBot) -> None:
     assert "10%" not in reply
 
 
-# --- logbook helpers used by statistics and challenges --------------------------------------
+# --- logbook helpers ---------------------------------------------------------------------------
 
 
-async def test_weekly_totals_sum_what_is_known(bot: TestBot) -> None:
-    from core.logbook import last_log, weekly_totals
+async def test_last_log_is_the_most_recently_made(bot: TestBot) -> None:
+    from core.logbook import last_log
 
     await onboard(bot)
     await bot.say("/done sun 20min")  # last week
-    await bot.say("/done 5k 28:30")  # Monday's fartlek: hard
+    await bot.say("/done 5k 28:30")
     bot.at(day(2, "18:00"))
-    await bot.say("/done 3k")  # no time: adds distance only
+    await bot.say("/done 3k")  # no time: distance only
+    await bot.say("/done yesterday 15min")  # made last, though for an earlier day
     rid = await runner_id(bot)
     async with bot.uow(readonly=True) as u:
-        weeks = await weekly_totals(u, rid, MONDAY - timedelta(days=1), MONDAY + timedelta(7))
         last = await last_log(u, rid)
-        assert last is not None and last.distance_m == 3000 and last.minutes is None
-    assert sorted(weeks) == [MONDAY - timedelta(days=7), MONDAY, MONDAY + timedelta(days=7)]
-    previous, this, empty = (weeks[m] for m in sorted(weeks))
-    assert (previous.runs, previous.minutes, previous.distance_m) == (1, 20, 0)
-    assert (this.runs, this.minutes, this.hard_minutes, this.distance_m) == (2, 28.5, 28.5, 8000)
-    assert empty.runs == 0 and empty.minutes == 0
+        assert last is not None and last.minutes == 15 and last.distance_m is None
