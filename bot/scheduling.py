@@ -169,8 +169,13 @@ class SchedulerService:
 
     async def stop(self) -> None:
         self._stopping = True
+        with contextlib.suppress(Exception):
+            self.scheduler.pause()
         for sender in self.senders.values():
             sender.stop()
+        # Jobs already handed to the loop start now, see `_stopping` and return, rather than be
+        # cancelled by the shutdown below (which APScheduler would log as a failed job).
+        await asyncio.sleep(0)
         if self._running:
             await asyncio.wait(set(self._running), timeout=STOP_GRACE_SECONDS)
         with contextlib.suppress(Exception):

@@ -3,7 +3,8 @@
 SQLite: WAL journal, a busy timeout, and write transactions opened with `BEGIN IMMEDIATE` so a
 read-then-write transaction takes the write lock up front instead of failing with "database is
 locked" when it upgrades (Python's sqlite3 emits no BEGIN for reads). Read-only units of work
-use a deferred `BEGIN` and never block writers.
+use a deferred `BEGIN` and never block writers. Statements run on the event loop's thread
+(`core.storage.sqlite_inline`): lock waits and `offloaded()` work go to aiosqlite's thread.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from core.storage.sqlite_inline import inline_connector
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READONLY = "pacer_readonly"
@@ -44,7 +47,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     # Take transaction control away from the sqlite3 module; `_sqlite_begin` emits BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -61,9 +63,9 @@ def create_database(url: str, *, echo: bool = False, pgbouncer: bool = False) ->
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         if parsed.database in (None, "", ":memory:"):
             raise ValueError("use a file database: an in-memory SQLite shares one connection")
+        kwargs["async_creator"] = inline_connector(parsed.database, SQLITE_BUSY_TIMEOUT_MS)
     elif parsed.get_backend_name() == "postgresql":
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10

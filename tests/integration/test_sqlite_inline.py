@@ -1,0 +1,153 @@
+"""SQLite statements run on the loop's thread; lock waits and offloaded work never block it."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from core.storage.database import Database, create_database
+from core.storage.models import ProcessedUpdate
+from core.storage.sqlite_inline import InlineConnection, offloaded
+from core.storage.unit_of_work import UnitOfWorkFactory
+
+NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(sqlite_db: Database) -> AsyncIterator[Database]:
+    yield sqlite_db
+
+
+async def _driver(db: Database) -> InlineConnection:
+    async with db.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+    assert isinstance(driver, InlineConnection)
+    return driver
+
+
+async def _record(uow: UnitOfWorkFactory, update_id: str) -> None:
+    async with uow() as u:
+        u.session.add(ProcessedUpdate(platform="test", update_id=update_id, processed_at=NOW))
+
+
+async def _count(uow: UnitOfWorkFactory) -> int:
+    async with uow(readonly=True) as u:
+        return await u.session.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0
+
+
+async def test_statements_run_inline(db: Database) -> None:
+    driver = await _driver(db)
+    inline, threaded = driver.inline_calls, driver.thread_calls
+    await _record(UnitOfWorkFactory(db), "1")
+    assert driver.inline_calls > inline
+    assert driver.thread_calls == threaded
+
+
+async def test_offloaded_statements_use_the_worker_thread(db: Database) -> None:
+    driver = await _driver(db)
+    inline, threaded = driver.inline_calls, driver.thread_calls
+    with offloaded():
+        await _record(UnitOfWorkFactory(db), "1")
+    assert driver.thread_calls > threaded
+    assert driver.inline_calls == inline
+    assert await _count(UnitOfWorkFactory(db)) == 1
+
+
+def _hold_write_lock(path: Path, locked: threading.Event, release: threading.Event) -> None:
+    """Another writer (as another process would be): take the write lock until told."""
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(10)
+        other.execute("COMMIT")
+    finally:
+        other.close()
+
+
+async def test_a_locked_database_is_waited_for_off_the_loop(db: Database, tmp_path: Path) -> None:
+    uow = UnitOfWorkFactory(db)
+    await _record(uow, "warm")  # the pool's connection exists and is inline
+    driver = await _driver(db)
+    path = Path(db.engine.url.database or "")
+    locked, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, locked, release))
+    holder.start()
+    assert await asyncio.to_thread(locked.wait, 5)
+
+    ticks = 0
+
+    async def loop_keeps_running() -> None:
+        nonlocal ticks
+        while not release.is_set():
+            ticks += 1
+            if ticks == 20:  # the loop ran 20 times while our write waited: let it in
+                release.set()
+            await asyncio.sleep(0.005)
+
+    threaded = driver.thread_calls
+    await asyncio.gather(_record(uow, "after the lock"), loop_keeps_running())
+    await asyncio.to_thread(holder.join, 5)
+    assert ticks >= 20
+    assert driver.thread_calls > threaded
+    assert await _count(uow) == 2
+
+
+async def test_a_writer_awaiting_mid_transaction_does_not_lock_out_another(db: Database) -> None:
+    """One unit of work holds the write lock across an await; a second one waits for it on the
+    worker thread instead of failing, and both land."""
+    uow = UnitOfWorkFactory(db)
+    first_inside = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with uow() as u:
+            u.session.add(ProcessedUpdate(platform="test", update_id="slow", processed_at=NOW))
+            await u.session.flush()
+            first_inside.set()
+            await asyncio.sleep(0.05)  # e.g. a chart rendered in a thread
+
+    async def second_writer() -> None:
+        await first_inside.wait()
+        await _record(uow, "second")
+
+    await asyncio.gather(slow_writer(), second_writer())
+    assert await _count(uow) == 2
+
+
+async def test_executemany_in_a_transaction_is_not_retried(tmp_path: Path) -> None:
+    """Rows before a failure would stay: a busy `executemany` mid-transaction is raised."""
+    db = create_database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        driver = await _driver(db)
+        calls = 0
+
+        def executemany() -> None:
+            nonlocal calls
+            calls += 1
+            raise sqlite3.OperationalError("database is locked")
+
+        def busy_once() -> str:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                raise sqlite3.OperationalError("database is locked")
+            return "done"
+
+        await driver._execute(driver._conn.execute, "BEGIN IMMEDIATE")
+        with pytest.raises(sqlite3.OperationalError):
+            await driver._execute(executemany)
+        assert calls == 1
+        await driver._execute(driver._conn.execute, "ROLLBACK")
+        calls = 0
+        assert await driver._execute(busy_once) == "done"  # retried on the worker thread
+        assert calls == 2
+    finally:
+        await db.dispose()
