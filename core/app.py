@@ -12,7 +12,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -132,10 +134,17 @@ async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:
     the row lock and then finds it taken.
     """
     values = {"platform": req.platform.value, "update_id": req.update_id, "processed_at": now}
-    insert = pg_insert if uow.dialect == "postgresql" else sqlite_insert
-    stmt = insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
-    result = await uow.session.execute(stmt)
+    stmt = _RECORD_UPDATE[uow.dialect]
+    result = await uow.session.execute(stmt, values)
     return bool(getattr(result, "rowcount", 1))
+
+
+# Built once: every message with an update id runs one.
+_PROCESSED = cast(Table, ProcessedUpdate.__table__)  # a Core insert: no ORM bulk machinery
+_RECORD_UPDATE = {
+    "sqlite": sqlite_insert(_PROCESSED).on_conflict_do_nothing(),
+    "postgresql": pg_insert(_PROCESSED).on_conflict_do_nothing(),
+}
 
 
 async def _dispatch(ctx: Context, spec: CommandSpec | None) -> list[Reply]:

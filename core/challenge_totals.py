@@ -44,7 +44,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, literal, or_, select, true
+from sqlalchemy import and_, bindparam, case, delete, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute
@@ -82,19 +82,40 @@ REFRESH_BUDGET = 5  # challenges rebuilt per `refresh_due` call (one tick)
 RUN_METRICS: tuple[Metric, ...] = tuple(m for m in Metric if m is not Metric.STREAK)
 
 
+async def runner_challenges(uow: UnitOfWork, runner_id: int) -> list[Challenge]:
+    """The active challenges the runner is a member of (one query; pass it to the refreshes
+    of one request so they don't each look again)."""
+    return list(await uow.session.scalars(_RUNNER_CHALLENGES, {"runner_id": runner_id}))
+
+
+_RUNNER_CHALLENGES = (  # built once: every log and undo runs it
+    select(Challenge)
+    .join(ChallengeMember, ChallengeMember.challenge_id == Challenge.id)
+    .where(ChallengeMember.runner_id == bindparam("runner_id"), Challenge.status == ACTIVE)
+    .order_by(Challenge.id)
+)
+
+
 async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime,
-                         metrics: Collection[Metric] | None = None) -> None:
+                         metrics: Collection[Metric] | None = None,
+                         within: Sequence[Challenge] | None = None) -> None:
     """Recompute the runner's figures in every active challenge they are in (after a run was
-    logged or removed), or only in those ranked by one of `metrics`."""
-    only = true() if metrics is None else Challenge.metric.in_([m.value for m in metrics])
-    challenges = list(await uow.session.scalars(
-        select(Challenge)
-        .join(ChallengeMember, ChallengeMember.challenge_id == Challenge.id)
-        .where(ChallengeMember.runner_id == runner_id, Challenge.status == ACTIVE, only)
-        .order_by(Challenge.id)
-    ))
-    for challenge in challenges:
+    logged or removed), or only in those ranked by one of `metrics`. `within`: the runner's
+    active challenges when already loaded (`runner_challenges`)."""
+    for challenge in challenges_to_refresh(
+        await runner_challenges(uow, runner_id) if within is None else within, metrics
+    ):
         await refresh_members(uow, challenge, now, [runner_id])
+
+
+def challenges_to_refresh(
+    challenges: Sequence[Challenge], metrics: Collection[Metric] | None
+) -> list[Challenge]:
+    """Those of `challenges` ranked by one of `metrics` (all of them for None)."""
+    if metrics is None:
+        return list(challenges)
+    wanted = {m.value for m in metrics}
+    return [c for c in challenges if c.metric in wanted]
 
 
 async def refresh_members(

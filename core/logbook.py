@@ -6,17 +6,23 @@ inside the caller's unit of work: add, flush and read only — the unit of work 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from core.challenge_totals import RUN_METRICS, refresh_runner
+from core.challenge_totals import (
+    RUN_METRICS,
+    challenges_to_refresh,
+    refresh_runner,
+    runner_challenges,
+)
 from core.guardrails import LoggedRun
 from core.leaderboard import Metric
 from core.planning import week_bounds
-from core.storage.models import PlannedSession, RunLog, Runner, Skip, StreakState
+from core.storage.models import Challenge, PlannedSession, RunLog, Runner, Skip, StreakState
 from core.storage.unit_of_work import UnitOfWork
 from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
 
@@ -37,8 +43,15 @@ class NewLog:
     source: str  # the platform it came from
 
 
-async def add_log(uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime) -> RunLog:
-    """Store one run (flushed, so it has its id) and recount the runner's challenge totals."""
+async def add_log(
+    uow: UnitOfWork,
+    runner_id: int,
+    entry: NewLog,
+    now: datetime,
+    challenges: Sequence[Challenge] | None = None,
+) -> RunLog:
+    """Store one run (flushed, so it has its id) and recount the runner's challenge totals
+    (in `challenges`, the runner's active ones, when the caller has loaded them)."""
     log = RunLog(
         runner_id=runner_id,
         local_date=entry.day,
@@ -53,7 +66,8 @@ async def add_log(uow: UnitOfWork, runner_id: int, entry: NewLog, now: datetime)
     )
     uow.session.add(log)
     await uow.session.flush()
-    await refresh_runner(uow, runner_id, now, metrics=RUN_METRICS)  # streak: in save_streak
+    # Streak boards: in save_streak.
+    await refresh_runner(uow, runner_id, now, metrics=RUN_METRICS, within=challenges)
     return log
 
 
@@ -184,25 +198,14 @@ async def load_logbook(
     start = runner.plan_start
     first = min(d for d in (start, guardrail_window(day or today)) if d is not None)
     session = uow.session
-    logs = tuple(
-        await session.scalars(
-            select(RunLog)
-            .where(RunLog.runner_id == runner.id, RunLog.local_date.between(first, today))
-            .order_by(RunLog.logged_at, RunLog.id)
-        )
-    )
-    skips = tuple(
-        await session.scalars(
-            select(Skip).where(Skip.runner_id == runner.id, Skip.local_date.between(first, today))
-        )
-    )
+    window = {"runner_id": runner.id, "first": first, "last": today}
+    logs = tuple(await session.scalars(_LOGS_BETWEEN, window))
+    skips = tuple(await session.scalars(_SKIPS_BETWEEN, window))
     if start is None:
         return Logbook(StreakInputs(None, runner.tz, now), logs, skips)
     _, sunday = week_bounds(today)
     planned = await session.execute(
-        select(PlannedSession.date, PlannedSession.run_minutes, PlannedSession.type).where(
-            PlannedSession.runner_id == runner.id, PlannedSession.date.between(start, sunday)
-        )
+        _PLANNED_DAYS_BETWEEN, {"runner_id": runner.id, "first": start, "last": sunday}
     )
     inputs = StreakInputs(
         plan_start=start,
@@ -219,10 +222,34 @@ async def load_logbook(
     return Logbook(inputs, logs, skips)
 
 
+# Built once (every /done, /undo and /skip runs them): runner_id, first, last as parameters.
+_LOGS_BETWEEN = (
+    select(RunLog)
+    .where(RunLog.runner_id == bindparam("runner_id"),
+           RunLog.local_date.between(bindparam("first"), bindparam("last")))
+    .order_by(RunLog.logged_at, RunLog.id)
+)
+_SKIPS_BETWEEN = select(Skip).where(
+    Skip.runner_id == bindparam("runner_id"),
+    Skip.local_date.between(bindparam("first"), bindparam("last")),
+)
+_PLANNED_DAYS_BETWEEN = select(
+    PlannedSession.date, PlannedSession.run_minutes, PlannedSession.type
+).where(
+    PlannedSession.runner_id == bindparam("runner_id"),
+    PlannedSession.date.between(bindparam("first"), bindparam("last")),
+)
+
+
 async def save_streak(
-    uow: UnitOfWork, runner_id: int, report: StreakReport, now: datetime
+    uow: UnitOfWork,
+    runner_id: int,
+    report: StreakReport,
+    now: datetime,
+    challenges: Sequence[Challenge] | None = None,
 ) -> StreakState:
-    """Cache the figures in `streak_states`; the best streak never decreases."""
+    """Cache the figures in `streak_states`; the best streak never decreases. `challenges`:
+    the runner's active challenges when the caller has loaded them."""
     state = await uow.session.get(StreakState, runner_id)
     if state is None:
         state = StreakState(runner_id=runner_id, current=0, best=0, updated_at=now)
@@ -231,9 +258,14 @@ async def save_streak(
     state.best = max(state.best or 0, report.best, report.current)
     state.as_of = report.today
     state.updated_at = now
-    await uow.session.flush()
     # Streak boards store each member's streak from this cache: show the new one at once.
-    await refresh_runner(uow, runner_id, now, metrics=[Metric.STREAK])
+    boards = challenges_to_refresh(
+        await runner_challenges(uow, runner_id) if challenges is None else challenges,
+        [Metric.STREAK],
+    )
+    if boards:
+        await uow.session.flush()  # the refresh reads the cache back
+        await refresh_runner(uow, runner_id, now, within=boards)
     return state
 
 

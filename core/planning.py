@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from core.profile import athlete_of, profile_of
 from core.storage.models import Plan, PlannedSession, RunLog, Runner, Skip, SleepLog
@@ -128,11 +128,12 @@ async def ensure_plan(uow: UnitOfWork, runner: Runner, today: date, now: datetim
 
 
 async def planned_day(uow: UnitOfWork, runner_id: int, day: date) -> PlannedSession | None:
-    return await uow.session.scalar(
-        select(PlannedSession).where(
-            PlannedSession.runner_id == runner_id, PlannedSession.date == day
-        )
-    )
+    return await uow.session.scalar(_PLANNED_DAY, {"runner_id": runner_id, "day": day})
+
+
+_PLANNED_DAY = select(PlannedSession).where(  # built once: /today and /done run it
+    PlannedSession.runner_id == bindparam("runner_id"), PlannedSession.date == bindparam("day")
+)
 
 
 async def planned_between(

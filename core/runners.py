@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import contains_eager
 
 from core.messages import Request
-from core.storage.models import Identity, Runner
+from core.storage.models import Identity, Runner, StreakState
 from core.storage.unit_of_work import UnitOfWork
 
 # "Last seen" is kept to the hour: writing it on every message would cost a statement each time.
 SEEN_RESOLUTION = timedelta(hours=1)
 
 
-def _by_identity(platform: str, external_id: str) -> Select[Runner, Identity]:
+def _by_identity() -> Select[Runner, Identity]:
+    # The cached streak comes along (into the session, where `session.get` finds it): logging
+    # commands read and write it, and it costs a join here instead of a query there.
     return (
         select(Runner, Identity)
         .join(Identity, Identity.runner_id == Runner.id)
-        .where(Identity.platform == platform, Identity.external_id == external_id)
+        .outerjoin(StreakState, StreakState.runner_id == Runner.id)
+        .options(contains_eager(Runner.streak_state))
+        .where(Identity.platform == bindparam("platform"),
+               Identity.external_id == bindparam("external_id"))
     )
+
+
+# Built once: this runs on every message, and building the statement cost more than running it.
+_BY_IDENTITY = _by_identity()
+_BY_IDENTITY_LOCKED = _BY_IDENTITY.with_for_update(of=Runner)  # PostgreSQL: one writer a runner
 
 
 async def find_runner(
@@ -33,10 +44,9 @@ async def find_runner(
 async def _find(
     uow: UnitOfWork, platform: str, external_id: str, *, lock: bool
 ) -> tuple[Runner, Identity] | None:
-    stmt = _by_identity(platform, external_id)
-    if lock and uow.dialect == "postgresql":
-        stmt = stmt.with_for_update(of=Runner)
-    row = (await uow.session.execute(stmt)).first()
+    stmt = _BY_IDENTITY_LOCKED if lock and uow.dialect == "postgresql" else _BY_IDENTITY
+    params = {"platform": platform, "external_id": external_id}
+    row = (await uow.session.execute(stmt, params)).first()
     return None if row is None else (row[0], row[1])
 
 

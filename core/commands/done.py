@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.challenge_totals import RUN_METRICS, refresh_runner
+from core.challenge_totals import RUN_METRICS, refresh_runner, runner_challenges
 from core.commands.base import Context, UserError
 from core.grammar import GrammarError, RunEntry, parse_done
 from core.guardrails import new_warnings
@@ -55,7 +55,8 @@ async def handle(ctx: Context) -> Reply:
             f"{_upper_first(_day_phrase(entry.day, today))} session is already logged. For an "
             f"extra run, tell me how long: {_example(entry.day, today)}"
         )
-    log = await add_log(uow, runner.id, new, ctx.now)
+    challenges = await runner_challenges(uow, runner.id)
+    log = await add_log(uow, runner.id, new, ctx.now, challenges)
     skip = book.skip_on(entry.day)
     if skip is not None:  # ran after all: the run replaces the skip
         await uow.session.delete(skip)
@@ -67,7 +68,7 @@ async def handle(ctx: Context) -> Reply:
         after = (await streak_inputs(uow, runner, ctx.now)).report()
     else:
         after = book.inputs.with_log(log).report()
-    state = await save_streak(uow, runner.id, after, ctx.now)
+    state = await save_streak(uow, runner.id, after, ctx.now, challenges)
     warnings = new_warnings(book.guardrail_runs(entry.day, added=log))
     lines = [_logged_line(log, row, today, runner.units)]
     backfill = _backfill_line(entry.day, before, after, today)
@@ -88,12 +89,13 @@ async def handle_undo(ctx: Context) -> Reply:
     await uow.session.delete(log)
     await uow.session.flush()
     # The run no longer counts in challenges (streak boards follow save_streak below).
-    await refresh_runner(uow, runner.id, ctx.now, metrics=RUN_METRICS)
+    challenges = await runner_challenges(uow, runner.id)
+    await refresh_runner(uow, runner.id, ctx.now, metrics=RUN_METRICS, within=challenges)
     if day < today:
         await replan(uow, runner, today, ctx.now)
     inputs = await streak_inputs(uow, runner, ctx.now)
     report = inputs.report()
-    state = await save_streak(uow, runner.id, report, ctx.now)
+    state = await save_streak(uow, runner.id, report, ctx.now, challenges)
     return Reply(f"↩️ Removed your run {when(day, today)}: {what}.\n{streak_line(report, state)}")
 
 
