@@ -1,9 +1,10 @@
 """Core throughput and latency through `Pacer.handle` on a SQLite file.
 
-(a) `/done 25min` requests per second from 50 onboarded runners, sequential, against two
-    baselines measured in the same process: `/help` through the same dispatcher (one unit of
-    work, update-id record and runner lookup, but no command work), and a raw single-row
-    INSERT transaction (the storage floor). SQL statements per request are counted too.
+(a) `/done 25min` requests per second, sequential, from 50 onboarded runners who each log once
+    a day for 40 days (so streaks move, logbooks grow and plans get extended as they would),
+    against two baselines measured in the same process: `/help` through the same dispatcher
+    (one unit of work, update-id record and runner lookup, but no command work), and a raw
+    single-row INSERT transaction (the storage floor). SQL statements per request are counted.
 (b) `/today` latency (p50/p99) for 1,000 random runners among 100,000, against `/help` for
     the same runners. Runners, identities, plans and planned days are bulk-inserted.
 
@@ -44,7 +45,8 @@ from core.storage.unit_of_work import UnitOfWorkFactory
 DONE_TARGET_PER_S = 1_000.0
 TODAY_P99_TARGET_MS = 20.0
 DONE_RUNNERS = 50
-DONE_REQUESTS = 2_000
+DONE_DAYS = 40
+DONE_REQUESTS = DONE_RUNNERS * DONE_DAYS
 POPULATION = 100_000
 SAMPLE = 1_000
 BATCH = 10_000
@@ -108,11 +110,15 @@ class Timing:
 
 
 async def _timed(pacer: Pacer, requests: Sequence[Request], clock: FakeClock,
-                 counter: StatementCounter) -> Timing:
-    """Handle the requests in order, the clock moving between them."""
+                 counter: StatementCounter, *, daily: int | None = None) -> Timing:
+    """Handle the requests in order, the clock moving between them (to the next morning after
+    every `daily` requests)."""
     failures, before = 0, counter.count
     started, cpu_started = time.perf_counter(), time.process_time()
-    for req in requests:
+    for i, req in enumerate(requests):
+        if daily and i and i % daily == 0:
+            clock.set(clock.now().replace(hour=START.hour, minute=0, second=0)
+                      + timedelta(days=1))
         clock.advance(STEP)
         replies = await pacer.handle(req)
         failures += any(r.text == SORRY for r in replies)
@@ -155,7 +161,7 @@ async def bench_done(path: Path) -> list[str]:
                  for i in range(DONE_REQUESTS)]
         raw_rate = DONE_REQUESTS / await _raw_inserts(db, DONE_REQUESTS)
         helped = await _timed(pacer, helps, clock, counter)
-        done = await _timed(pacer, dones, clock, counter)
+        done = await _timed(pacer, dones, clock, counter, daily=DONE_RUNNERS)
         async with uow(readonly=True) as u:
             stored = await u.session.scalar(select(func.count()).select_from(RunLog)) or 0
     finally:
@@ -164,7 +170,8 @@ async def bench_done(path: Path) -> list[str]:
     done_rate, help_rate = done.rate(n), helped.rate(n)
     ok = done_rate >= DONE_TARGET_PER_S and stored == n and not done.failures
     return [
-        f"/done 25min: {done_rate:,.0f} req/s ({n} sequential requests, {DONE_RUNNERS} runners, "
+        f"/done 25min: {done_rate:,.0f} req/s ({n} sequential requests: {DONE_RUNNERS} runners "
+        f"once a day for {DONE_DAYS} days, "
         f"{done.seconds * 1000 / n:.2f} ms wall, {done.cpu_seconds * 1000 / n:.2f} ms CPU and "
         f"{done.statements / n:.1f} SQL statements each); "
         f"logs stored {stored}/{n}, error replies {done.failures}",

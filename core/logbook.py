@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 
 from core.challenge_totals import (
     RUN_METRICS,
@@ -50,22 +50,23 @@ async def add_log(
     now: datetime,
     challenges: Sequence[Challenge] | None = None,
 ) -> RunLog:
-    """Store one run (flushed, so it has its id) and recount the runner's challenge totals
+    """Store one run (at once, so it has its id) and recount the runner's challenge totals
     (in `challenges`, the runner's active ones, when the caller has loaded them)."""
-    log = RunLog(
-        runner_id=runner_id,
-        local_date=entry.day,
-        logged_at=now,
-        minutes=entry.minutes,
-        distance_m=entry.distance_m,
-        note=entry.note,
-        as_planned=entry.as_planned,
-        intensity=entry.intensity,
-        session_type=entry.session_type,
-        source=entry.source,
-    )
-    uow.session.add(log)
-    await uow.session.flush()
+    values = {
+        "runner_id": runner_id,
+        "local_date": entry.day,
+        "logged_at": now,
+        "minutes": entry.minutes,
+        "distance_m": entry.distance_m,
+        "note": entry.note,
+        "as_planned": entry.as_planned,
+        "intensity": entry.intensity,
+        "session_type": entry.session_type,
+        "source": entry.source,
+    }
+    # An INSERT .. RETURNING hands back the stored row as a RunLog in the session, without a
+    # flush of the whole session (its bookkeeping cost more than the insert).
+    log: RunLog = (await uow.session.scalars(_INSERT_LOG, [values])).one()
     # Streak boards: in save_streak.
     await refresh_runner(uow, runner_id, now, metrics=RUN_METRICS, within=challenges)
     return log
@@ -222,6 +223,8 @@ async def load_logbook(
     return Logbook(inputs, logs, skips)
 
 
+_INSERT_LOG = insert(RunLog).returning(RunLog)
+
 # Built once (every /done, /undo and /skip runs them): runner_id, first, last as parameters.
 _LOGS_BETWEEN = (
     select(RunLog)
@@ -248,16 +251,17 @@ async def save_streak(
     now: datetime,
     challenges: Sequence[Challenge] | None = None,
 ) -> StreakState:
-    """Cache the figures in `streak_states`; the best streak never decreases. `challenges`:
-    the runner's active challenges when the caller has loaded them."""
+    """Cache the figures in `streak_states` (`updated_at`: when they last changed); the best
+    streak never decreases. `challenges`: the runner's active challenges when the caller has
+    loaded them."""
     state = await uow.session.get(StreakState, runner_id)
     if state is None:
         state = StreakState(runner_id=runner_id, current=0, best=0, updated_at=now)
         uow.session.add(state)
-    state.current = report.current
-    state.best = max(state.best or 0, report.best, report.current)
-    state.as_of = report.today
-    state.updated_at = now
+    figures = (report.current, max(state.best or 0, report.best, report.current), report.today)
+    if figures != (state.current, state.best, state.as_of):  # no write when nothing changed
+        state.current, state.best, state.as_of = figures
+        state.updated_at = now
     # Streak boards store each member's streak from this cache: show the new one at once.
     boards = challenges_to_refresh(
         await runner_challenges(uow, runner_id) if challenges is None else challenges,

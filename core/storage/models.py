@@ -211,7 +211,7 @@ class StreakState(Base):
     current: Mapped[int] = mapped_column(Integer, default=0)
     best: Mapped[int] = mapped_column(Integer, default=0)
     as_of: Mapped[date | None] = mapped_column(Date)
-    updated_at: Mapped[datetime]
+    updated_at: Mapped[datetime]  # when the figures last changed
 
 
 class Club(Base):
