@@ -36,6 +36,9 @@ from core.profile import (
     profile_of,
     setting_for,
 )
+from core.schedule.due import DayFacts, PushKind, due_pushes
+from core.schedule.due import Profile as PushProfile
+from core.schedule.outbox import record_shown
 
 PRIVATELY = "Let's do this privately — message me directly."
 # Without these a one-line /start cannot build a plan; everything else has a sensible default.
@@ -196,8 +199,22 @@ async def _finish_start(ctx: Context, profile: Profile) -> Reply:
         summary.append(f"Race: {format_value('race_date', profile.race_date)}")
     summary.append("Change any of it later with /settings.")
     today_part = await today_reply(ctx)
+    await _session_shown(ctx)
     text = "\n".join(summary) + "\n\n" + today_part.text
     return Reply(text, choices=today_part.choices)
+
+
+async def _session_shown(ctx: Context) -> None:
+    """The welcome shows today's session: when its reminder time has already passed, the
+    scheduler's push would only say it again."""
+    runner, now = ctx.runner, ctx.now
+    profile = PushProfile(runner.id, runner.tz, runner.reminder_time)
+    pushes = [p for p in due_pushes(profile, DayFacts(), now, SESSION) if not p.is_stale(now)]
+    await record_shown(ctx.uow, pushes, platform=ctx.request.platform.value,
+                       chat_id=ctx.request.chat_id, now=now)
+
+
+SESSION: tuple[PushKind] = ("session",)
 
 
 # --- /settings ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from core.messages import Attachment, Choice, Reply
+from core.schedule.due import DuePush
 from core.storage.models import Identity, OutboxMessage, RunLog, Skip
 from core.storage.unit_of_work import UnitOfWork
 
@@ -108,6 +109,22 @@ async def enqueue(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> list[tuple
     stmt = insert_ignoring_duplicates(uow).returning(OUTBOX.c.kind, OUTBOX.c.status)
     result = await uow.session.execute(stmt, list(rows))
     return [(kind, status) for kind, status in result]
+
+
+async def record_shown(
+    uow: UnitOfWork, pushes: Sequence[DuePush], *, platform: str, chat_id: str, now: datetime
+) -> None:
+    """Record due pushes as already answered by a reply (today's session in the welcome), so
+    the scheduler never sends them too. Keys already in the outbox are left as they are."""
+    await enqueue(uow, [
+        outbox_row(
+            key=push.key, kind=push.kind, platform=platform, chat_id=chat_id,
+            payload={"local_date": push.local_date.isoformat()}, now=now, due_at=push.due_at,
+            expires_at=push.expires_at, runner_id=push.runner_id, status=SKIPPED,
+            last_error="already shown in a reply",
+        )
+        for push in pushes
+    ])
 
 
 def outbox_row(

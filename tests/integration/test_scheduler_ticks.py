@@ -69,6 +69,29 @@ async def test_a_week_of_pushes_each_exactly_once(any_bot: TestBot) -> None:
     assert "Your week, Ann" in recap.text and "Sessions: 1 of" in recap.text
 
 
+async def test_a_runner_who_starts_after_their_reminder_time_is_not_sent_the_session_again(
+    bot: TestBot,
+) -> None:
+    bot.at("2026-11-02 08:30", NY)  # Monday, a run day, after the 07:00 reminder
+    welcome = await bot.say(START)
+    assert "Welcome to Pacer" in welcome and "Easy run" in welcome  # today's session is in it
+    h = PushHarness(bot)
+    pushes = await h.run_until("2026-11-04 08:00", NY)  # Tuesday is a rest day
+    assert [p.local(NY) for p in pushes if p.kind == "session"] == ["2026-11-04 07:00"]
+    [row] = await outbox_rows(bot, key=f"session:{await runner_id(bot)}:2026-11-02")
+    assert row.status == outbox.SKIPPED and row.sent_at is None
+
+
+async def test_a_runner_who_starts_before_their_reminder_time_gets_the_push_then(
+    bot: TestBot,
+) -> None:
+    bot.at("2026-11-02 06:00", NY)
+    await onboard(bot)
+    h = PushHarness(bot)
+    pushes = await h.run_until("2026-11-02 08:00", NY)
+    assert [p.local(NY) for p in pushes if p.kind == "session"] == ["2026-11-02 07:00"]
+
+
 async def test_session_goes_out_late_after_downtime_but_a_whole_day_late_is_stale(
     bot: TestBot,
 ) -> None:
