@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -127,6 +127,7 @@ async def test_closed_dms_fall_back_to_the_club_channel_with_a_mention(
 
 async def test_closed_dms_without_a_club_stop_the_pushes(dc: DiscordHarness) -> None:
     rui = dc.world.runner
+    dc.clock.set(datetime(2026, 11, 2, 6, 30, tzinfo=UTC))  # before the 07:00 reminder
     await dc.onboard(rui)
     dc.fake.close_dms(rui.id)
     seen = len(dc.fake.dms(rui.id))

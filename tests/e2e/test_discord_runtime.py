@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import UTC, datetime
 
 import pytest
 
@@ -50,6 +51,7 @@ async def test_both_platforms_and_the_scheduler_share_one_loop(
     try:
         await fake.wait_ready(TIMEOUT)
         rui = dc_world.runner
+        clock.set(datetime(2026, 11, 2, 6, 30, tzinfo=UTC))  # set up before the 07:00 reminder
         started = await fake.slash(
             rui, "start", {"level": "beginner", "days": "3", "time": "07:00", "tz": "UTC"}
         )
@@ -60,6 +62,7 @@ async def test_both_platforms_and_the_scheduler_share_one_loop(
         [help_] = await fake_telegram.wait_for(chat_id=ann.id)
         assert "/done" in help_["text"]
 
+        clock.set(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
         await scheduler.tick()  # 08:00 UTC: Rui's 07:00 session is due
         push = await fake.wait_for_message(
             lambda m: "Good morning" in m["content"], user_id=rui.id, timeout=TIMEOUT

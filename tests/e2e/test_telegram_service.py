@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -121,6 +121,7 @@ async def test_webhook_mode_checks_the_secret_token(
 
 async def test_a_push_from_the_outbox_carries_buttons_that_log(tg: TelegramHarness) -> None:
     ann = tg.fake.user(1001, "Ann")
+    tg.clock.set(datetime(2026, 11, 2, 6, 30, tzinfo=UTC))  # before the 07:00 reminder
     await tg.onboard(ann)
     runner = await tg.runner(ann)
     push = session_push("Ann", date(2026, 11, 2), time(7), "<b>Easy run</b> · 30 min",
