@@ -258,6 +258,9 @@ async def save_streak(
     if state is None:
         state = StreakState(runner_id=runner_id, current=0, best=0, updated_at=now)
         uow.session.add(state)
+        # Once per runner: flushed, a later `session.get` in this unit of work finds it (a
+        # pending object has no identity yet, and a second one would clash on commit).
+        await uow.session.flush()
     figures = (report.current, max(state.best or 0, report.best, report.current), report.today)
     if figures != (state.current, state.best, state.as_of):  # no write when nothing changed
         state.current, state.best, state.as_of = figures

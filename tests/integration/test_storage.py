@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.migrations import schema_drift
+from core.logbook import refresh_streak
 from core.storage.database import Database, create_database
-from core.storage.models import Identity, RunLog, Runner
+from core.storage.models import Identity, RunLog, Runner, StreakState
 from core.storage.unit_of_work import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -98,3 +99,16 @@ async def test_sqlite_runs_in_wal_mode(sqlite_db: Database) -> None:
     # Inline calls never wait for a lock on the loop's thread: waits happen on aiosqlite's
     # thread (see tests/integration/test_sqlite_inline.py).
     assert timeout == 0
+
+
+async def test_the_streak_cache_is_created_once_in_a_unit_of_work(database: Database) -> None:
+    """A runner's first streak, saved twice in one unit of work, is one row."""
+    uow = UnitOfWorkFactory(database)
+    runner_id = await _runner(uow)
+    async with uow() as u:
+        runner = await u.session.get(Runner, runner_id)
+        assert runner is not None
+        await refresh_streak(u, runner, NOW)
+        await refresh_streak(u, runner, NOW)
+    async with uow(readonly=True) as u:
+        assert await u.session.scalar(select(func.count()).select_from(StreakState)) == 1
