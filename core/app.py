@@ -12,18 +12,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import Clock
 from core.commands.base import Context, Handler, UserError
 from core.messages import Reply, Request
 from core.runners import runner_for_request
-from core.storage.models import ProcessedUpdate
+from core.storage import direct
+from core.storage.models import ProcessedUpdate, UTCDateTime
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -114,7 +111,7 @@ class Pacer:
                 return await _dispatch(ctx, spec)
             except UserError as refusal:
                 refused = refusal
-                await uow.session.rollback()  # nothing the refused command wrote is kept
+                await uow.rollback()  # nothing the refused command wrote is kept
         await self._remember(req)
         return [Reply(str(refused))]
 
@@ -134,17 +131,14 @@ async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:
     the row lock and then finds it taken.
     """
     values = {"platform": req.platform.value, "update_id": req.update_id, "processed_at": now}
-    stmt = _RECORD_UPDATE[uow.dialect]
-    result = await uow.session.execute(stmt, values)
-    return bool(getattr(result, "rowcount", 1))
+    return await direct.run(uow, _RECORD_UPDATE, values) > 0
 
 
-# Built once: every message with an update id runs one.
-_PROCESSED = cast(Table, ProcessedUpdate.__table__)  # a Core insert: no ORM bulk machinery
-_RECORD_UPDATE = {
-    "sqlite": sqlite_insert(_PROCESSED).on_conflict_do_nothing(),
-    "postgresql": pg_insert(_PROCESSED).on_conflict_do_nothing(),
-}
+_RECORD_UPDATE = direct.Statement(  # every message with an update id runs it
+    "INSERT INTO processed_updates (platform, update_id, processed_at) "
+    "VALUES (:platform, :update_id, :processed_at) ON CONFLICT DO NOTHING",
+    params={"processed_at": UTCDateTime()},
+)
 
 
 async def _dispatch(ctx: Context, spec: CommandSpec | None) -> list[Reply]:

@@ -20,7 +20,7 @@ retried, and cannot meet a lock there anyway: writers take the lock with `BEGIN 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -66,6 +66,22 @@ class InlineConnection(aiosqlite.Connection):
                     raise
         self.thread_calls += 1
         return await super()._execute(self._waiting, fn, args, kwargs)  # type: ignore[no-untyped-call]
+
+    async def fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """All rows of one statement (`core.storage.direct`), inline unless offloaded or locked."""
+        rows: list[tuple[Any, ...]] = await self._execute(self._fetch_all, sql, params)
+        return rows
+
+    async def run(self, sql: str, params: Mapping[str, Any]) -> int:
+        """Run one statement; how many rows it changed."""
+        count: int = await self._execute(self._run, sql, params)
+        return count
+
+    def _fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def _run(self, sql: str, params: Mapping[str, Any]) -> int:
+        return self._conn.execute(sql, params).rowcount
 
     def _waiting(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
         """On the worker thread: call `fn`, waiting for a lock up to the busy timeout."""

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from core.storage.database import READONLY, Database
+from core.storage.sqlite_inline import InlineConnection
 
 
 class UnitOfWork:
@@ -20,6 +22,7 @@ class UnitOfWork:
         self._db = db
         self._readonly = readonly
         self._session: AsyncSession | None = None
+        self._inline: InlineConnection | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -31,10 +34,28 @@ class UnitOfWork:
     def dialect(self) -> str:
         return self._db.engine.dialect.name
 
+    @property
+    def engine_dialect(self) -> Dialect:
+        return self._db.engine.dialect
+
+    async def sqlite_connection(self) -> InlineConnection | None:
+        """On SQLite, the connection behind this unit of work's transaction, for statements
+        run directly (`core.storage.direct`); None on PostgreSQL."""
+        if self._inline is None and self._db.is_sqlite:
+            self._inline = await _inline_connection(await self.session.connection())
+        return self._inline
+
+    async def rollback(self) -> None:
+        """Drop everything written so far; the unit of work may go on in a new transaction."""
+        self._inline = None  # the connection goes back to the pool
+        await self.session.rollback()
+
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._db.sessions()
         # The first statement procures the connection; its options decide BEGIN vs BEGIN IMMEDIATE.
-        await self._session.connection(execution_options={READONLY: self._readonly})
+        connection = await self._session.connection(execution_options={READONLY: self._readonly})
+        if self._db.is_sqlite:
+            self._inline = await _inline_connection(connection)
         return self
 
     async def __aexit__(
@@ -52,6 +73,14 @@ class UnitOfWork:
         finally:
             await session.close()
             self._session = None
+            self._inline = None
+
+
+async def _inline_connection(connection: AsyncConnection) -> InlineConnection:
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(driver, InlineConnection):
+        raise TypeError("SQLite databases are opened by core.storage.database.create_database")
+    return driver
 
 
 class UnitOfWorkFactory:
