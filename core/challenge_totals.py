@@ -60,6 +60,7 @@ from core.challenge_figures import (
 )
 from core.clubs import ACTIVE
 from core.leaderboard import TOP, BoardSlice, Entry, Metric, Standing, rank
+from core.storage import direct
 from core.storage.models import Challenge, ChallengeMember, ChallengeTotal, RunLog, Runner
 from core.storage.sqlite_inline import offloaded
 from core.storage.unit_of_work import UnitOfWork
@@ -83,15 +84,24 @@ RUN_METRICS: tuple[Metric, ...] = tuple(m for m in Metric if m is not Metric.STR
 
 
 async def runner_challenges(uow: UnitOfWork, runner_id: int) -> list[Challenge]:
-    """The active challenges the runner is a member of (one query; pass it to the refreshes
-    of one request so they don't each look again)."""
-    return list(await uow.session.scalars(_RUNNER_CHALLENGES, {"runner_id": runner_id}))
+    """The active challenges the runner is a member of (pass the list to the refreshes of one
+    request so they don't each look again). Most runners are in none: a direct query finds
+    that, and the challenges are loaded only for members."""
+    params = {"runner_id": runner_id, "active": ACTIVE}
+    ids = [row[0] for row in await direct.rows(uow, _RUNNER_CHALLENGE_IDS, params)]
+    if not ids:
+        return []
+    return list(await uow.session.scalars(_RUNNER_CHALLENGES, {"ids": ids}))
 
 
-_RUNNER_CHALLENGES = (  # built once: every log and undo runs it
+_RUNNER_CHALLENGE_IDS = direct.Statement(  # every log and undo runs it
+    "SELECT challenges.id FROM challenges JOIN challenge_members "
+    "ON challenge_members.challenge_id = challenges.id "
+    "WHERE challenge_members.runner_id = :runner_id AND challenges.status = :active"
+)
+_RUNNER_CHALLENGES = (
     select(Challenge)
-    .join(ChallengeMember, ChallengeMember.challenge_id == Challenge.id)
-    .where(ChallengeMember.runner_id == bindparam("runner_id"), Challenge.status == ACTIVE)
+    .where(Challenge.id.in_(bindparam("ids", expanding=True)))
     .order_by(Challenge.id)
 )
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Boolean, Date, Float, Integer, String, Text, select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.types import TypeEngine
 
 from core.challenge_totals import (
     RUN_METRICS,
@@ -22,11 +25,46 @@ from core.challenge_totals import (
 from core.guardrails import LoggedRun
 from core.leaderboard import Metric
 from core.planning import week_bounds
-from core.storage.models import Challenge, PlannedSession, RunLog, Runner, Skip, StreakState
+from core.storage import direct
+from core.storage.models import Challenge, RunLog, Runner, Skip, StreakState, UTCDateTime
 from core.storage.unit_of_work import UnitOfWork
 from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
 
 DUPLICATE_WINDOW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class StoredLog:
+    """A logged run as `/done` reads it back (read directly: no ORM object)."""
+
+    id: int
+    local_date: date
+    logged_at: datetime
+    minutes: float | None
+    distance_m: float | None
+    note: str
+    as_planned: bool
+    intensity: str
+
+
+@dataclass(frozen=True)
+class StoredSkip:
+    """A skipped day, as the logbook reads it."""
+
+    id: int
+    local_date: date
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A stored plan day, as the logbook reads it: what `/done` says about and stores with it."""
+
+    date: date
+    type: str
+    title: str
+    minutes: int
+    run_minutes: int
+    intensity: str
 
 
 @dataclass(frozen=True)
@@ -49,9 +87,9 @@ async def add_log(
     entry: NewLog,
     now: datetime,
     challenges: Sequence[Challenge] | None = None,
-) -> RunLog:
-    """Store one run (at once, so it has its id) and recount the runner's challenge totals
-    (in `challenges`, the runner's active ones, when the caller has loaded them)."""
+) -> StoredLog:
+    """Store one run and recount the runner's challenge totals (in `challenges`, the runner's
+    active ones, when the caller has loaded them)."""
     values = {
         "runner_id": runner_id,
         "local_date": entry.day,
@@ -64,15 +102,19 @@ async def add_log(
         "session_type": entry.session_type,
         "source": entry.source,
     }
-    # An INSERT .. RETURNING hands back the stored row as a RunLog in the session, without a
-    # flush of the whole session (its bookkeeping cost more than the insert).
-    log: RunLog = (await uow.session.scalars(_INSERT_LOG, [values])).one()
+    row = await direct.first(uow, _INSERT_LOG, values)
+    if row is None:  # pragma: no cover - RETURNING always answers
+        raise RuntimeError("the run log insert returned no id")
+    log = StoredLog(row[0], entry.day, now, entry.minutes, entry.distance_m, entry.note,
+                    entry.as_planned, entry.intensity)
     # Streak boards: in save_streak.
     await refresh_runner(uow, runner_id, now, metrics=RUN_METRICS, within=challenges)
     return log
 
 
-def find_duplicate(same_day: list[RunLog], entry: NewLog, now: datetime) -> RunLog | None:
+def find_duplicate(
+    same_day: Sequence[StoredLog], entry: NewLog, now: datetime
+) -> StoredLog | None:
     """An identical log (same day, minutes, distance and note) made within the last 2 minutes
     among the day's logs: the same message sent twice, a double tap on a button."""
     for log in same_day:
@@ -125,7 +167,7 @@ def guardrail_window(day: date) -> date:
     return min(monday - timedelta(days=7), day - timedelta(days=6))
 
 
-def as_guardrail_runs(logs: list[RunLog], day: date) -> list[LoggedRun]:
+def as_guardrail_runs(logs: Sequence[StoredLog], day: date) -> list[LoggedRun]:
     """The runs the guardrails need for a log on `day`, from logs in the order they were made."""
     first = guardrail_window(day)
     return [
@@ -147,7 +189,7 @@ class StreakInputs:
     logs: tuple[tuple[int, LogRecord], ...] = ()  # (run_logs.id, record)
     skipped: frozenset[date] = field(default_factory=frozenset)
 
-    def with_log(self, log: RunLog) -> StreakInputs:
+    def with_log(self, log: StoredLog) -> StreakInputs:
         """The same inputs with one more log (one the unit of work just added)."""
         if self.plan_start is None or log.local_date < self.plan_start:
             return self
@@ -172,20 +214,24 @@ async def streak_inputs(uow: UnitOfWork, runner: Runner, now: datetime) -> Strea
 
 @dataclass(frozen=True)
 class Logbook:
-    """A runner's logs and skips from the plan start (and the guardrails' window on), with the
-    streak inputs built from them: what `/done` needs, in three queries."""
+    """A runner's logs, skips and plan days from the plan start (and the guardrails' window
+    on), with the streak inputs built from them: what `/done` needs, in three queries."""
 
     inputs: StreakInputs
-    logs: tuple[RunLog, ...]  # in the order they were made
-    skips: tuple[Skip, ...]
+    logs: tuple[StoredLog, ...]  # in the order they were made
+    skips: tuple[StoredSkip, ...]
+    planned: dict[date, PlannedRow] = field(default_factory=dict)
 
-    def logs_on(self, day: date) -> list[RunLog]:
+    def logs_on(self, day: date) -> list[StoredLog]:
         return [log for log in self.logs if log.local_date == day]
 
-    def skip_on(self, day: date) -> Skip | None:
+    def skip_on(self, day: date) -> StoredSkip | None:
         return next((skip for skip in self.skips if skip.local_date == day), None)
 
-    def guardrail_runs(self, day: date, added: RunLog | None = None) -> list[LoggedRun]:
+    def planned_on(self, day: date) -> PlannedRow | None:
+        return self.planned.get(day)
+
+    def guardrail_runs(self, day: date, added: StoredLog | None = None) -> list[LoggedRun]:
         logs = [*self.logs, added] if added is not None else list(self.logs)
         return as_guardrail_runs(logs, day)
 
@@ -198,21 +244,23 @@ async def load_logbook(
     today = now.astimezone(ZoneInfo(runner.tz)).date()
     start = runner.plan_start
     first = min(d for d in (start, guardrail_window(day or today)) if d is not None)
-    session = uow.session
-    window = {"runner_id": runner.id, "first": first, "last": today}
-    logs = tuple(await session.scalars(_LOGS_BETWEEN, window))
-    skips = tuple(await session.scalars(_SKIPS_BETWEEN, window))
-    if start is None:
-        return Logbook(StreakInputs(None, runner.tz, now), logs, skips)
     _, sunday = week_bounds(today)
-    planned = await session.execute(
-        _PLANNED_DAYS_BETWEEN, {"runner_id": runner.id, "first": start, "last": sunday}
-    )
+    window = {"runner_id": runner.id, "first": first, "last": today}
+    logs = tuple(StoredLog(*row) for row in await direct.rows(uow, _LOGS_BETWEEN, window))
+    skips = tuple(StoredSkip(*row) for row in await direct.rows(uow, _SKIPS_BETWEEN, window))
+    planned = {
+        row[0]: PlannedRow(*row)
+        for row in await direct.rows(uow, _PLANNED_BETWEEN, {**window, "last": sunday})
+    }
+    if start is None:
+        return Logbook(StreakInputs(None, runner.tz, now), logs, skips, planned)
     inputs = StreakInputs(
         plan_start=start,
         tz=runner.tz,
         now=now,
-        planned=tuple(PlannedDay(d, run_minutes > 0, kind) for d, run_minutes, kind in planned),
+        planned=tuple(
+            PlannedDay(d, p.run_minutes > 0, p.type) for d, p in planned.items() if d >= start
+        ),
         logs=tuple(
             (log.id, LogRecord(log.local_date, log.logged_at, log.minutes))
             for log in logs
@@ -220,28 +268,43 @@ async def load_logbook(
         ),
         skipped=frozenset(skip.local_date for skip in skips if skip.local_date >= start),
     )
-    return Logbook(inputs, logs, skips)
+    return Logbook(inputs, logs, skips, planned)
 
 
-_INSERT_LOG = insert(RunLog).returning(RunLog)
+async def delete_skip(uow: UnitOfWork, skip: StoredSkip) -> None:
+    """Remove a skip read with the logbook (a run on that day replaces it)."""
+    await direct.run(uow, _DELETE_SKIP, {"id": skip.id})
 
-# Built once (every /done, /undo and /skip runs them): runner_id, first, last as parameters.
-_LOGS_BETWEEN = (
-    select(RunLog)
-    .where(RunLog.runner_id == bindparam("runner_id"),
-           RunLog.local_date.between(bindparam("first"), bindparam("last")))
-    .order_by(RunLog.logged_at, RunLog.id)
+
+# Run directly (`core.storage.direct`): every /done, /undo and /skip runs them.
+_LOGS_BETWEEN = direct.Statement(
+    "SELECT id, local_date, logged_at, minutes, distance_m, note, as_planned, intensity "
+    "FROM run_logs WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last "
+    "ORDER BY logged_at, id",
+    params={"first": Date(), "last": Date()},
+    columns=(Integer(), Date(), UTCDateTime(), Float(), Float(), Text(), Boolean(), String()),
 )
-_SKIPS_BETWEEN = select(Skip).where(
-    Skip.runner_id == bindparam("runner_id"),
-    Skip.local_date.between(bindparam("first"), bindparam("last")),
+_SKIPS_BETWEEN = direct.Statement(
+    "SELECT id, local_date FROM skips "
+    "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last",
+    params={"first": Date(), "last": Date()},
+    columns=(Integer(), Date()),
 )
-_PLANNED_DAYS_BETWEEN = select(
-    PlannedSession.date, PlannedSession.run_minutes, PlannedSession.type
-).where(
-    PlannedSession.runner_id == bindparam("runner_id"),
-    PlannedSession.date.between(bindparam("first"), bindparam("last")),
+_PLANNED_BETWEEN = direct.Statement(
+    "SELECT date, type, title, minutes, run_minutes, intensity FROM planned_sessions "
+    "WHERE runner_id = :runner_id AND date BETWEEN :first AND :last ORDER BY date",
+    params={"first": Date(), "last": Date()},
+    columns=(Date(), String(), String(), Integer(), Integer(), String()),
 )
+_INSERT_LOG = direct.Statement(
+    "INSERT INTO run_logs (runner_id, local_date, logged_at, minutes, distance_m, note, "
+    "as_planned, intensity, session_type, source) VALUES (:runner_id, :local_date, "
+    ":logged_at, :minutes, :distance_m, :note, :as_planned, :intensity, :session_type, "
+    ":source) RETURNING id",
+    params={"local_date": Date(), "logged_at": UTCDateTime(), "as_planned": Boolean()},
+    columns=(Integer(),),
+)
+_DELETE_SKIP = direct.Statement("DELETE FROM skips WHERE id = :id")
 
 
 async def save_streak(
@@ -253,27 +316,41 @@ async def save_streak(
 ) -> StreakState:
     """Cache the figures in `streak_states` (`updated_at`: when they last changed); the best
     streak never decreases. `challenges`: the runner's active challenges when the caller has
-    loaded them."""
+    loaded them. Written directly; the session's copy (the runner lookup brings it along) is
+    kept current."""
     state = await uow.session.get(StreakState, runner_id)
+    best = max(state.best or 0 if state else 0, report.best, report.current)
+    figures = {"current": report.current, "best": best, "as_of": report.today, "updated_at": now}
     if state is None:
-        state = StreakState(runner_id=runner_id, current=0, best=0, updated_at=now)
-        uow.session.add(state)
-        # Once per runner: flushed, a later `session.get` in this unit of work finds it (a
-        # pending object has no identity yet, and a second one would clash on commit).
-        await uow.session.flush()
-    figures = (report.current, max(state.best or 0, report.best, report.current), report.today)
-    if figures != (state.current, state.best, state.as_of):  # no write when nothing changed
-        state.current, state.best, state.as_of = figures
-        state.updated_at = now
+        await direct.run(uow, _INSERT_STREAK, {"runner_id": runner_id, **figures})
+        state = direct.attach(uow.session, StreakState, {"runner_id": runner_id, **figures})
+    elif (state.current, state.best, state.as_of) != (
+        figures["current"], figures["best"], figures["as_of"]
+    ):  # no write when nothing changed
+        await direct.run(uow, _UPDATE_STREAK, {"runner_id": runner_id, **figures})
+        for key, value in figures.items():
+            set_committed_value(state, key, value)
     # Streak boards store each member's streak from this cache: show the new one at once.
     boards = challenges_to_refresh(
         await runner_challenges(uow, runner_id) if challenges is None else challenges,
         [Metric.STREAK],
     )
     if boards:
-        await uow.session.flush()  # the refresh reads the cache back
         await refresh_runner(uow, runner_id, now, within=boards)
     return state
+
+
+_STREAK_TYPES: dict[str, TypeEngine[Any]] = {"as_of": Date(), "updated_at": UTCDateTime()}
+_INSERT_STREAK = direct.Statement(
+    "INSERT INTO streak_states (runner_id, current, best, as_of, updated_at) "
+    "VALUES (:runner_id, :current, :best, :as_of, :updated_at)",
+    params=_STREAK_TYPES,
+)
+_UPDATE_STREAK = direct.Statement(
+    "UPDATE streak_states SET current = :current, best = :best, as_of = :as_of, "
+    "updated_at = :updated_at WHERE runner_id = :runner_id",
+    params=_STREAK_TYPES,
+)
 
 
 async def refresh_streak(

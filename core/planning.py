@@ -9,7 +9,7 @@ planned then, because a streak is judged against the plan the runner had on that
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, func, select
 
@@ -147,7 +147,12 @@ async def planned_between(
     return list(rows)
 
 
-def requires_run(session: PlannedSession | None) -> bool:
+class _RunMinutes(Protocol):
+    @property
+    def run_minutes(self) -> int: ...
+
+
+def requires_run(session: _RunMinutes | None) -> bool:
     """Whether a planned day asks for a logged run (rest, recovery and strength days do not)."""
     return session is not None and session.run_minutes > 0
 

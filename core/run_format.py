@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from core.storage.models import RunLog
+from typing import Protocol
+
+
+class _Run(Protocol):
+    @property
+    def minutes(self) -> float | None: ...
+
+    @property
+    def distance_m(self) -> float | None: ...
 
 METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
 
 
-def describe_log(log: RunLog, units: str) -> str:
+def describe_log(log: _Run, units: str) -> str:
     return describe_run(log.minutes, log.distance_m, units)
 
 

@@ -3,34 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Boolean
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.messages import Request
-from core.storage.models import Identity, Runner, StreakState
+from core.storage import direct
+from core.storage.models import Identity, Runner, StreakState, UTCDateTime
 from core.storage.unit_of_work import UnitOfWork
 
 # "Last seen" is kept to the hour: writing it on every message would cost a statement each time.
 SEEN_RESOLUTION = timedelta(hours=1)
 
 
-def _by_identity() -> Select[Runner, Identity]:
-    # The cached streak comes along (into the session, where `session.get` finds it): logging
-    # commands read and write it, and it costs a join here instead of a query there.
-    return (
-        select(Runner, Identity)
-        .join(Identity, Identity.runner_id == Runner.id)
-        .outerjoin(StreakState, StreakState.runner_id == Runner.id)
-        .options(contains_eager(Runner.streak_state))
-        .where(Identity.platform == bindparam("platform"),
-               Identity.external_id == bindparam("external_id"))
-    )
-
-
-# Built once: this runs on every message, and building the statement cost more than running it.
-_BY_IDENTITY = _by_identity()
-_BY_IDENTITY_LOCKED = _BY_IDENTITY.with_for_update(of=Runner)  # PostgreSQL: one writer a runner
+# Runner, identity and cached streak in one statement, run directly (`core.storage.direct`):
+# this runs on every message. The streak comes along for the logging commands, which find it
+# in the session instead of querying again.
+_RUNNER, _IDENTITY, _STREAK = (
+    direct.Columns.of(Runner), direct.Columns.of(Identity), direct.Columns.of(StreakState)
+)
+_BY_IDENTITY_SQL = (
+    f"SELECT {_RUNNER.sql}, {_IDENTITY.sql}, {_STREAK.sql} FROM runners "
+    "JOIN identities ON identities.runner_id = runners.id "
+    "LEFT OUTER JOIN streak_states ON streak_states.runner_id = runners.id "
+    "WHERE identities.platform = :platform AND identities.external_id = :external_id"
+)
+_COLUMN_TYPES = (*_RUNNER.types, *_IDENTITY.types, *_STREAK.types)
+_BY_IDENTITY = direct.Statement(_BY_IDENTITY_SQL, columns=_COLUMN_TYPES)
+# PostgreSQL: one writer a runner at a time (SQLite's write transactions run one at a time).
+_BY_IDENTITY_LOCKED = direct.Statement(
+    _BY_IDENTITY_SQL + " FOR UPDATE OF runners", columns=_COLUMN_TYPES
+)
 
 
 async def find_runner(
@@ -45,9 +50,20 @@ async def _find(
     uow: UnitOfWork, platform: str, external_id: str, *, lock: bool
 ) -> tuple[Runner, Identity] | None:
     stmt = _BY_IDENTITY_LOCKED if lock and uow.dialect == "postgresql" else _BY_IDENTITY
-    params = {"platform": platform, "external_id": external_id}
-    row = (await uow.session.execute(stmt, params)).first()
-    return None if row is None else (row[0], row[1])
+    row = await direct.first(uow, stmt, {"platform": platform, "external_id": external_id})
+    if row is None:
+        return None
+    session = uow.session
+    runner = direct.attach(session, Runner, _RUNNER.values(row))
+    identity = direct.attach(session, Identity, _IDENTITY.values(row, len(_RUNNER.keys)))
+    set_committed_value(identity, "runner", runner)
+    streak = _STREAK.values(row, len(_RUNNER.keys) + len(_IDENTITY.keys))
+    if "streak_state" not in sa_inspect(runner).dict:  # not already in the session
+        state = None if streak["runner_id"] is None else direct.attach(
+            session, StreakState, streak
+        )
+        set_committed_value(runner, "streak_state", state)
+    return runner, identity
 
 
 async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Runner:
@@ -72,12 +88,35 @@ async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Ru
         )
         return runner
     runner, identity = found
-    if now - identity.last_seen_at > SEEN_RESOLUTION:
-        identity.last_seen_at = now
-    if not req.in_group:
-        identity.chat_id = req.chat_id
-        identity.reachable = True
-        identity.unreachable_reason = None
+    await _seen(uow, identity, req, now)
     if req.display_name and runner.display_name != req.display_name[:100]:
         runner.display_name = req.display_name[:100]
     return runner
+
+
+async def _seen(uow: UnitOfWork, identity: Identity, req: Request, now: datetime) -> None:
+    """Note when the runner was last seen (to the hour) and, in a private chat, where to reach
+    them. Written directly (most messages change nothing; a runner's first message of the day
+    changes `last_seen_at`), keeping the session's copy current."""
+    changes: dict[str, Any] = {}
+    if now - identity.last_seen_at > SEEN_RESOLUTION:
+        changes["last_seen_at"] = now
+    if not req.in_group:
+        reached = {"chat_id": req.chat_id, "reachable": True, "unreachable_reason": None}
+        changes |= {k: v for k, v in reached.items() if getattr(identity, k) != v}
+    if not changes:
+        return
+    values = {
+        key: changes.get(key, getattr(identity, key))
+        for key in ("last_seen_at", "chat_id", "reachable", "unreachable_reason")
+    }
+    await direct.run(uow, _UPDATE_IDENTITY, {"id": identity.id, **values})
+    for key, value in changes.items():
+        set_committed_value(identity, key, value)
+
+
+_UPDATE_IDENTITY = direct.Statement(
+    "UPDATE identities SET last_seen_at = :last_seen_at, chat_id = :chat_id, "
+    "reachable = :reachable, unreachable_reason = :unreachable_reason WHERE id = :id",
+    params={"last_seen_at": UTCDateTime(), "reachable": Boolean()},
+)

@@ -17,7 +17,11 @@ from core.grammar import GrammarError, RunEntry, parse_done
 from core.guardrails import new_warnings
 from core.logbook import (
     NewLog,
+    PlannedRow,
+    StoredLog,
+    StreakInputs,
     add_log,
+    delete_skip,
     find_duplicate,
     last_log,
     load_logbook,
@@ -25,10 +29,10 @@ from core.logbook import (
     streak_inputs,
 )
 from core.messages import Reply, esc
-from core.planning import ensure_plan, planned_day, replan, requires_run
+from core.planning import ensure_plan, replan, requires_run
 from core.profile import format_date
 from core.run_format import describe_log
-from core.storage.models import PlannedSession, RunLog, StreakState
+from core.storage.models import StreakState
 from core.streaks import BACKFILL_WINDOW, KEPT, Status, StreakReport
 
 ALREADY_LOGGED = "Already logged — /undo if that was a mistake."
@@ -41,11 +45,12 @@ async def handle(ctx: Context) -> Reply:
         entry = parse_done(ctx.request.text, today, runner.units)
     except GrammarError as err:
         raise UserError(esc(str(err))) from err
-    row = await planned_day(uow, runner.id, entry.day)
+    book = await load_logbook(uow, runner, ctx.now, entry.day)
+    row = book.planned_on(entry.day)
     if row is None and entry.day == today:  # the stored plan ran out: extend it first
         await ensure_plan(uow, runner, today, ctx.now)
-        row = await planned_day(uow, runner.id, entry.day)
-    book = await load_logbook(uow, runner, ctx.now, entry.day)
+        book = await load_logbook(uow, runner, ctx.now, entry.day)
+        row = book.planned_on(entry.day)
     earlier = book.logs_on(entry.day)
     new = _new_log(entry, row, earlier, today, ctx.request.platform.value)
     if find_duplicate(earlier, new, ctx.now) is not None:
@@ -59,9 +64,7 @@ async def handle(ctx: Context) -> Reply:
     log = await add_log(uow, runner.id, new, ctx.now, challenges)
     skip = book.skip_on(entry.day)
     if skip is not None:  # ran after all: the run replaces the skip
-        await uow.session.delete(skip)
-        await uow.session.flush()
-    before = book.inputs.report()
+        await delete_skip(uow, skip)
     if entry.day < today or skip is not None:
         # The plan (and so the streak's inputs) may change: replan and read them again.
         await replan(uow, runner, today, ctx.now)
@@ -71,7 +74,7 @@ async def handle(ctx: Context) -> Reply:
     state = await save_streak(uow, runner.id, after, ctx.now, challenges)
     warnings = new_warnings(book.guardrail_runs(entry.day, added=log))
     lines = [_logged_line(log, row, today, runner.units)]
-    backfill = _backfill_line(entry.day, before, after, today)
+    backfill = _backfill_line(entry.day, book.inputs, after, today)
     if backfill:
         lines.append(backfill)
     lines.append(streak_line(after, state))
@@ -101,8 +104,8 @@ async def handle_undo(ctx: Context) -> Reply:
 
 def _new_log(
     entry: RunEntry,
-    row: PlannedSession | None,
-    earlier: list[RunLog],
+    row: PlannedRow | None,
+    earlier: list[StoredLog],
     today: date,
     platform: str,
 ) -> NewLog:
@@ -124,7 +127,7 @@ def _new_log(
     )
 
 
-def _nothing_planned(day: date, row: PlannedSession | None, today: date) -> str:
+def _nothing_planned(day: date, row: PlannedRow | None, today: date) -> str:
     example = _example(day, today)
     if row is None:
         return f"There's no planned session {when(day, today)} — tell me what you ran: {example}"
@@ -166,7 +169,7 @@ def when(day: date, today: date) -> str:
     return f"for {format_date(day)}"
 
 
-def _logged_line(log: RunLog, row: PlannedSession | None, today: date, units: str) -> str:
+def _logged_line(log: StoredLog, row: PlannedRow | None, today: date, units: str) -> str:
     what = describe_log(log, units)
     if log.as_planned and row is not None:
         what = f"{esc(row.title)} as planned · {what}"
@@ -175,11 +178,11 @@ def _logged_line(log: RunLog, row: PlannedSession | None, today: date, units: st
 
 
 def _backfill_line(
-    day: date, before: StreakReport, after: StreakReport, today: date
+    day: date, before: StreakInputs, after: StreakReport, today: date
 ) -> str | None:
     if day >= today:
         return None
-    was, now = before.on(day), after.on(day)
+    was, now = before.report().on(day), after.on(day)
     if was is None or now is None:
         return None  # before the plan started: stats only
     if was.status not in KEPT and now.status is Status.DONE:
