@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, Date, Float, Integer, String, Text, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeEngine
 
@@ -318,7 +319,7 @@ async def save_streak(
     streak never decreases. `challenges`: the runner's active challenges when the caller has
     loaded them. Written directly; the session's copy (the runner lookup brings it along) is
     kept current."""
-    state = await uow.session.get(StreakState, runner_id)
+    state = await _streak_state(uow, runner_id)
     best = max(state.best or 0 if state else 0, report.best, report.current)
     figures = {"current": report.current, "best": best, "as_of": report.today, "updated_at": now}
     if state is None:
@@ -338,6 +339,25 @@ async def save_streak(
     if boards:
         await refresh_runner(uow, runner_id, now, within=boards)
     return state
+
+
+async def _streak_state(uow: UnitOfWork, runner_id: int) -> StreakState | None:
+    """The session's cached streak (the runner lookup brings it along), else the stored one."""
+    key = sa_inspect(StreakState).identity_key_from_primary_key((runner_id,))
+    found = uow.session.sync_session.identity_map.get(key)
+    if isinstance(found, StreakState):
+        return found
+    row = await direct.first(uow, _STREAK_BY_RUNNER, {"runner_id": runner_id})
+    if row is None:
+        return None
+    return direct.attach(uow.session, StreakState, _STREAK_COLUMNS.values(row))
+
+
+_STREAK_COLUMNS = direct.Columns.of(StreakState)
+_STREAK_BY_RUNNER = direct.Statement(
+    f"SELECT {_STREAK_COLUMNS.sql} FROM streak_states WHERE runner_id = :runner_id",
+    columns=_STREAK_COLUMNS.types,
+)
 
 
 _STREAK_TYPES: dict[str, TypeEngine[Any]] = {"as_of": Date(), "updated_at": UTCDateTime()}

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 BACKFILL_WINDOW = timedelta(hours=48)
@@ -106,6 +107,7 @@ def day_end(day: date, tz: str) -> datetime:
     return local.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)  # every streak judges each log against it
 def backfill_deadline(day: date, tz: str) -> datetime:
     """The last instant a log for `day` may be created and still count for the streak.
 

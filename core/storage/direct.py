@@ -26,13 +26,13 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.types import TypeEngine
 
 if TYPE_CHECKING:
     from core.storage.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
-Processor = Callable[[Any], Any] | None
 Row = Sequence[Any]
 
 
@@ -56,12 +56,11 @@ class Statement:
 @dataclass(frozen=True)
 class _Compiled:
     """A statement prepared for one dialect: the text clause (PostgreSQL) and the converters
-    (SQLite, whose rows are converted here)."""
+    (SQLite, whose rows are converted here: only the columns that need it)."""
 
     clause: TextClause
-    binds: tuple[tuple[str, Processor], ...]
-    results: tuple[Processor, ...]
-    convert_results: bool
+    binds: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
+    results: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
 
     @classmethod
     def of(cls, stmt: Statement, dialect: Dialect) -> _Compiled:
@@ -73,28 +72,38 @@ class _Compiled:
                 *(column(f"c{i}", type_) for i, type_ in enumerate(stmt.columns))
             )
         if dialect.name != "sqlite":  # executed through the session, which converts
-            return cls(clause, (), (), False)
-        binds = tuple(
+            return cls(clause)
+        binds = (
             (name, type_.dialect_impl(dialect).bind_processor(dialect))
             for name, type_ in stmt.params.items()
         )
-        results = tuple(
-            type_.dialect_impl(dialect).result_processor(dialect, None) for type_ in stmt.columns
+        results = (
+            (i, type_.dialect_impl(dialect).result_processor(dialect, None))
+            for i, type_ in enumerate(stmt.columns)
         )
-        return cls(clause, binds, results, any(p is not None for p in results))
+        return cls(
+            clause,
+            tuple((name, p) for name, p in binds if p is not None),
+            tuple((i, p) for i, p in results if p is not None),
+        )
 
-    def bound(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def bound(self, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        if not self.binds:
+            return params
         values = dict(params)
         for name, process in self.binds:
-            if process is not None and name in values and values[name] is not None:
-                values[name] = process(values[name])
+            value = values.get(name)
+            if value is not None:
+                values[name] = process(value)
         return values
 
-    def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(
-            value if process is None or value is None else process(value)
-            for process, value in zip(self.results, raw, strict=True)
-        )
+    def row(self, raw: Sequence[Any]) -> list[Any]:
+        values = list(raw)
+        for i, process in self.results:
+            value = values[i]
+            if value is not None:
+                values[i] = process(value)
+        return values
 
 
 async def rows(uow: UnitOfWork, stmt: Statement, params: Mapping[str, Any]) -> Sequence[Row]:
@@ -105,7 +114,7 @@ async def rows(uow: UnitOfWork, stmt: Statement, params: Mapping[str, Any]) -> S
         result = await uow.session.execute(compiled.clause, dict(params))
         return list(result.all())
     raw = await inline.fetch_all(stmt.sql, compiled.bound(params))
-    if not compiled.convert_results:
+    if not compiled.results:
         return raw
     return [compiled.row(r) for r in raw]
 
@@ -156,13 +165,16 @@ def attach(session: AsyncSession, entity: type[T], values: Mapping[str, Any]) ->
     (the session's own copy when it has one already: as with a query, its state wins)."""
     mapper = sa_inspect(entity)
     key = mapper.identity_key_from_primary_key(
-        [values[mapper.get_property_by_column(c).key] for c in mapper.primary_key]
+        tuple(values[mapper.get_property_by_column(c).key] for c in mapper.primary_key)
     )
     existing = session.sync_session.identity_map.get(key)
     if existing is not None:
         found: T = existing
         return found
-    obj = entity(**values)
+    # As the ORM's loader does: a bare instance, its values set as loaded (no change events;
+    # the constructor's cost more than the query), then known to the session by its key.
+    obj: T = mapper.class_manager.new_instance()
+    instance_state(obj).dict.update(values)
     make_transient_to_detached(obj)  # loaded, unchanged: nothing to write back
     session.add(obj)
     return obj

@@ -77,7 +77,9 @@ class UnitOfWork:
 
 
 async def _inline_connection(connection: AsyncConnection) -> InlineConnection:
-    driver = (await connection.get_raw_connection()).driver_connection
+    driver = connection.sync_connection.connection.driver_connection if (
+        connection.sync_connection is not None
+    ) else (await connection.get_raw_connection()).driver_connection
     if not isinstance(driver, InlineConnection):
         raise TypeError("SQLite databases are opened by core.storage.database.create_database")
     return driver
