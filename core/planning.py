@@ -9,9 +9,9 @@ planned then, because a streak is judged against the plan the runner had on that
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select
 
 from core.profile import athlete_of, profile_of
 from core.storage.models import Plan, PlannedSession, RunLog, Runner, Skip, SleepLog
@@ -103,16 +103,14 @@ async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) ->
         detail = dict(by_date[day.date.isoformat()])
         detail["text"] = session_text(day, plan.paces, athlete.units)
         detail["paces"] = as_json["paces"]
-        rows.append(
-            PlannedSession(
-                runner_id=runner.id, plan_id=record.id, date=day.date, week=day.week,
-                type=day.type, title=day.title, minutes=day.minutes,
-                run_minutes=day.run_minutes, intensity=day.intensity, key=day.key,
-                detail=_jsonable(detail, day),
-            )
-        )
-    uow.session.add_all(rows)
-    await uow.session.flush()
+        rows.append({
+            "runner_id": runner.id, "plan_id": record.id, "date": day.date, "week": day.week,
+            "type": day.type, "title": day.title, "minutes": day.minutes,
+            "run_minutes": day.run_minutes, "intensity": day.intensity, "key": day.key,
+            "detail": _jsonable(detail, day),
+        })
+    if rows:  # one multi-row insert: the ORM's flush of 28 objects cost ten times as much
+        await uow.session.execute(insert(cast(Table, PlannedSession.__table__)), rows)
 
 
 async def ensure_plan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) -> None:
