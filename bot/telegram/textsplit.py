@@ -15,6 +15,7 @@ TEXT_LIMIT = 4096  # sendMessage text, after entity parsing
 CAPTION_LIMIT = 1024  # photo and document captions
 
 _TOKEN = re.compile(r"<(/?)(b|i|code|pre)>|&(?:[a-z]+|#\d+|#x[0-9a-fA-F]+);|.", re.DOTALL)
+_TAG = re.compile(r"</?(?:b|i|code|pre)>")  # the tag tokens of `_TOKEN`
 
 
 def units(text: str) -> int:
@@ -48,6 +49,15 @@ def visible_length(text: str) -> int:
     return sum(token.width for token in _tokens(text))
 
 
+def fits(text: str, limit: int) -> bool:
+    """`visible_length(text) <= limit`, without tokenizing texts that obviously fit.
+
+    Tags count 0 and entities 1, so the visible length is at most the raw length in UTF-16
+    units: most replies are decided by that alone.
+    """
+    return units(text) <= limit or visible_length(text) <= limit
+
+
 def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """`text` as pieces of at most `limit` visible units each, each valid on its own.
 
@@ -55,6 +65,8 @@ def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """
     if limit < 2:
         raise ValueError("limit must allow at least one character")
+    if units(text) <= limit:  # fits whole (see `fits`): the common case needs no tokens
+        return [text] if _TAG.sub("", text).strip() else []
     tokens = _tokens(text)
     if not _shows_something(tokens):
         return []

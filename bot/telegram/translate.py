@@ -24,7 +24,7 @@ from telegram import (
 )
 
 from bot.telegram.callback_data import CallbackCodec
-from bot.telegram.textsplit import CAPTION_LIMIT, split_html, visible_length
+from bot.telegram.textsplit import CAPTION_LIMIT, fits, split_html
 from core.messages import Attachment, ChatKind, Choice, Platform, Reply, Request
 
 # What Telegram shows as a photo; anything else (SVG, GIF, a PDF) goes as a document.
@@ -164,7 +164,7 @@ def render_reply(reply: Reply, codec: CallbackCodec) -> list[Outgoing]:
     text = reply.text.strip()
     markup = keyboard(reply.choices, codec)
     files = reply.attachments
-    if len(files) == 1 and visible_length(text) <= CAPTION_LIMIT:
+    if len(files) == 1 and fits(text, CAPTION_LIMIT):
         return [Outgoing(text, markup, files[0])]  # one message: the file with its caption
     parts = [Outgoing(piece) for piece in split_html(text)] if text else []
     parts += [Outgoing("", None, file) for file in files]

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.telegram.textsplit import split_html, units, visible_length
+from bot.telegram.textsplit import fits, split_html, units, visible_length
 from core.markup import to_plain
 from core.messages import esc
 
@@ -30,6 +30,11 @@ def words(text: str) -> list[str]:
 
 def test_a_short_text_is_left_alone() -> None:
     assert split_html("<b>Today</b> &amp; tomorrow", 4096) == ["<b>Today</b> &amp; tomorrow"]
+
+
+def test_a_text_with_nothing_visible_gives_no_message() -> None:
+    assert split_html("<b> </b>\n<i></i>") == []
+    assert split_html("<b> </b>\n<i></i>", 4) == []
 
 
 def test_tags_are_free_and_entities_count_once() -> None:
@@ -78,3 +83,8 @@ def test_every_piece_fits_is_balanced_and_nothing_is_lost(text: str, limit: int)
     assert all(to_plain(piece).strip() for piece in pieces)  # never an empty message
     # Only the whitespace at a cut may go; every other character arrives, in order.
     assert "".join(words("".join(pieces))) == "".join(words(text))
+
+
+@given(markup_text, st.integers(min_value=2, max_value=80))
+def test_fits_agrees_with_the_visible_length(text: str, limit: int) -> None:
+    assert fits(text, limit) == (visible_length(text) <= limit)
