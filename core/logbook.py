@@ -6,10 +6,10 @@ inside the caller's unit of work: add, flush and read only — the unit of work 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, Date, Float, Integer, String, Text, select
@@ -34,8 +34,7 @@ from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
 DUPLICATE_WINDOW = timedelta(minutes=2)
 
 
-@dataclass(frozen=True)
-class StoredLog:
+class StoredLog(NamedTuple):
     """A logged run as `/done` reads it back (read directly: no ORM object)."""
 
     id: int
@@ -48,16 +47,14 @@ class StoredLog:
     intensity: str
 
 
-@dataclass(frozen=True)
-class StoredSkip:
+class StoredSkip(NamedTuple):
     """A skipped day, as the logbook reads it."""
 
     id: int
     local_date: date
 
 
-@dataclass(frozen=True)
-class PlannedRow:
+class PlannedRow(NamedTuple):
     """A stored plan day, as the logbook reads it: what `/done` says about and stores with it."""
 
     date: date
@@ -308,29 +305,42 @@ _INSERT_LOG = direct.Statement(
 _DELETE_SKIP = direct.Statement("DELETE FROM skips WHERE id = :id")
 
 
+@dataclass(frozen=True)
+class CachedStreak:
+    """The figures stored in `streak_states` (what streak boards and recaps read)."""
+
+    current: int
+    best: int
+    as_of: date | None
+
+
+def remember_streak(uow: UnitOfWork, runner_id: int, row: Mapping[str, Any] | None) -> None:
+    """Keep the cached streak read along with the runner (None: none is stored yet), so
+    `save_streak` needs no query."""
+    uow.loaded[(_STREAK_TABLE, runner_id)] = (
+        None if row is None else CachedStreak(row["current"], row["best"], row["as_of"])
+    )
+
+
 async def save_streak(
     uow: UnitOfWork,
     runner_id: int,
     report: StreakReport,
     now: datetime,
     challenges: Sequence[Challenge] | None = None,
-) -> StreakState:
+) -> CachedStreak:
     """Cache the figures in `streak_states` (`updated_at`: when they last changed); the best
     streak never decreases. `challenges`: the runner's active challenges when the caller has
-    loaded them. Written directly; the session's copy (the runner lookup brings it along) is
-    kept current."""
-    state = await _streak_state(uow, runner_id)
-    best = max(state.best or 0 if state else 0, report.best, report.current)
-    figures = {"current": report.current, "best": best, "as_of": report.today, "updated_at": now}
-    if state is None:
-        await direct.run(uow, _INSERT_STREAK, {"runner_id": runner_id, **figures})
-        state = direct.attach(uow.session, StreakState, {"runner_id": runner_id, **figures})
-    elif (state.current, state.best, state.as_of) != (
-        figures["current"], figures["best"], figures["as_of"]
-    ):  # no write when nothing changed
-        await direct.run(uow, _UPDATE_STREAK, {"runner_id": runner_id, **figures})
-        for key, value in figures.items():
-            set_committed_value(state, key, value)
+    loaded them. Written directly."""
+    stored = await _cached_streak(uow, runner_id)
+    best = max(stored.best if stored else 0, report.best, report.current)
+    saved = CachedStreak(report.current, best, report.today)
+    if saved != stored:  # no write when nothing changed
+        figures = {"runner_id": runner_id, "current": saved.current, "best": saved.best,
+                   "as_of": saved.as_of, "updated_at": now}
+        await direct.run(uow, _INSERT_STREAK if stored is None else _UPDATE_STREAK, figures)
+        uow.loaded[(_STREAK_TABLE, runner_id)] = saved
+        _update_session_copy(uow, runner_id, figures)
     # Streak boards store each member's streak from this cache: show the new one at once.
     boards = challenges_to_refresh(
         await runner_challenges(uow, runner_id) if challenges is None else challenges,
@@ -338,28 +348,34 @@ async def save_streak(
     )
     if boards:
         await refresh_runner(uow, runner_id, now, within=boards)
-    return state
+    return saved
 
 
-async def _streak_state(uow: UnitOfWork, runner_id: int) -> StreakState | None:
-    """The session's cached streak (the runner lookup brings it along), else the stored one."""
+async def _cached_streak(uow: UnitOfWork, runner_id: int) -> CachedStreak | None:
+    key = (_STREAK_TABLE, runner_id)
+    if key not in uow.loaded:
+        row = await direct.first(uow, _STREAK_BY_RUNNER, {"runner_id": runner_id})
+        remember_streak(uow, runner_id, None if row is None else {
+            "current": row[0], "best": row[1], "as_of": row[2]})
+    cached: CachedStreak | None = uow.loaded[key]
+    return cached
+
+
+def _update_session_copy(uow: UnitOfWork, runner_id: int, figures: Mapping[str, Any]) -> None:
+    """A StreakState the session loaded in this unit of work (/stats, an export) shows what
+    was just written."""
     key = sa_inspect(StreakState).identity_key_from_primary_key((runner_id,))
-    found = uow.session.sync_session.identity_map.get(key)
-    if isinstance(found, StreakState):
-        return found
-    row = await direct.first(uow, _STREAK_BY_RUNNER, {"runner_id": runner_id})
-    if row is None:
-        return None
-    return direct.attach(uow.session, StreakState, _STREAK_COLUMNS.values(row))
+    state = uow.session.sync_session.identity_map.get(key)
+    if isinstance(state, StreakState):
+        for name in ("current", "best", "as_of", "updated_at"):
+            set_committed_value(state, name, figures[name])
 
 
-_STREAK_COLUMNS = direct.Columns.of(StreakState)
+_STREAK_TABLE = "streak_states"
 _STREAK_BY_RUNNER = direct.Statement(
-    f"SELECT {_STREAK_COLUMNS.sql} FROM streak_states WHERE runner_id = :runner_id",
-    columns=_STREAK_COLUMNS.types,
+    "SELECT current, best, as_of FROM streak_states WHERE runner_id = :runner_id",
+    columns=(Integer(), Integer(), Date()),
 )
-
-
 _STREAK_TYPES: dict[str, TypeEngine[Any]] = {"as_of": Date(), "updated_at": UTCDateTime()}
 _INSERT_STREAK = direct.Statement(
     "INSERT INTO streak_states (runner_id, current, best, as_of, updated_at) "
@@ -375,7 +391,7 @@ _UPDATE_STREAK = direct.Statement(
 
 async def refresh_streak(
     uow: UnitOfWork, runner: Runner, now: datetime
-) -> tuple[StreakReport, StreakState]:
+) -> tuple[StreakReport, CachedStreak]:
     """Recompute the runner's streak from storage and persist it."""
     report = (await streak_inputs(uow, runner, now)).report()
     return report, await save_streak(uow, runner.id, report, now)

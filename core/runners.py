@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Boolean
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm.attributes import set_committed_value
 
+from core.logbook import remember_streak
 from core.messages import Request
 from core.storage import direct
 from core.storage.models import Identity, Runner, StreakState, UTCDateTime
@@ -20,7 +20,7 @@ SEEN_RESOLUTION = timedelta(hours=1)
 
 # Runner, identity and cached streak in one statement, run directly (`core.storage.direct`):
 # this runs on every message. The streak comes along for the logging commands, which find it
-# in the session instead of querying again.
+# in the unit of work instead of querying again.
 _RUNNER, _IDENTITY, _STREAK = (
     direct.Columns.of(Runner), direct.Columns.of(Identity), direct.Columns.of(StreakState)
 )
@@ -46,24 +46,30 @@ async def find_runner(
     return None if found is None else found[0]
 
 
+@dataclass
+class _Reach:
+    """The identity's fields a message may update (written directly: no ORM object)."""
+
+    id: int
+    last_seen_at: datetime
+    chat_id: str | None
+    reachable: bool
+    unreachable_reason: str | None
+
+
 async def _find(
     uow: UnitOfWork, platform: str, external_id: str, *, lock: bool
-) -> tuple[Runner, Identity] | None:
+) -> tuple[Runner, _Reach] | None:
     stmt = _BY_IDENTITY_LOCKED if lock and uow.dialect == "postgresql" else _BY_IDENTITY
     row = await direct.first(uow, stmt, {"platform": platform, "external_id": external_id})
     if row is None:
         return None
-    session = uow.session
-    runner = direct.attach(session, Runner, _RUNNER.values(row))
-    identity = direct.attach(session, Identity, _IDENTITY.values(row, len(_RUNNER.keys)))
-    set_committed_value(identity, "runner", runner)
+    runner = direct.attach(uow.session, Runner, _RUNNER.values(row))
+    identity = _IDENTITY.values(row, len(_RUNNER.keys))
     streak = _STREAK.values(row, len(_RUNNER.keys) + len(_IDENTITY.keys))
-    if "streak_state" not in sa_inspect(runner).dict:  # not already in the session
-        state = None if streak["runner_id"] is None else direct.attach(
-            session, StreakState, streak
-        )
-        set_committed_value(runner, "streak_state", state)
-    return runner, identity
+    remember_streak(uow, runner.id, None if streak["runner_id"] is None else streak)
+    return runner, _Reach(identity["id"], identity["last_seen_at"], identity["chat_id"],
+                          identity["reachable"], identity["unreachable_reason"])
 
 
 async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Runner:
@@ -94,25 +100,19 @@ async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Ru
     return runner
 
 
-async def _seen(uow: UnitOfWork, identity: Identity, req: Request, now: datetime) -> None:
+async def _seen(uow: UnitOfWork, identity: _Reach, req: Request, now: datetime) -> None:
     """Note when the runner was last seen (to the hour) and, in a private chat, where to reach
-    them. Written directly (most messages change nothing; a runner's first message of the day
-    changes `last_seen_at`), keeping the session's copy current."""
+    them. Written directly: most messages change nothing, and a runner's first message of the
+    day changes `last_seen_at` only."""
     changes: dict[str, Any] = {}
     if now - identity.last_seen_at > SEEN_RESOLUTION:
         changes["last_seen_at"] = now
     if not req.in_group:
         reached = {"chat_id": req.chat_id, "reachable": True, "unreachable_reason": None}
         changes |= {k: v for k, v in reached.items() if getattr(identity, k) != v}
-    if not changes:
-        return
-    values = {
-        key: changes.get(key, getattr(identity, key))
-        for key in ("last_seen_at", "chat_id", "reachable", "unreachable_reason")
-    }
-    await direct.run(uow, _UPDATE_IDENTITY, {"id": identity.id, **values})
-    for key, value in changes.items():
-        set_committed_value(identity, key, value)
+    if changes:
+        values = {**vars(identity), **changes}
+        await direct.run(uow, _UPDATE_IDENTITY, values)
 
 
 _UPDATE_IDENTITY = direct.Statement(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 BACKFILL_WINDOW = timedelta(hours=48)
@@ -44,8 +45,7 @@ KEPT = frozenset({Status.DONE, Status.REST})
 BROKEN = frozenset({Status.MISSED, Status.SKIPPED})
 
 
-@dataclass(frozen=True)
-class PlannedDay:
+class PlannedDay(NamedTuple):
     """One stored plan day: does it ask for a logged run, and what it is called."""
 
     day: date
@@ -53,8 +53,7 @@ class PlannedDay:
     label: str = ""  # the session type, e.g. "easy" or "rest"
 
 
-@dataclass(frozen=True)
-class LogRecord:
+class LogRecord(NamedTuple):
     """One logged run: its local day, when it was logged (aware), and its minutes if known."""
 
     day: date

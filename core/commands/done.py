@@ -16,6 +16,7 @@ from core.commands.base import Context, UserError
 from core.grammar import GrammarError, RunEntry, parse_done
 from core.guardrails import new_warnings
 from core.logbook import (
+    CachedStreak,
     NewLog,
     PlannedRow,
     StoredLog,
@@ -32,7 +33,6 @@ from core.messages import Reply, esc
 from core.planning import ensure_plan, replan, requires_run
 from core.profile import format_date
 from core.run_format import describe_log
-from core.storage.models import StreakState
 from core.streaks import BACKFILL_WINDOW, KEPT, Status, StreakReport
 
 ALREADY_LOGGED = "Already logged — /undo if that was a mistake."
@@ -196,7 +196,7 @@ def _backfill_line(
     return None
 
 
-def streak_line(report: StreakReport, state: StreakState) -> str:
+def streak_line(report: StreakReport, state: CachedStreak) -> str:
     """`🔥 Streak: 5 days (best: 9)` — the line every log and undo ends with."""
     current, best = report.current, state.best
     if current == 0:

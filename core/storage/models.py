@@ -95,9 +95,6 @@ class Runner(Base):
     identities: Mapped[list[Identity]] = relationship(
         back_populates="runner", cascade="all, delete-orphan", passive_deletes=True
     )
-    # Loaded with the runner on every request (`core.runners`), so the logging commands find it
-    # in the session instead of querying again; written through the session, never this.
-    streak_state: Mapped[StreakState | None] = relationship(viewonly=True, lazy="raise")
 
 
 class Identity(Base):

@@ -7,6 +7,7 @@ ends without an error and rolls back otherwise. Never hold one across a network 
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -23,6 +24,10 @@ class UnitOfWork:
         self._readonly = readonly
         self._session: AsyncSession | None = None
         self._inline: InlineConnection | None = None
+        # Rows read directly earlier in this unit of work that a later step reuses instead of
+        # reading them again, by (table, primary key): e.g. the cached streak, which comes
+        # along with the runner lookup. Whoever writes such a row directly updates it here.
+        self.loaded: dict[tuple[str, Any], Any] = {}
 
     @property
     def session(self) -> AsyncSession:
@@ -48,9 +53,11 @@ class UnitOfWork:
     async def rollback(self) -> None:
         """Drop everything written so far; the unit of work may go on in a new transaction."""
         self._inline = None  # the connection goes back to the pool
+        self.loaded = {}
         await self.session.rollback()
 
     async def __aenter__(self) -> UnitOfWork:
+        self.loaded = {}
         self._session = self._db.sessions()
         # The first statement procures the connection; its options decide BEGIN vs BEGIN IMMEDIATE.
         connection = await self._session.connection(execution_options={READONLY: self._readonly})
