@@ -67,7 +67,11 @@ async def _find(
     runner = direct.attach(uow.session, Runner, _RUNNER.values(row))
     identity = _IDENTITY.values(row, len(_RUNNER.keys))
     streak = _STREAK.values(row, len(_RUNNER.keys) + len(_IDENTITY.keys))
-    remember_streak(uow, runner.id, None if streak["runner_id"] is None else streak)
+    if uow.dialect == "sqlite":
+        # Kept for the logging commands. Not on PostgreSQL: a writer that waited for the lock
+        # above saw the streak as it was before the previous writer committed (the lock is
+        # on the runner row only), so the streak is read again when it is needed.
+        remember_streak(uow, runner.id, None if streak["runner_id"] is None else streak)
     return runner, _Reach(identity["id"], identity["last_seen_at"], identity["chat_id"],
                           identity["reachable"], identity["unreachable_reason"])
 

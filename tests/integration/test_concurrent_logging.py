@@ -49,6 +49,27 @@ async def test_two_runs_at_the_same_moment_are_both_logged(any_bot: TestBot) -> 
     await streak_is_consistent(bot, expected=1)
 
 
+async def test_a_run_and_its_undo_at_the_same_moment_leave_the_streak_true(
+    any_bot: TestBot,
+) -> None:
+    # The undo waits for the run's transaction, then removes that run: the cached streak must
+    # be the one without it, not a figure read before the run was committed.
+    bot = any_bot
+    assert "Welcome" in await bot.say(START)
+    logged, undone = await asyncio.gather(
+        bot.pacer.handle(bot.request("/done 25min", update_id="r-1")),
+        bot.pacer.handle(bot.request("/undo", update_id="r-2")),
+    )
+    texts = [r.text for r in (*logged, *undone)]
+    assert "✓ Logged today" in texts[0] and "Removed your run" in texts[1], texts
+    assert await log_count(bot) == 0
+    async with bot.uow(readonly=True) as u:
+        runner = await find_runner(u, "console", "ann")
+        assert runner is not None
+        state = await u.session.get(StreakState, runner.id)
+        assert state is not None and state.current == 0
+
+
 async def test_many_runs_at_once_keep_every_log(any_bot: TestBot) -> None:
     bot = any_bot
     assert "Welcome" in await bot.say(START)
