@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -61,8 +61,7 @@ class LogRecord(NamedTuple):
     minutes: float | None = None
 
 
-@dataclass(frozen=True)
-class DayResult:
+class DayResult(NamedTuple):
     """The verdict on one local day, with what the runner needs to understand it."""
 
     day: date
@@ -80,9 +79,23 @@ class StreakReport:
     today: date
     current: int
     best: int
-    weeks_in_a_row: int
-    weeks_total: int
     days: tuple[DayResult, ...]  # from the plan start (or the window start) to today
+    # Mondays of the weeks with a planned run still to come (after today).
+    runs_to_come: frozenset[date] = frozenset()
+
+    @cached_property
+    def _week_counts(self) -> tuple[int, int]:  # only /streak shows them: computed on demand
+        return _weeks(self.days, self.runs_to_come)
+
+    @property
+    def weeks_in_a_row(self) -> int:
+        """Calendar weeks in a row, up to this one, in which every planned run was done."""
+        return self._week_counts[0]
+
+    @property
+    def weeks_total(self) -> int:
+        """Calendar weeks in which every planned run was done."""
+        return self._week_counts[1]
 
     def recent(self, count: int = 10) -> tuple[DayResult, ...]:
         """The last `count` days, oldest first."""
@@ -139,7 +152,7 @@ def compute_streak(
     """
     today = now.astimezone(ZoneInfo(tz)).date()
     if plan_start is None or plan_start > today:
-        return StreakReport(today, 0, 0, 0, 0, ())
+        return StreakReport(today, 0, 0, ())
     start = max(plan_start, first_day) if first_day is not None else plan_start
     plan = {p.day: p for p in planned if p.day >= start}
     timely: dict[date, float] = {}
@@ -157,8 +170,8 @@ def compute_streak(
         for d in _dates(start, today)
     )
     current, best = _streaks(days)
-    in_a_row, total = _weeks(days, plan, today)
-    return StreakReport(today, current, best, in_a_row, total, days)
+    runs_to_come = frozenset(_monday(d) for d, p in plan.items() if d > today and p.requires_run)
+    return StreakReport(today, current, best, days, runs_to_come)
 
 
 def _dates(first: date, last: date) -> Iterable[date]:
@@ -206,14 +219,11 @@ def _streaks(days: Sequence[DayResult]) -> tuple[int, int]:
     return run, best
 
 
-def _weeks(
-    days: Sequence[DayResult], plan: dict[date, PlannedDay], today: date
-) -> tuple[int, int]:
+def _weeks(days: Sequence[DayResult], runs_to_come: frozenset[date]) -> tuple[int, int]:
     """(weeks in a row, weeks in total) in which every planned run was done."""
     verdicts: dict[date, list[DayResult]] = {}
     for result in days:
         verdicts.setdefault(_monday(result.day), []).append(result)
-    runs_to_come = {_monday(d) for d, p in plan.items() if d > today and p.requires_run}
     outcomes = [  # True complete, False broken, None neither (yet)
         _week_outcome(verdicts[monday], monday in runs_to_come) for monday in sorted(verdicts)
     ]
