@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select
+from sqlalchemy import Date, Float, Integer, Table, bindparam, delete, func, insert, select
+from sqlalchemy.types import TypeEngine
 
 from core.profile import athlete_of, profile_of
-from core.storage.models import Plan, PlannedSession, RunLog, Runner, Skip, SleepLog
+from core.storage import direct
+from core.storage.models import Plan, PlannedSession, Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.training import (
     Athlete,
@@ -44,29 +46,37 @@ def athlete_for(runner: Runner, today: date | None = None) -> Athlete:
 
 async def history_for(uow: UnitOfWork, runner_id: int, since: date, until: date) -> History:
     """What the runner did between two local dates (inclusive)."""
-    session = uow.session
-    done_rows = await session.execute(
-        select(RunLog.local_date, func.sum(func.coalesce(RunLog.minutes, 0)), func.count())
-        .where(RunLog.runner_id == runner_id, RunLog.local_date.between(since, until))
-        .group_by(RunLog.local_date)
-    )
+    window = {"runner_id": runner_id, "since": since, "until": until}
     done: dict[date, float] = {}
-    for day, minutes, count in done_rows:
+    for day, minutes, count in await direct.rows(uow, _DONE_BY_DAY, window):
         # A log without a duration still means "done": count it as at least one minute.
         done[day] = max(float(minutes or 0), 1.0 if count else 0.0)
-    skipped = frozenset(
-        await session.scalars(
-            select(Skip.local_date).where(
-                Skip.runner_id == runner_id, Skip.local_date.between(since, until)
-            )
-        )
-    )
-    sleep_rows = await session.execute(
-        select(SleepLog.local_date, SleepLog.hours).where(
-            SleepLog.runner_id == runner_id, SleepLog.local_date.between(since, until)
-        )
-    )
-    return History(done=done, skipped=skipped, sleep={d: h for d, h in sleep_rows})
+    skipped = frozenset(row[0] for row in await direct.rows(uow, _SKIPPED_DAYS, window))
+    sleep = {day: hours for day, hours in await direct.rows(uow, _SLEEP_BY_DAY, window)}
+    return History(done=done, skipped=skipped, sleep=sleep)
+
+
+# Run directly (`core.storage.direct`): every replan reads them.
+_WINDOW: dict[str, TypeEngine[Any]] = {"since": Date(), "until": Date()}
+_DONE_BY_DAY = direct.Statement(
+    "SELECT local_date, sum(coalesce(minutes, 0)), count(*) FROM run_logs "
+    "WHERE runner_id = :runner_id AND local_date BETWEEN :since AND :until "
+    "GROUP BY local_date",
+    params=_WINDOW,
+    columns=(Date(), Float(), Integer()),
+)
+_SKIPPED_DAYS = direct.Statement(
+    "SELECT local_date FROM skips "
+    "WHERE runner_id = :runner_id AND local_date BETWEEN :since AND :until",
+    params=_WINDOW,
+    columns=(Date(),),
+)
+_SLEEP_BY_DAY = direct.Statement(
+    "SELECT local_date, hours FROM sleep_logs "
+    "WHERE runner_id = :runner_id AND local_date BETWEEN :since AND :until",
+    params=_WINDOW,
+    columns=(Date(), Float()),
+)
 
 
 async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) -> None:

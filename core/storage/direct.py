@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import TextClause, bindparam, column, text
@@ -27,7 +28,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 if TYPE_CHECKING:
     from core.storage.unit_of_work import UnitOfWork
@@ -77,10 +79,7 @@ class _Compiled:
             (name, type_.dialect_impl(dialect).bind_processor(dialect))
             for name, type_ in stmt.params.items()
         )
-        results = (
-            (i, type_.dialect_impl(dialect).result_processor(dialect, None))
-            for i, type_ in enumerate(stmt.columns)
-        )
+        results = ((i, _reader(type_, dialect)) for i, type_ in enumerate(stmt.columns))
         return cls(
             clause,
             tuple((name, p) for name, p in binds if p is not None),
@@ -104,6 +103,30 @@ class _Compiled:
             if value is not None:
                 values[i] = process(value)
         return values
+
+
+def _reader(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """How SQLite's value of this type becomes Python's: SQLAlchemy's own conversion, except
+    for dates and instants, stored as ISO text, which the C parser reads (SQLAlchemy's uses a
+    regular expression, ten times slower) — then a decorator's own step, as SQLAlchemy does."""
+    decorator = type_ if isinstance(type_, TypeDecorator) else None
+    inner = decorator.impl_instance if decorator is not None else type_
+    iso = next((read for kind, read in _ISO_READERS if isinstance(inner, kind)), None)
+    if iso is None:
+        converter: Callable[[Any], Any] | None = type_.dialect_impl(dialect).result_processor(
+            dialect, None
+        )
+        return converter
+    if decorator is None:
+        return iso
+    finish = decorator.process_result_value
+    return lambda value: finish(iso(value), dialect)
+
+
+_ISO_READERS: tuple[tuple[type[Any], Callable[[str], Any]], ...] = (
+    (sqltypes.DateTime, datetime.fromisoformat),
+    (sqltypes.Date, date.fromisoformat),
+)
 
 
 async def rows(uow: UnitOfWork, stmt: Statement, params: Mapping[str, Any]) -> Sequence[Row]:
