@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, Date, Float, Integer, String, Text, select
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeEngine
@@ -23,6 +23,7 @@ from core.challenge_totals import (
     refresh_runner,
     runner_challenges,
 )
+from core.grammar.done import LOOKBACK_DAYS
 from core.guardrails import LoggedRun
 from core.leaderboard import Metric
 from core.planning import week_bounds
@@ -32,6 +33,8 @@ from core.storage.unit_of_work import UnitOfWork
 from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
 
 DUPLICATE_WINDOW = timedelta(minutes=2)
+# A day this many days ago or more is settled: `/done` can no longer log a run for it.
+SETTLED_AFTER_DAYS = LOOKBACK_DAYS + 1
 
 
 class StoredLog(NamedTuple):
@@ -186,6 +189,8 @@ class StreakInputs:
     planned: tuple[PlannedDay, ...] = ()
     logs: tuple[tuple[int, LogRecord], ...] = ()  # (run_logs.id, record)
     skipped: frozenset[date] = field(default_factory=frozenset)
+    # Loaded from a checkpoint on: only the days after it are judged, starting from its carry.
+    since: Checkpoint | None = None
 
     def with_log(self, log: StoredLog) -> StreakInputs:
         """The same inputs with one more log (one the unit of work just added)."""
@@ -195,6 +200,7 @@ class StreakInputs:
         return replace(self, logs=(*self.logs, (log.id, record)))
 
     def report(self, *, without_log: int | None = None) -> StreakReport:
+        since = self.since
         return compute_streak(
             self.planned,
             (record for log_id, record in self.logs if log_id != without_log),
@@ -202,12 +208,31 @@ class StreakInputs:
             plan_start=self.plan_start,
             now=self.now,
             tz=self.tz,
+            first_day=None if since is None else since.through + timedelta(days=1),
+            carry=(0, 0) if since is None else (since.run, since.best),
         )
 
+    def checkpoint(self, report: StreakReport) -> Checkpoint | None:
+        """The checkpoint to keep after `report` (computed from these inputs): at the last
+        settled day, or the one these inputs started from when no later day has settled."""
+        if self.plan_start is None or not report.days:
+            return self.since
+        through = report.today - timedelta(days=SETTLED_AFTER_DAYS)
+        if through < report.days[0].day:
+            return self.since
+        run, best = report.settled_at(through)
+        counted = [log_id for log_id, record in self.logs if record.day <= through]
+        logs, log_ids = (0, 0) if self.since is None else (self.since.logs, self.since.log_ids)
+        return Checkpoint(through, run, best, logs + len(counted), log_ids + sum(counted),
+                          self.tz, self.plan_start)
 
-async def streak_inputs(uow: UnitOfWork, runner: Runner, now: datetime) -> StreakInputs:
-    """Load the plan (through the end of this week), logs and skips since the plan started."""
-    return (await load_logbook(uow, runner, now)).inputs
+
+async def streak_inputs(
+    uow: UnitOfWork, runner: Runner, now: datetime, *, settled: bool = False
+) -> StreakInputs:
+    """Load the plan (through the end of this week), logs and skips since the plan started
+    (`settled`: since the runner's checkpoint, when it holds)."""
+    return (await load_logbook(uow, runner, now, settled=settled)).inputs
 
 
 @dataclass(frozen=True)
@@ -235,38 +260,60 @@ class Logbook:
 
 
 async def load_logbook(
-    uow: UnitOfWork, runner: Runner, now: datetime, day: date | None = None
+    uow: UnitOfWork, runner: Runner, now: datetime, day: date | None = None,
+    *, settled: bool = False,
 ) -> Logbook:
     """Everything about the runner's recent logging, loaded once. `day` (a day being logged)
-    widens the window so the guardrails for that day can be judged too."""
+    widens the window so the guardrails for that day can be judged too. `settled`: the streak
+    continues from the runner's checkpoint when it still holds (only the days since are read
+    and judged), else it is judged from the plan start."""
     today = now.astimezone(ZoneInfo(runner.tz)).date()
     start = runner.plan_start
-    first = min(d for d in (start, guardrail_window(day or today)) if d is not None)
+    since = await _holding_checkpoint(uow, runner) if settled and start is not None else None
+    streak_from = start if since is None else since.through + timedelta(days=1)
+    first = min(d for d in (streak_from, guardrail_window(day or today)) if d is not None)
     _, sunday = week_bounds(today)
     window = {"runner_id": runner.id, "first": first, "last": today}
     logs = tuple(StoredLog(*row) for row in await direct.rows(uow, _LOGS_BETWEEN, window))
     skips = tuple(StoredSkip(*row) for row in await direct.rows(uow, _SKIPS_BETWEEN, window))
+    plan_first = min(d for d in (streak_from, day or today) if d is not None)
+    plan_window = {"runner_id": runner.id, "first": plan_first, "last": sunday}
     planned = {
-        row[0]: PlannedRow(*row)
-        for row in await direct.rows(uow, _PLANNED_BETWEEN, {**window, "last": sunday})
+        row[0]: PlannedRow(*row) for row in await direct.rows(uow, _PLANNED_BETWEEN, plan_window)
     }
-    if start is None:
+    if start is None or streak_from is None:
         return Logbook(StreakInputs(None, runner.tz, now), logs, skips, planned)
     inputs = StreakInputs(
         plan_start=start,
         tz=runner.tz,
         now=now,
         planned=tuple(
-            PlannedDay(d, p.run_minutes > 0, p.type) for d, p in planned.items() if d >= start
+            PlannedDay(d, p.run_minutes > 0, p.type)
+            for d, p in planned.items()
+            if d >= streak_from
         ),
         logs=tuple(
             (log.id, LogRecord(log.local_date, log.logged_at, log.minutes))
             for log in logs
-            if log.local_date >= start
+            if log.local_date >= streak_from
         ),
-        skipped=frozenset(skip.local_date for skip in skips if skip.local_date >= start),
+        skipped=frozenset(skip.local_date for skip in skips if skip.local_date >= streak_from),
+        since=since,
     )
     return Logbook(inputs, logs, skips, planned)
+
+
+async def _holding_checkpoint(uow: UnitOfWork, runner: Runner) -> Checkpoint | None:
+    """The runner's checkpoint if everything it was computed from is unchanged: same zone and
+    plan start, and the same logs up to its day (an undo or an admin's removal of an old run
+    shows in their count and ids)."""
+    cached = await _cached_streak(uow, runner.id)
+    since = None if cached is None else cached.checkpoint
+    if since is None or (since.tz, since.start) != (runner.tz, runner.plan_start):
+        return None
+    found = await direct.first(uow, _LOGS_UP_TO, {
+        "runner_id": runner.id, "first": since.start, "last": since.through})
+    return since if found is not None and tuple(found) == (since.logs, since.log_ids) else None
 
 
 async def delete_skip(uow: UnitOfWork, skip: StoredSkip) -> None:
@@ -303,6 +350,43 @@ _INSERT_LOG = direct.Statement(
     columns=(Integer(),),
 )
 _DELETE_SKIP = direct.Statement("DELETE FROM skips WHERE id = :id")
+_LOGS_UP_TO = direct.Statement(
+    "SELECT count(*), coalesce(sum(id), 0) FROM run_logs "
+    "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last",
+    params={"first": Date(), "last": Date()},
+    columns=(Integer(), Integer()),
+)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The streak at the end of a settled day — one no command can change any more: `/done`
+    logs runs up to `LOOKBACK_DAYS` back — and what it was computed from, so a log judges only
+    the days after it (`load_logbook(settled=True)`). It holds while the zone, the plan start
+    and the logs up to that day are unchanged."""
+
+    through: date
+    run: int  # the run of kept days going on at the end of `through`
+    best: int  # the best run up to then
+    logs: int  # how many logs there were for days from `start` to `through`
+    log_ids: int  # and the sum of their ids
+    tz: str
+    start: date
+
+    def as_json(self) -> dict[str, Any]:
+        return {"through": self.through.isoformat(), "run": self.run, "best": self.best,
+                "logs": self.logs, "log_ids": self.log_ids, "tz": self.tz,
+                "start": self.start.isoformat()}
+
+    @classmethod
+    def of_json(cls, data: Any) -> Checkpoint | None:
+        """None for anything else than a checkpoint written by `as_json`."""
+        try:
+            return cls(date.fromisoformat(data["through"]), int(data["run"]), int(data["best"]),
+                       int(data["logs"]), int(data["log_ids"]), str(data["tz"]),
+                       date.fromisoformat(data["start"]))
+        except (TypeError, KeyError, ValueError):
+            return None
 
 
 @dataclass(frozen=True)
@@ -312,32 +396,36 @@ class CachedStreak:
     current: int
     best: int
     as_of: date | None
+    checkpoint: Checkpoint | None = None
 
 
 def remember_streak(uow: UnitOfWork, runner_id: int, row: Mapping[str, Any] | None) -> None:
     """Keep the cached streak read along with the runner (None: none is stored yet), so
     `save_streak` needs no query."""
-    uow.loaded[(_STREAK_TABLE, runner_id)] = (
-        None if row is None else CachedStreak(row["current"], row["best"], row["as_of"])
+    uow.loaded[(_STREAK_TABLE, runner_id)] = None if row is None else CachedStreak(
+        row["current"], row["best"], row["as_of"], Checkpoint.of_json(row.get("checkpoint"))
     )
 
 
 async def save_streak(
     uow: UnitOfWork,
     runner_id: int,
+    inputs: StreakInputs,
     report: StreakReport,
     now: datetime,
     challenges: Sequence[Challenge] | None = None,
 ) -> CachedStreak:
-    """Cache the figures in `streak_states` (`updated_at`: when they last changed); the best
-    streak never decreases. `challenges`: the runner's active challenges when the caller has
-    loaded them. Written directly."""
+    """Cache the figures of `report` (computed from `inputs`) in `streak_states`, with the
+    checkpoint they give (`updated_at`: when the figures last changed); the best streak never
+    decreases. `challenges`: the runner's active challenges when the caller has loaded them.
+    Written directly."""
     stored = await _cached_streak(uow, runner_id)
     best = max(stored.best if stored else 0, report.best, report.current)
-    saved = CachedStreak(report.current, best, report.today)
+    saved = CachedStreak(report.current, best, report.today, inputs.checkpoint(report))
     if saved != stored:  # no write when nothing changed
+        checkpoint = None if saved.checkpoint is None else saved.checkpoint.as_json()
         figures = {"runner_id": runner_id, "current": saved.current, "best": saved.best,
-                   "as_of": saved.as_of, "updated_at": now}
+                   "as_of": saved.as_of, "updated_at": now, "checkpoint": checkpoint}
         await direct.run(uow, _INSERT_STREAK if stored is None else _UPDATE_STREAK, figures)
         uow.loaded[(_STREAK_TABLE, runner_id)] = saved
         _update_session_copy(uow, runner_id, figures)
@@ -356,7 +444,7 @@ async def _cached_streak(uow: UnitOfWork, runner_id: int) -> CachedStreak | None
     if key not in uow.loaded:
         row = await direct.first(uow, _STREAK_BY_RUNNER, {"runner_id": runner_id})
         remember_streak(uow, runner_id, None if row is None else {
-            "current": row[0], "best": row[1], "as_of": row[2]})
+            "current": row[0], "best": row[1], "as_of": row[2], "checkpoint": row[3]})
     cached: CachedStreak | None = uow.loaded[key]
     return cached
 
@@ -367,24 +455,26 @@ def _update_session_copy(uow: UnitOfWork, runner_id: int, figures: Mapping[str, 
     key = sa_inspect(StreakState).identity_key_from_primary_key((runner_id,))
     state = uow.session.sync_session.identity_map.get(key)
     if isinstance(state, StreakState):
-        for name in ("current", "best", "as_of", "updated_at"):
+        for name in ("current", "best", "as_of", "updated_at", "checkpoint"):
             set_committed_value(state, name, figures[name])
 
 
 _STREAK_TABLE = "streak_states"
 _STREAK_BY_RUNNER = direct.Statement(
-    "SELECT current, best, as_of FROM streak_states WHERE runner_id = :runner_id",
-    columns=(Integer(), Integer(), Date()),
+    "SELECT current, best, as_of, checkpoint FROM streak_states WHERE runner_id = :runner_id",
+    columns=(Integer(), Integer(), Date(), JSON()),
 )
-_STREAK_TYPES: dict[str, TypeEngine[Any]] = {"as_of": Date(), "updated_at": UTCDateTime()}
+_STREAK_TYPES: dict[str, TypeEngine[Any]] = {
+    "as_of": Date(), "updated_at": UTCDateTime(), "checkpoint": JSON()
+}
 _INSERT_STREAK = direct.Statement(
-    "INSERT INTO streak_states (runner_id, current, best, as_of, updated_at) "
-    "VALUES (:runner_id, :current, :best, :as_of, :updated_at)",
+    "INSERT INTO streak_states (runner_id, current, best, as_of, updated_at, checkpoint) "
+    "VALUES (:runner_id, :current, :best, :as_of, :updated_at, :checkpoint)",
     params=_STREAK_TYPES,
 )
 _UPDATE_STREAK = direct.Statement(
     "UPDATE streak_states SET current = :current, best = :best, as_of = :as_of, "
-    "updated_at = :updated_at WHERE runner_id = :runner_id",
+    "updated_at = :updated_at, checkpoint = :checkpoint WHERE runner_id = :runner_id",
     params=_STREAK_TYPES,
 )
 
@@ -393,5 +483,6 @@ async def refresh_streak(
     uow: UnitOfWork, runner: Runner, now: datetime
 ) -> tuple[StreakReport, CachedStreak]:
     """Recompute the runner's streak from storage and persist it."""
-    report = (await streak_inputs(uow, runner, now)).report()
-    return report, await save_streak(uow, runner.id, report, now)
+    inputs = await streak_inputs(uow, runner, now)
+    report = inputs.report()
+    return report, await save_streak(uow, runner.id, inputs, report, now)

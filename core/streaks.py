@@ -28,6 +28,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 BACKFILL_WINDOW = timedelta(hours=48)
+Carry = tuple[int, int]  # (the run of kept days going on, the best run so far)
 
 
 class Status(StrEnum):
@@ -82,6 +83,7 @@ class StreakReport:
     days: tuple[DayResult, ...]  # from the plan start (or the window start) to today
     # Mondays of the weeks with a planned run still to come (after today).
     runs_to_come: frozenset[date] = frozenset()
+    carry: Carry = (0, 0)  # (run, best) at the end of the day before the first one judged
 
     @cached_property
     def _week_counts(self) -> tuple[int, int]:  # only /streak shows them: computed on demand
@@ -96,6 +98,14 @@ class StreakReport:
     def weeks_total(self) -> int:
         """Calendar weeks in which every planned run was done."""
         return self._week_counts[1]
+
+    def settled_at(self, day: date) -> Carry:
+        """(run, best) at the end of `day` (within the report): a later report judging only
+        the days after it starts from these."""
+        index = (day - self.days[0].day).days if self.days else -1
+        if not 0 <= index < len(self.days):
+            raise ValueError(f"{day} is not within the report")
+        return _streaks(self.days[: index + 1], self.carry)
 
     def recent(self, count: int = 10) -> tuple[DayResult, ...]:
         """The last `count` days, oldest first."""
@@ -143,12 +153,15 @@ def compute_streak(
     now: datetime,
     tz: str,
     first_day: date | None = None,
+    carry: Carry = (0, 0),
 ) -> StreakReport:
     """Judge every day from the plan start to today and derive the streak figures.
 
     `planned` may reach past today (into the rest of the current week): weekly consistency needs
-    to know whether runs are still to come. `first_day` limits how far back days are judged (a
-    streak longer than the window is then cut at the window start).
+    to know whether runs are still to come. `first_day` limits how far back days are judged:
+    `carry` is then the (run, best) at the end of the day before it (`StreakReport.settled_at`
+    of an earlier report), else the streak is cut at the window start. Weekly consistency
+    counts only the weeks within the window.
     """
     today = now.astimezone(ZoneInfo(tz)).date()
     if plan_start is None or plan_start > today:
@@ -169,9 +182,9 @@ def compute_streak(
         _judge(d, plan.get(d), timely, late, skips, today, now, tz)
         for d in _dates(start, today)
     )
-    current, best = _streaks(days)
+    current, best = _streaks(days, carry)
     runs_to_come = frozenset(_monday(d) for d, p in plan.items() if d > today and p.requires_run)
-    return StreakReport(today, current, best, days, runs_to_come)
+    return StreakReport(today, current, best, days, runs_to_come, carry)
 
 
 def _dates(first: date, last: date) -> Iterable[date]:
@@ -204,12 +217,12 @@ def _judge(
     return DayResult(day, Status.MISSED, planned, late_log=day in late, repair_deadline=repairable)
 
 
-def _streaks(days: Sequence[DayResult]) -> tuple[int, int]:
+def _streaks(days: Sequence[DayResult], carry: Carry = (0, 0)) -> Carry:
     """(current, best): runs of kept days; pending and unplanned days are passed over.
 
     A rest day keeps a streak alive but does not start one: a streak begins with a run.
     """
-    best = run = 0
+    run, best = carry
     for result in days:
         if result.status is Status.DONE or (result.status is Status.REST and run > 0):
             run += 1

@@ -45,11 +45,11 @@ async def handle(ctx: Context) -> Reply:
         entry = parse_done(ctx.request.text, today, runner.units)
     except GrammarError as err:
         raise UserError(esc(str(err))) from err
-    book = await load_logbook(uow, runner, ctx.now, entry.day)
+    book = await load_logbook(uow, runner, ctx.now, entry.day, settled=True)
     row = book.planned_on(entry.day)
     if row is None and entry.day == today:  # the stored plan ran out: extend it first
         await ensure_plan(uow, runner, today, ctx.now)
-        book = await load_logbook(uow, runner, ctx.now, entry.day)
+        book = await load_logbook(uow, runner, ctx.now, entry.day, settled=True)
         row = book.planned_on(entry.day)
     earlier = book.logs_on(entry.day)
     new = _new_log(entry, row, earlier, today, ctx.request.platform.value)
@@ -68,10 +68,11 @@ async def handle(ctx: Context) -> Reply:
     if entry.day < today or skip is not None:
         # The plan (and so the streak's inputs) may change: replan and read them again.
         await replan(uow, runner, today, ctx.now)
-        after = (await streak_inputs(uow, runner, ctx.now)).report()
+        inputs = await streak_inputs(uow, runner, ctx.now, settled=True)
     else:
-        after = book.inputs.with_log(log).report()
-    state = await save_streak(uow, runner.id, after, ctx.now, challenges)
+        inputs = book.inputs.with_log(log)
+    after = inputs.report()
+    state = await save_streak(uow, runner.id, inputs, after, ctx.now, challenges)
     warnings = new_warnings(book.guardrail_runs(entry.day, added=log))
     lines = [_logged_line(log, row, today, runner.units)]
     backfill = _backfill_line(entry.day, book.inputs, after, today)
@@ -98,7 +99,7 @@ async def handle_undo(ctx: Context) -> Reply:
         await replan(uow, runner, today, ctx.now)
     inputs = await streak_inputs(uow, runner, ctx.now)
     report = inputs.report()
-    state = await save_streak(uow, runner.id, report, ctx.now, challenges)
+    state = await save_streak(uow, runner.id, inputs, report, ctx.now, challenges)
     return Reply(f"↩️ Removed your run {when(day, today)}: {what}.\n{streak_line(report, state)}")
 
 

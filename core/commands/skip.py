@@ -62,8 +62,8 @@ async def handle(ctx: Context) -> Reply:
     await replan(uow, runner, today, ctx.now)
     decision = await planned_day(uow, runner.id, today)
     week_after = [Session.of(r) for r in await planned_between(uow, runner.id, tomorrow, sunday)]
-    report = (await streak_inputs(uow, runner, ctx.now)).report()
-    await save_streak(uow, runner.id, report, ctx.now)
+    inputs = await streak_inputs(uow, runner, ctx.now)
+    await save_streak(uow, runner.id, inputs, inputs.report(), ctx.now)
     why = f" (reason: {esc(reason)})" if reason else ""
     lines = [f"↷ Skipped today's {esc(title)}{why}. Rest well.", _streak_note(streak_before)]
     note = decision.detail.get("note") if decision is not None else None

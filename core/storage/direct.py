@@ -75,10 +75,7 @@ class _Compiled:
             )
         if dialect.name != "sqlite":  # executed through the session, which converts
             return cls(clause)
-        binds = (
-            (name, type_.dialect_impl(dialect).bind_processor(dialect))
-            for name, type_ in stmt.params.items()
-        )
+        binds = ((name, _writer(type_, dialect)) for name, type_ in stmt.params.items())
         results = ((i, _reader(type_, dialect)) for i, type_ in enumerate(stmt.columns))
         return cls(
             clause,
@@ -123,6 +120,32 @@ def _reader(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | 
     return lambda value: finish(iso(value), dialect)
 
 
+def _writer(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """How a Python value of this type is stored in SQLite: as `_reader`, SQLAlchemy's own
+    conversion except for dates and instants, formatted here to the same ISO text."""
+    decorator = type_ if isinstance(type_, TypeDecorator) else None
+    inner = decorator.impl_instance if decorator is not None else type_
+    iso = next((write for kind, write in _ISO_WRITERS if isinstance(inner, kind)), None)
+    if iso is None:
+        converter: Callable[[Any], Any] | None = type_.dialect_impl(dialect).bind_processor(
+            dialect
+        )
+        return converter
+    if decorator is None:
+        return iso
+    prepare = decorator.process_bind_param
+    return lambda value: iso(prepare(value, dialect))
+
+
+def _instant_text(value: datetime) -> str:
+    # SQLAlchemy's SQLite format: always the microseconds, never an offset.
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+_ISO_WRITERS: tuple[tuple[type[Any], Callable[[Any], str]], ...] = (
+    (sqltypes.DateTime, _instant_text),
+    (sqltypes.Date, date.isoformat),
+)
 _ISO_READERS: tuple[tuple[type[Any], Callable[[str], Any]], ...] = (
     (sqltypes.DateTime, datetime.fromisoformat),
     (sqltypes.Date, date.fromisoformat),

@@ -209,6 +209,9 @@ class StreakState(Base):
     best: Mapped[int] = mapped_column(Integer, default=0)
     as_of: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime]  # when the figures last changed
+    # The streak at the end of a settled day, so a log judges only the days since
+    # (`core.logbook.Checkpoint`); None until the next log, undo, skip or /streak.
+    checkpoint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Club(Base):

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
 
 from core.storage.database import READONLY, Database
 from core.storage.sqlite_inline import InlineConnection
@@ -73,14 +74,22 @@ class UnitOfWork:
     ) -> None:
         session = self.session
         try:
-            if exc_type is None and not self._readonly:
-                await session.commit()
-            else:
-                await session.rollback()
+            # One hand-over to SQLAlchemy's sync side for both steps (each costs one).
+            await session.run_sync(_finish, exc_type is None and not self._readonly)
         finally:
-            await session.close()
             self._session = None
             self._inline = None
+
+
+def _finish(session: Session, commit: bool) -> None:
+    """Commit or roll back, then close (the connection goes back to the pool)."""
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 async def _inline_connection(connection: AsyncConnection) -> InlineConnection:

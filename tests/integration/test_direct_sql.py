@@ -128,12 +128,15 @@ async def test_on_sqlite_the_stored_text_is_the_orms_to_the_character(
 ) -> None:
     uow = UnitOfWorkFactory(sqlite_db)
     rid = await _runner(uow)
-    async with uow() as u:
-        await direct.first(u, INSERT, {"runner_id": rid, "day": date(2026, 3, 28), "at": NOW,
-                                       "minutes": 1, "note": "", "planned": True})
-        u.session.add(RunLog(runner_id=rid, local_date=date(2026, 3, 28), logged_at=NOW,
-                             note="", as_planned=True))
+    on_the_second = datetime(2026, 3, 29, 0, 30, tzinfo=timezone(timedelta(hours=-5)))
+    for at in (NOW, on_the_second):
+        async with uow() as u:
+            await direct.first(u, INSERT, {"runner_id": rid, "day": date(2026, 3, 28),
+                                           "at": at, "minutes": 1, "note": "", "planned": True})
+            u.session.add(RunLog(runner_id=rid, local_date=date(2026, 3, 28), logged_at=at,
+                                 note="", as_planned=True))
     async with sqlite_db.engine.connect() as conn:
         stored = (await conn.exec_driver_sql(
             "SELECT local_date, logged_at, as_planned FROM run_logs ORDER BY id")).all()
     assert stored[0] == stored[1] == ("2026-03-28", "2026-03-29 00:30:15.123456", 1)
+    assert stored[2] == stored[3] == ("2026-03-28", "2026-03-29 05:30:00.000000", 1)

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.streaks import (
     LogRecord,
@@ -318,3 +320,52 @@ def test_window_start_cuts_an_old_streak() -> None:
         first_day=MON + timedelta(days=4),
     )
     assert report.current == 3
+
+
+# --- A streak judged from a settled day on equals the streak judged from the plan start ------
+
+SETTLED_AFTER_DAYS = 8  # /done logs runs up to 7 days back: a day 8 days ago can't change
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[str, date, list[PlannedDay], list[LogRecord],
+                                        list[date], datetime, datetime]:
+    tz = draw(st.sampled_from(["UTC", "Asia/Kathmandu", "Pacific/Chatham", "America/New_York"]))
+    length = draw(st.integers(min_value=10, max_value=45))
+    start = date(2026, 2, 20) + timedelta(days=draw(st.integers(0, 30)))  # across DST changes
+    marks = draw(st.lists(st.sampled_from("RR.-"), min_size=length + 7, max_size=length + 7))
+    planned = days_from(start, "".join(marks))
+    logs, skipped = [], []
+    for offset in range(length):
+        day = start + timedelta(days=offset)
+        if draw(st.integers(0, 9)) == 0:
+            skipped.append(day)
+        for _ in range(draw(st.integers(0, 2))):
+            # Logged on the day, or up to 7 days later (late ones count for stats only).
+            delay = timedelta(hours=draw(st.integers(0, 7 * 24 + 23)), minutes=7)
+            logged = datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)) + delay
+            logs.append(LogRecord(day, logged.astimezone(UTC), 20))
+    then_offset = draw(st.integers(SETTLED_AFTER_DAYS + 1, length - 1))
+    later = draw(st.integers(0, 10))
+    then = datetime.combine(start + timedelta(days=then_offset), time(12), tzinfo=ZoneInfo(tz))
+    now = then + timedelta(days=later, hours=draw(st.integers(0, 11)))
+    return tz, start, planned, logs, skipped, then.astimezone(UTC), now.astimezone(UTC)
+
+
+@given(histories())
+def test_a_streak_continued_from_a_settled_day_equals_the_whole_count(
+    history: tuple[str, date, list[PlannedDay], list[LogRecord], list[date], datetime, datetime],
+) -> None:
+    tz, start, planned, logs, skipped, then, now = history
+    # What the checkpoint saw: the logs made by then, judged then.
+    earlier = compute_streak(planned, [g for g in logs if g.logged_at <= then], skipped,
+                             plan_start=start, now=then, tz=tz)
+    settled = earlier.today - timedelta(days=SETTLED_AFTER_DAYS)
+    carry = earlier.settled_at(settled)
+    # Later, with the runs logged since (each within 7 days of its day, as /done allows).
+    made = [g for g in logs if g.logged_at <= now]
+    whole = compute_streak(planned, made, skipped, plan_start=start, now=now, tz=tz)
+    continued = compute_streak(planned, made, skipped, plan_start=start, now=now, tz=tz,
+                               first_day=settled + timedelta(days=1), carry=carry)
+    assert (continued.current, continued.best) == (whole.current, whole.best)
+    assert continued.days == whole.days[-len(continued.days):]
