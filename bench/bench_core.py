@@ -176,9 +176,10 @@ _FLOOR = {  # the statements a /done cannot do without, as `core.storage.direct`
 
 async def _done_floor(db: Database, names: Sequence[str], day: date, n: int) -> float:
     """Seconds for n transactions of only the statements a /done cannot do without (record
-    the update id, read the runner, read their logs and plan since the plan started, insert
-    the log, write the streak), run directly as /done runs them, with no ORM objects and no
-    domain logic: what any /done on this stack costs at the least."""
+    the update id, read the runner, read their logs and plan of the last two weeks — what the
+    guardrails and the streak since its checkpoint need — insert the log, write the streak),
+    run directly as /done runs them, with no ORM objects and no domain logic: what any /done
+    on this stack costs at the least."""
     uow = UnitOfWorkFactory(db)
     started = time.perf_counter()
     for i in range(n):
@@ -186,7 +187,7 @@ async def _done_floor(db: Database, names: Sequence[str], day: date, n: int) -> 
             await direct.run(u, _FLOOR["record"], {"update_id": str(i), "at": START})
             found = await direct.first(u, _FLOOR["runner"], {"name": names[i % len(names)]})
             assert found is not None
-            rid, first = found[0], found[2]
+            rid, first = found[0], day - timedelta(days=13)
             await direct.rows(u, _FLOOR["logs"], {"rid": rid, "first": first})
             await direct.rows(u, _FLOOR["plan"], {"rid": rid, "first": first})
             await direct.rows(u, _FLOOR["insert"], {"rid": rid, "day": day, "at": START})
