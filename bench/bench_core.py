@@ -97,8 +97,7 @@ class StatementCounter:
 
     def __init__(self, db: Database) -> None:
         self.count = 0
-        pool = db.engine.sync_engine.pool
-        event.listen(pool, "checkout", self._watch)
+        event.listen(db.engine.sync_engine.pool, "checkout", self._watch)
 
     def _watch(self, dbapi_connection: Any, *_: object) -> None:
         sqlite = dbapi_connection.driver_connection._conn  # the InlineConnection's sqlite3
@@ -198,6 +197,7 @@ async def _done_floor(db: Database, names: Sequence[str], day: date, n: int) -> 
 async def bench_done(path: Path) -> list[str]:
     """(a) /done 25min per second vs /help per second, 50 runners with real plans."""
     db = await _migrated(path)
+    counter = StatementCounter(db)  # before any unit of work: it watches connections as made
     try:
         uow = UnitOfWorkFactory(db)
         clock = FakeClock(START)
@@ -209,7 +209,6 @@ async def bench_done(path: Path) -> list[str]:
                 await u.session.flush()
                 await replan(u, runner, START.date(), START)
         pacer = Pacer(uow, clock)
-        counter = StatementCounter(db)
         ids = iter(range(1, 10 * DONE_REQUESTS))
         warm = [_request(n, "help", update_id=f"w{next(ids)}") for n in names]
         await _timed(pacer, warm, clock, counter)
@@ -306,13 +305,13 @@ async def _latencies(pacer: Pacer, users: Sequence[str], command: str) -> list[f
 async def bench_today(path: Path) -> list[str]:
     """(b) /today p50/p99 among 100,000 runners vs /help for the same runners."""
     db = await _migrated(path)
+    counter = StatementCounter(db)  # before any unit of work: it watches connections as made
     try:
         clock = FakeClock(START)
         setup_started = time.perf_counter()
         await _populate(db, START.date(), START)
         setup_s = time.perf_counter() - setup_started
         pacer = Pacer(UnitOfWorkFactory(db), clock)
-        counter = StatementCounter(db)
         rng = random.Random(2026)
         users = [f"r{i}" for i in rng.sample(range(1, POPULATION + 1), SAMPLE)]
         await _latencies(pacer, [f"r{i}" for i in range(1, 21)], "today")  # warm-up

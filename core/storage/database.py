@@ -9,12 +9,15 @@ use a deferred `BEGIN` and never block writers. Statements run on the event loop
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -29,18 +32,59 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 READONLY = "pacer_readonly"
 
 
+class WriterConnection:
+    """SQLite: the connection write units of work take turns on, kept open between them.
+
+    A SQLite file has one writer at a time anyway; checking a connection out of the pool and
+    back for each one cost as much as a small transaction. Units of work wait their turn here,
+    on the event loop, in order (a lock held by another process is still waited for off the
+    loop, see `core.storage.sqlite_inline`). Read-only units of work use the pool.
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._turn = asyncio.Lock()
+        self._connection: AsyncConnection | None = None
+
+    async def take(self, engine: AsyncEngine) -> AsyncConnection:
+        """Wait for the turn (at most the busy timeout) and get the connection."""
+        async with asyncio.timeout(self.timeout_s):
+            await self._turn.acquire()
+        try:
+            if self._connection is None or self._connection.closed:
+                self._connection = await engine.connect()
+            return self._connection
+        except BaseException:
+            self._turn.release()
+            raise
+
+    def give_back(self) -> None:
+        self._turn.release()
+
+    async def discard(self) -> None:
+        """Close the connection (after a failure that may have left it in doubt); the next
+        turn opens a new one."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+
 @dataclass(frozen=True)
 class Database:
-    """An engine and its session factory."""
+    """An engine and its session factory (and, on SQLite, the writers' connection)."""
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    writer: WriterConnection | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
     async def dispose(self) -> None:
+        if self.writer is not None:
+            await self.writer.discard()
         await self.engine.dispose()
 
 
@@ -84,4 +128,6 @@ def create_database(url: str, *, echo: bool = False, pgbouncer: bool = False) ->
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-    return Database(engine, sessions)
+    sqlite = engine.dialect.name == "sqlite"
+    writer = WriterConnection(SQLITE_BUSY_TIMEOUT_MS / 1000) if sqlite else None
+    return Database(engine, sessions, writer)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
 
-from core.storage.database import READONLY, Database
+from core.storage.database import READONLY, Database, WriterConnection
 from core.storage.sqlite_inline import InlineConnection
 
 
@@ -25,6 +25,7 @@ class UnitOfWork:
         self._readonly = readonly
         self._session: AsyncSession | None = None
         self._inline: InlineConnection | None = None
+        self._writer: WriterConnection | None = None  # SQLite writes: the turn taken
         # Rows read directly earlier in this unit of work that a later step reuses instead of
         # reading them again, by (table, primary key): e.g. the cached streak, which comes
         # along with the runner lookup. Whoever writes such a row directly updates it here.
@@ -53,12 +54,17 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         """Drop everything written so far; the unit of work may go on in a new transaction."""
-        self._inline = None  # the connection goes back to the pool
+        if self._writer is None:
+            self._inline = None  # the connection goes back to the pool
         self.loaded = {}
         await self.session.rollback()
 
     async def __aenter__(self) -> UnitOfWork:
         self.loaded = {}
+        writer = None if self._readonly else self._db.writer
+        if writer is not None:
+            await self._take_turn(writer)
+            return self
         self._session = self._db.sessions()
         # The first statement procures the connection; its options decide BEGIN vs BEGIN IMMEDIATE.
         connection = await self._session.connection(execution_options={READONLY: self._readonly})
@@ -72,13 +78,62 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
+        session, writer = self.session, self._writer
+        commit = exc_type is None and not self._readonly
         try:
-            # One hand-over to SQLAlchemy's sync side for both steps (each costs one).
-            await session.run_sync(_finish, exc_type is None and not self._readonly)
+            if writer is None:
+                # One hand-over to SQLAlchemy's sync side for both steps (each costs one).
+                await session.run_sync(_finish, commit)
+            else:
+                await self._end_turn(writer, session, commit)
         finally:
             self._session = None
             self._inline = None
+            self._writer = None
+
+    async def _take_turn(self, writer: WriterConnection) -> None:
+        """SQLite writes: the writers' connection, a transaction (BEGIN IMMEDIATE) and a
+        session that joins it."""
+        connection = await writer.take(self._db.engine)
+        try:
+            await connection.begin()
+            self._inline = await _inline_connection(connection)
+            # rollback_only: the session's rollback is the transaction's; its commit is ours.
+            self._session = self._db.sessions(
+                bind=connection, join_transaction_mode="rollback_only"
+            )
+        except BaseException:
+            await writer.discard()
+            writer.give_back()
+            raise
+        self._writer = writer
+
+    async def _end_turn(
+        self, writer: WriterConnection, session: AsyncSession, commit: bool
+    ) -> None:
+        connection = await session.connection()
+        try:
+            await connection.run_sync(_finish_on, session.sync_session, commit)
+        except BaseException:
+            await writer.discard()  # whatever state it was left in, it is not reused
+            raise
+        finally:
+            writer.give_back()
+
+
+def _finish_on(
+    connection: Connection, session: Session, commit: bool
+) -> None:
+    """Flush and commit the writers' connection, or roll back; the session is closed either
+    way (the connection stays open for the next turn)."""
+    try:
+        if commit:
+            session.flush()
+            connection.commit()
+        else:
+            connection.rollback()
+    finally:
+        session.close()
 
 
 def _finish(session: Session, commit: bool) -> None:

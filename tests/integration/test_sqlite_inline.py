@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from core.storage.database import Database, create_database
 from core.storage.models import ProcessedUpdate
@@ -26,9 +27,9 @@ async def db(sqlite_db: Database) -> AsyncIterator[Database]:
 
 
 async def _driver(db: Database) -> InlineConnection:
-    async with db.engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        driver = raw.driver_connection
+    """The connection write units of work run on (`WriterConnection`)."""
+    async with UnitOfWorkFactory(db)() as u:
+        driver = await u.sqlite_connection()
     assert isinstance(driver, InlineConnection)
     return driver
 
@@ -102,8 +103,8 @@ async def test_a_locked_database_is_waited_for_off_the_loop(db: Database, tmp_pa
 
 
 async def test_a_writer_awaiting_mid_transaction_does_not_lock_out_another(db: Database) -> None:
-    """One unit of work holds the write lock across an await; a second one waits for it on the
-    worker thread instead of failing, and both land."""
+    """One unit of work holds the write lock across an await; a second one waits its turn
+    (on the event loop) instead of failing, and both land."""
     uow = UnitOfWorkFactory(db)
     first_inside = asyncio.Event()
 
@@ -151,3 +152,49 @@ async def test_executemany_in_a_transaction_is_not_retried(tmp_path: Path) -> No
         assert calls == 2
     finally:
         await db.dispose()
+
+
+async def test_writers_take_turns_on_one_kept_connection(db: Database) -> None:
+    uow = UnitOfWorkFactory(db)
+    order: list[str] = []
+    drivers: list[InlineConnection | None] = []
+
+    async def writer(name: str) -> None:
+        async with uow() as u:
+            order.append(f"{name} in")
+            drivers.append(await u.sqlite_connection())
+            u.session.add(ProcessedUpdate(platform="test", update_id=name, processed_at=NOW))
+            await u.session.flush()
+            await asyncio.sleep(0)  # a turn is not given up at an await
+            order.append(f"{name} out")
+
+    await asyncio.gather(writer("a"), writer("b"), writer("c"))
+    assert order == ["a in", "a out", "b in", "b out", "c in", "c out"]
+    assert drivers[0] is drivers[1] is drivers[2] is not None
+    assert await _count(uow) == 3
+
+
+async def test_a_failed_commit_leaves_nothing_behind_for_the_next_writer(db: Database) -> None:
+    uow = UnitOfWorkFactory(db)
+    with pytest.raises(IntegrityError):
+        async with uow() as u:  # the clash shows at the commit's flush
+            u.session.add(ProcessedUpdate(platform="test", update_id="y", processed_at=NOW))
+            await u.session.flush()
+            for _ in range(2):
+                u.session.add(ProcessedUpdate(platform="test", update_id="x", processed_at=NOW))
+    driver = await _driver(db)
+    assert not driver.in_transaction  # the connection was closed (rolled back), not reused
+    await _record(uow, "x")
+    assert await _count(uow) == 1  # "y" went with the failed unit of work
+
+
+async def test_a_refusal_rolled_back_mid_way_keeps_the_turn(db: Database) -> None:
+    uow = UnitOfWorkFactory(db)
+    async with uow() as u:
+        u.session.add(ProcessedUpdate(platform="test", update_id="dropped", processed_at=NOW))
+        await u.session.flush()
+        await u.rollback()  # as the dispatcher does after a refusal
+        u.session.add(ProcessedUpdate(platform="test", update_id="kept", processed_at=NOW))
+    async with uow(readonly=True) as u:
+        kept = list(await u.session.scalars(select(ProcessedUpdate.update_id)))
+    assert kept == ["kept"]
