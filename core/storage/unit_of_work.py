@@ -26,6 +26,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._inline: InlineConnection | None = None
         self._writer: WriterConnection | None = None  # SQLite writes: the turn taken
+        self._connection: AsyncConnection | None = None  # and its connection
         # Rows read directly earlier in this unit of work that a later step reuses instead of
         # reading them again, by (table, primary key): e.g. the cached streak, which comes
         # along with the runner lookup. Whoever writes such a row directly updates it here.
@@ -89,7 +90,7 @@ class UnitOfWork:
         finally:
             self._session = None
             self._inline = None
-            self._writer = None
+            self._writer = self._connection = None
 
     async def _take_turn(self, writer: WriterConnection) -> None:
         """SQLite writes: the writers' connection, a transaction (BEGIN IMMEDIATE) and a
@@ -106,12 +107,14 @@ class UnitOfWork:
             await writer.discard()
             writer.give_back()
             raise
-        self._writer = writer
+        self._writer, self._connection = writer, connection
 
     async def _end_turn(
         self, writer: WriterConnection, session: AsyncSession, commit: bool
     ) -> None:
-        connection = await session.connection()
+        connection = self._connection
+        if connection is None:  # pragma: no cover - set with the turn
+            raise RuntimeError("a writer's turn without its connection")
         try:
             await connection.run_sync(_finish_on, session.sync_session, commit)
         except BaseException:
