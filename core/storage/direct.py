@@ -6,8 +6,10 @@ runner lookup, the logbook, the log insert, the streak cache) are written once a
 `:named` parameters, valid on both databases:
 
 - SQLite: executed straight on the sqlite3 connection behind the session (inline, a lock wait
-  on aiosqlite's thread: `core.storage.sqlite_inline`), parameters and results converted with
-  SQLAlchemy's own type processors, so values are stored and read exactly as the ORM does;
+  on aiosqlite's thread: `core.storage.sqlite_inline`), parameters and results converted as
+  the ORM converts them — with SQLAlchemy's own type processors, except dates and instants,
+  written and parsed here in the same ISO text — so values are stored exactly as the ORM does
+  (`tests/integration/test_direct_sql.py` compares them to the character);
 - PostgreSQL: executed through the session as a `text()` clause with the same types.
 
 They share the session's transaction: what one writes, the other reads. Objects already in the
