@@ -270,6 +270,8 @@ async def load_logbook(
     today = now.astimezone(ZoneInfo(runner.tz)).date()
     start = runner.plan_start
     since = await _holding_checkpoint(uow, runner) if settled and start is not None else None
+    if since is not None and (today - since.through).days < SETTLED_AFTER_DAYS:
+        since = None  # not settled as of today (a clock set back): judge from the plan start
     streak_from = start if since is None else since.through + timedelta(days=1)
     first = min(d for d in (streak_from, guardrail_window(day or today)) if d is not None)
     _, sunday = week_bounds(today)
