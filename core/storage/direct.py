@@ -187,7 +187,6 @@ async def run(uow: UnitOfWork, stmt: Statement, params: Mapping[str, Any]) -> in
 class Columns:
     """An entity's columns in a direct SELECT: the SQL list and the attribute names, in order."""
 
-    entity: type[Any]
     sql: str
     keys: tuple[str, ...]
     types: tuple[TypeEngine[Any], ...]
@@ -198,7 +197,6 @@ class Columns:
         table = mapper.local_table
         names = [c.name for c in table.columns]
         return cls(
-            entity,
             ", ".join(f"{table.name}.{name}" for name in names),
             tuple(mapper.get_property_by_column(c).key for c in table.columns),
             tuple(c.type for c in table.columns),
