@@ -62,7 +62,6 @@ from core.clubs import ACTIVE
 from core.leaderboard import TOP, BoardSlice, Entry, Metric, Standing, rank
 from core.storage import direct
 from core.storage.models import Challenge, ChallengeMember, ChallengeTotal, RunLog, Runner
-from core.storage.sqlite_inline import offloaded
 from core.storage.unit_of_work import UnitOfWork
 
 # The boards read from the table, and the column each ranks by.
@@ -141,11 +140,10 @@ async def refresh_members(
 async def rebuild(uow: UnitOfWork, challenge: Challenge, now: datetime) -> int:
     """Recompute every member's figures in `challenge` (seeding, repairs, the hourly refresh
     of streak and adherence). Returns how many rows were written. Long on SQLite (~0.5 s for
-    5,000 members): its statements run off the event loop's thread."""
-    with offloaded():
-        await _lock_members(uow, challenge.id)
-        rows = await member_rows(uow, challenge, now)
-        await _store(uow, rows, replace=True)
+    5,000 members): its statements run on the driver's thread, off the event loop."""
+    await _lock_members(uow, challenge.id)
+    rows = await member_rows(uow, challenge, now)
+    await _store(uow, rows, replace=True)
     return len(rows)
 
 

@@ -6,16 +6,13 @@ inside the caller's unit of work: add, flush and read only — the unit of work 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, select
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.types import TypeEngine
+from sqlalchemy import Boolean, Date, Float, Integer, String, Text, select
 
 from core.challenge_totals import (
     RUN_METRICS,
@@ -401,14 +398,6 @@ class CachedStreak:
     checkpoint: Checkpoint | None = None
 
 
-def remember_streak(uow: UnitOfWork, runner_id: int, row: Mapping[str, Any] | None) -> None:
-    """Keep the cached streak read along with the runner (None: none is stored yet), so
-    `save_streak` needs no query."""
-    uow.loaded[(_STREAK_TABLE, runner_id)] = None if row is None else CachedStreak(
-        row["current"], row["best"], row["as_of"], Checkpoint.of_json(row.get("checkpoint"))
-    )
-
-
 async def save_streak(
     uow: UnitOfWork,
     runner_id: int,
@@ -420,17 +409,23 @@ async def save_streak(
     """Cache the figures of `report` (computed from `inputs`) in `streak_states`, with the
     checkpoint they give (`updated_at`: when the figures last changed); the best streak never
     decreases. `challenges`: the runner's active challenges when the caller has loaded them.
-    Written directly."""
-    stored = await _cached_streak(uow, runner_id)
+    The row is the session's own (`StreakState`), written only when the figures changed."""
+    state = await uow.session.get(StreakState, runner_id)
+    stored = None if state is None else _cached(state)
     best = max(stored.best if stored else 0, report.best, report.current)
     saved = CachedStreak(report.current, best, report.today, inputs.checkpoint(report))
     if saved != stored:  # no write when nothing changed
         checkpoint = None if saved.checkpoint is None else saved.checkpoint.as_json()
-        figures = {"runner_id": runner_id, "current": saved.current, "best": saved.best,
-                   "as_of": saved.as_of, "updated_at": now, "checkpoint": checkpoint}
-        await direct.run(uow, _INSERT_STREAK if stored is None else _UPDATE_STREAK, figures)
-        uow.loaded[(_STREAK_TABLE, runner_id)] = saved
-        _update_session_copy(uow, runner_id, figures)
+        if state is None:
+            uow.session.add(StreakState(
+                runner_id=runner_id, current=saved.current, best=saved.best,
+                as_of=saved.as_of, updated_at=now, checkpoint=checkpoint,
+            ))
+        else:
+            state.current, state.best, state.as_of = saved.current, saved.best, saved.as_of
+            state.updated_at, state.checkpoint = now, checkpoint
+        # Written now: known to `session.get`, and seen by the streak boards' statements.
+        await uow.session.flush()
     # Streak boards store each member's streak from this cache: show the new one at once.
     boards = challenges_to_refresh(
         await runner_challenges(uow, runner_id) if challenges is None else challenges,
@@ -442,43 +437,15 @@ async def save_streak(
 
 
 async def _cached_streak(uow: UnitOfWork, runner_id: int) -> CachedStreak | None:
-    key = (_STREAK_TABLE, runner_id)
-    if key not in uow.loaded:
-        row = await direct.first(uow, _STREAK_BY_RUNNER, {"runner_id": runner_id})
-        remember_streak(uow, runner_id, None if row is None else {
-            "current": row[0], "best": row[1], "as_of": row[2], "checkpoint": row[3]})
-    cached: CachedStreak | None = uow.loaded[key]
-    return cached
+    """The stored figures (the session's copy when the runner lookup brought it along)."""
+    state = await uow.session.get(StreakState, runner_id)
+    return None if state is None else _cached(state)
 
 
-def _update_session_copy(uow: UnitOfWork, runner_id: int, figures: Mapping[str, Any]) -> None:
-    """A StreakState the session loaded in this unit of work (/stats, an export) shows what
-    was just written."""
-    key = sa_inspect(StreakState).identity_key_from_primary_key((runner_id,))
-    state = uow.session.sync_session.identity_map.get(key)
-    if isinstance(state, StreakState):
-        for name in ("current", "best", "as_of", "updated_at", "checkpoint"):
-            set_committed_value(state, name, figures[name])
-
-
-_STREAK_TABLE = "streak_states"
-_STREAK_BY_RUNNER = direct.Statement(
-    "SELECT current, best, as_of, checkpoint FROM streak_states WHERE runner_id = :runner_id",
-    columns=(Integer(), Integer(), Date(), JSON()),
-)
-_STREAK_TYPES: dict[str, TypeEngine[Any]] = {
-    "as_of": Date(), "updated_at": UTCDateTime(), "checkpoint": JSON()
-}
-_INSERT_STREAK = direct.Statement(
-    "INSERT INTO streak_states (runner_id, current, best, as_of, updated_at, checkpoint) "
-    "VALUES (:runner_id, :current, :best, :as_of, :updated_at, :checkpoint)",
-    params=_STREAK_TYPES,
-)
-_UPDATE_STREAK = direct.Statement(
-    "UPDATE streak_states SET current = :current, best = :best, as_of = :as_of, "
-    "updated_at = :updated_at, checkpoint = :checkpoint WHERE runner_id = :runner_id",
-    params=_STREAK_TYPES,
-)
+def _cached(state: StreakState) -> CachedStreak:
+    return CachedStreak(
+        state.current, state.best, state.as_of, Checkpoint.of_json(state.checkpoint)
+    )
 
 
 async def refresh_streak(

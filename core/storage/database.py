@@ -2,9 +2,10 @@
 
 SQLite: WAL journal, a busy timeout, and write transactions opened with `BEGIN IMMEDIATE` so a
 read-then-write transaction takes the write lock up front instead of failing with "database is
-locked" when it upgrades (Python's sqlite3 emits no BEGIN for reads). Read-only units of work
-use a deferred `BEGIN` and never block writers. Statements run on the event loop's thread
-(`core.storage.sqlite_inline`): lock waits and `offloaded()` work go to aiosqlite's thread.
+locked" when it upgrades. This is SQLAlchemy's documented recipe for the aiosqlite driver: the
+driver's own BEGIN is switched off (`isolation_level = None` on connect) and the engine's
+"begin" event emits ours. Read-only units of work use a deferred `BEGIN` and never block
+writers. Every statement runs on aiosqlite's worker thread, so a lock wait never blocks the loop.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
@@ -24,9 +25,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.util import await_
-
-from core.storage.sqlite_inline import InlineConnection, inline_connector
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READONLY = "pacer_readonly"
@@ -38,7 +36,7 @@ class WriterConnection:
     A SQLite file has one writer at a time anyway; checking a connection out of the pool and
     back for each one cost as much as a small transaction. Units of work wait their turn here,
     on the event loop, in order (a lock held by another process is still waited for off the
-    loop, see `core.storage.sqlite_inline`). Read-only units of work use the pool.
+    loop, on aiosqlite's thread). Read-only units of work use the pool.
     """
 
     def __init__(self, timeout_s: float) -> None:
@@ -89,21 +87,19 @@ class Database:
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    # Take transaction control away from the sqlite3 module; `_sqlite_begin` emits BEGIN.
+    # Take transaction control away from the driver; `_sqlite_begin` emits BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(conn: Connection) -> None:
     readonly = conn.get_execution_options().get(READONLY, False)
-    # Straight to the connection (a lock wait goes to its thread): every unit of work runs
-    # this, and SQLAlchemy's statement machinery cost ten times what SQLite does.
-    inline = cast(InlineConnection, conn.connection.driver_connection)
-    await_(inline.run("BEGIN" if readonly else "BEGIN IMMEDIATE", {}))
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
 def create_database(url: str, *, echo: bool = False, pgbouncer: bool = False) -> Database:
@@ -113,7 +109,7 @@ def create_database(url: str, *, echo: bool = False, pgbouncer: bool = False) ->
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise ValueError("use a file database: an in-memory SQLite shares one connection")
-        kwargs["async_creator"] = inline_connector(parsed.database, SQLITE_BUSY_TIMEOUT_MS)
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     elif parsed.get_backend_name() == "postgresql":
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10

@@ -7,14 +7,12 @@ ends without an error and rolls back otherwise. Never hold one across a network 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
 
 from core.storage.database import READONLY, Database, WriterConnection
-from core.storage.sqlite_inline import InlineConnection
 
 
 class UnitOfWork:
@@ -24,13 +22,8 @@ class UnitOfWork:
         self._db = db
         self._readonly = readonly
         self._session: AsyncSession | None = None
-        self._inline: InlineConnection | None = None
         self._writer: WriterConnection | None = None  # SQLite writes: the turn taken
         self._connection: AsyncConnection | None = None  # and its connection
-        # Rows read directly earlier in this unit of work that a later step reuses instead of
-        # reading them again, by (table, primary key): e.g. the cached streak, which comes
-        # along with the runner lookup. Whoever writes such a row directly updates it here.
-        self.loaded: dict[tuple[str, Any], Any] = {}
 
     @property
     def session(self) -> AsyncSession:
@@ -46,31 +39,22 @@ class UnitOfWork:
     def engine_dialect(self) -> Dialect:
         return self._db.engine.dialect
 
-    async def sqlite_connection(self) -> InlineConnection | None:
-        """On SQLite, the connection behind this unit of work's transaction, for statements
-        run directly (`core.storage.direct`); None on PostgreSQL."""
-        if self._inline is None and self._db.is_sqlite:
-            self._inline = await _inline_connection(await self.session.connection())
-        return self._inline
+    async def connection(self) -> AsyncConnection:
+        """The connection behind this unit of work's transaction (for Core statements)."""
+        return await self.session.connection()
 
     async def rollback(self) -> None:
         """Drop everything written so far; the unit of work may go on in a new transaction."""
-        if self._writer is None:
-            self._inline = None  # the connection goes back to the pool
-        self.loaded = {}
         await self.session.rollback()
 
     async def __aenter__(self) -> UnitOfWork:
-        self.loaded = {}
         writer = None if self._readonly else self._db.writer
         if writer is not None:
             await self._take_turn(writer)
             return self
         self._session = self._db.sessions()
         # The first statement procures the connection; its options decide BEGIN vs BEGIN IMMEDIATE.
-        connection = await self._session.connection(execution_options={READONLY: self._readonly})
-        if self._db.is_sqlite:
-            self._inline = await _inline_connection(connection)
+        await self._session.connection(execution_options={READONLY: self._readonly})
         return self
 
     async def __aexit__(
@@ -89,7 +73,6 @@ class UnitOfWork:
                 await self._end_turn(writer, session, commit)
         finally:
             self._session = None
-            self._inline = None
             self._writer = self._connection = None
 
     async def _take_turn(self, writer: WriterConnection) -> None:
@@ -98,7 +81,6 @@ class UnitOfWork:
         connection = await writer.take(self._db.engine)
         try:
             await connection.begin()
-            self._inline = await _inline_connection(connection)
             # rollback_only: the session's rollback is the transaction's; its commit is ours.
             self._session = self._db.sessions(
                 bind=connection, join_transaction_mode="rollback_only"
@@ -148,15 +130,6 @@ def _finish(session: Session, commit: bool) -> None:
             session.rollback()
     finally:
         session.close()
-
-
-async def _inline_connection(connection: AsyncConnection) -> InlineConnection:
-    driver = connection.sync_connection.connection.driver_connection if (
-        connection.sync_connection is not None
-    ) else (await connection.get_raw_connection()).driver_connection
-    if not isinstance(driver, InlineConnection):
-        raise TypeError("SQLite databases are opened by core.storage.database.create_database")
-    return driver
 
 
 class UnitOfWorkFactory:

@@ -96,9 +96,8 @@ async def test_sqlite_runs_in_wal_mode(sqlite_db: Database) -> None:
         mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
         timeout = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar()
     assert mode == "wal"
-    # Inline calls never wait for a lock on the loop's thread: waits happen on aiosqlite's
-    # thread (see tests/integration/test_sqlite_inline.py).
-    assert timeout == 0
+    # Lock waits happen on aiosqlite's thread (tests/integration/test_sqlite_writer.py).
+    assert timeout == 30_000
 
 
 async def test_the_streak_cache_is_created_once_in_a_unit_of_work(database: Database) -> None:

@@ -1,4 +1,5 @@
-"""SQLite statements run on the loop's thread; lock waits and offloaded work never block it."""
+"""SQLite writers: they take turns on one kept connection, a lock held elsewhere is waited
+for off the event loop, and a failed turn leaves nothing behind for the next."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.storage.database import Database, create_database
+from core.storage.database import Database
 from core.storage.models import ProcessedUpdate
-from core.storage.sqlite_inline import InlineConnection, offloaded
-from core.storage.unit_of_work import UnitOfWorkFactory
+from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -26,12 +27,10 @@ async def db(sqlite_db: Database) -> AsyncIterator[Database]:
     yield sqlite_db
 
 
-async def _driver(db: Database) -> InlineConnection:
-    """The connection write units of work run on (`WriterConnection`)."""
-    async with UnitOfWorkFactory(db)() as u:
-        driver = await u.sqlite_connection()
-    assert isinstance(driver, InlineConnection)
-    return driver
+async def _driver(u: UnitOfWork) -> Any:
+    """The DBAPI connection behind a unit of work (through SQLAlchemy's public API)."""
+    raw = await (await u.connection()).get_raw_connection()
+    return raw.driver_connection
 
 
 async def _record(uow: UnitOfWorkFactory, update_id: str) -> None:
@@ -42,24 +41,6 @@ async def _record(uow: UnitOfWorkFactory, update_id: str) -> None:
 async def _count(uow: UnitOfWorkFactory) -> int:
     async with uow(readonly=True) as u:
         return await u.session.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0
-
-
-async def test_statements_run_inline(db: Database) -> None:
-    driver = await _driver(db)
-    inline, threaded = driver.inline_calls, driver.thread_calls
-    await _record(UnitOfWorkFactory(db), "1")
-    assert driver.inline_calls > inline
-    assert driver.thread_calls == threaded
-
-
-async def test_offloaded_statements_use_the_worker_thread(db: Database) -> None:
-    driver = await _driver(db)
-    inline, threaded = driver.inline_calls, driver.thread_calls
-    with offloaded():
-        await _record(UnitOfWorkFactory(db), "1")
-    assert driver.thread_calls > threaded
-    assert driver.inline_calls == inline
-    assert await _count(UnitOfWorkFactory(db)) == 1
 
 
 def _hold_write_lock(path: Path, locked: threading.Event, release: threading.Event) -> None:
@@ -74,10 +55,9 @@ def _hold_write_lock(path: Path, locked: threading.Event, release: threading.Eve
         other.close()
 
 
-async def test_a_locked_database_is_waited_for_off_the_loop(db: Database, tmp_path: Path) -> None:
+async def test_a_locked_database_is_waited_for_off_the_loop(db: Database) -> None:
     uow = UnitOfWorkFactory(db)
-    await _record(uow, "warm")  # the pool's connection exists and is inline
-    driver = await _driver(db)
+    await _record(uow, "warm")
     path = Path(db.engine.url.database or "")
     locked, release = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(path, locked, release))
@@ -94,11 +74,9 @@ async def test_a_locked_database_is_waited_for_off_the_loop(db: Database, tmp_pa
                 release.set()
             await asyncio.sleep(0.005)
 
-    threaded = driver.thread_calls
     await asyncio.gather(_record(uow, "after the lock"), loop_keeps_running())
     await asyncio.to_thread(holder.join, 5)
     assert ticks >= 20
-    assert driver.thread_calls > threaded
     assert await _count(uow) == 2
 
 
@@ -123,46 +101,15 @@ async def test_a_writer_awaiting_mid_transaction_does_not_lock_out_another(db: D
     assert await _count(uow) == 2
 
 
-async def test_executemany_in_a_transaction_is_not_retried(tmp_path: Path) -> None:
-    """Rows before a failure would stay: a busy `executemany` mid-transaction is raised."""
-    db = create_database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
-    try:
-        driver = await _driver(db)
-        calls = 0
-
-        def executemany() -> None:
-            nonlocal calls
-            calls += 1
-            raise sqlite3.OperationalError("database is locked")
-
-        def busy_once() -> str:
-            nonlocal calls
-            calls += 1
-            if calls == 1:
-                raise sqlite3.OperationalError("database is locked")
-            return "done"
-
-        await driver._execute(driver._conn.execute, "BEGIN IMMEDIATE")
-        with pytest.raises(sqlite3.OperationalError):
-            await driver._execute(executemany)
-        assert calls == 1
-        await driver._execute(driver._conn.execute, "ROLLBACK")
-        calls = 0
-        assert await driver._execute(busy_once) == "done"  # retried on the worker thread
-        assert calls == 2
-    finally:
-        await db.dispose()
-
-
 async def test_writers_take_turns_on_one_kept_connection(db: Database) -> None:
     uow = UnitOfWorkFactory(db)
     order: list[str] = []
-    drivers: list[InlineConnection | None] = []
+    drivers: list[Any] = []
 
     async def writer(name: str) -> None:
         async with uow() as u:
             order.append(f"{name} in")
-            drivers.append(await u.sqlite_connection())
+            drivers.append(await _driver(u))
             u.session.add(ProcessedUpdate(platform="test", update_id=name, processed_at=NOW))
             await u.session.flush()
             await asyncio.sleep(0)  # a turn is not given up at an await
@@ -182,8 +129,6 @@ async def test_a_failed_commit_leaves_nothing_behind_for_the_next_writer(db: Dat
             await u.session.flush()
             for _ in range(2):
                 u.session.add(ProcessedUpdate(platform="test", update_id="x", processed_at=NOW))
-    driver = await _driver(db)
-    assert not driver.in_transaction  # the connection was closed (rolled back), not reused
     await _record(uow, "x")
     assert await _count(uow) == 1  # "y" went with the failed unit of work
 
