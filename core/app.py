@@ -7,16 +7,15 @@ leaves nothing half-written. Errors become friendly replies: no traceback ever r
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import Clock
-from core.commands.base import Context, Handler, UserError
+from core.commands.base import Context, UserError
+from core.commands.table import COMMANDS, Command, CommandTable
 from core.messages import Reply, Request
 from core.runners import runner_for_request
 from core.storage import direct
@@ -30,53 +29,20 @@ SORRY = (
 )
 
 
-@dataclass(frozen=True)
-class CommandSpec:
-    """Where a command's handler lives and how it may be used."""
-
-    module: str
-    function: str = "handle"
-    needs_profile: bool = False  # refused with a pointer to /start until onboarding is done
-    private_reply: bool = False  # personal data: kept out of group channels
-
-
-COMMANDS: dict[str, CommandSpec] = {
-    "start": CommandSpec("core.commands.onboarding", "handle_start"),
-    "settings": CommandSpec("core.commands.onboarding", "handle_settings"),
-    "help": CommandSpec("core.commands.help"),
-    "today": CommandSpec("core.commands.today", needs_profile=True),
-    "week": CommandSpec("core.commands.week", needs_profile=True),
-    "done": CommandSpec("core.commands.done", needs_profile=True),
-    "undo": CommandSpec("core.commands.done", "handle_undo", needs_profile=True),
-    "skip": CommandSpec("core.commands.skip", needs_profile=True),
-    "sleep": CommandSpec("core.commands.sleep", needs_profile=True),
-    "streak": CommandSpec("core.commands.streak", needs_profile=True),
-    "stats": CommandSpec("core.commands.stats", needs_profile=True, private_reply=True),
-    "race": CommandSpec("core.commands.race", needs_profile=True),
-    "pace": CommandSpec("core.commands.pace"),
-    "challenge": CommandSpec("core.commands.challenge"),
-    "export": CommandSpec("core.commands.export", private_reply=True),
-    "deleteme": CommandSpec("core.commands.deleteme", private_reply=True),
-}
-ALIASES = {"rest": "skip", "log": "done", "stop": "deleteme"}
-
-
-def resolve(name: str) -> CommandSpec | None:
-    return COMMANDS.get(ALIASES.get(name, name))
-
-
-def load_handler(spec: CommandSpec) -> Handler:
-    handler: Handler = getattr(importlib.import_module(spec.module), spec.function)
-    return handler
-
-
 class Pacer:
     """The application service every adapter talks to."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, bot_name: str = "Pacer") -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        bot_name: str = "Pacer",
+        commands: CommandTable = COMMANDS,
+    ) -> None:
         self.uow = uow
         self.clock = clock
         self.bot_name = bot_name
+        self.commands = commands
 
     async def handle(self, req: Request) -> list[Reply]:
         """Handle one request; returns the replies (empty for an already-handled update)."""
@@ -98,15 +64,15 @@ class Pacer:
 
     async def _handle(self, req: Request) -> list[Reply]:
         name = req.command.lower()
-        spec = resolve(name) if name else None
+        spec = self.commands.resolve(name) if name else None
         if name and spec is None:
-            return [unknown_command(name)]
+            return [unknown_command(name, self.commands)]
         async with self.uow() as uow:
             now = self.clock.now()
             if req.update_id is not None and not await _first_delivery(uow, req, now):
                 return []
             runner = await runner_for_request(uow, req, now)
-            ctx = Context(req, runner, uow, self.clock, self.bot_name)
+            ctx = Context(req, runner, uow, self.clock, self.bot_name, self.commands)
             try:
                 return await _dispatch(ctx, spec)
             except UserError as refusal:
@@ -141,13 +107,13 @@ _RECORD_UPDATE = direct.Statement(  # every message with an update id runs it
 )
 
 
-async def _dispatch(ctx: Context, spec: CommandSpec | None) -> list[Reply]:
+async def _dispatch(ctx: Context, spec: Command | None) -> list[Reply]:
     if spec is None:
         return await _answer(ctx) if ctx.runner.conversation else await _conversation(ctx)
     if spec.needs_profile and not ctx.runner.onboarded:
         return [Reply("Let's set you up first: send /start (it takes a minute).")]
-    replies = _as_list(await load_handler(spec)(ctx))
-    return [_private(r) for r in replies] if spec.private_reply else replies
+    replies = _as_list(await spec.handler(ctx))
+    return [_private(r) for r in replies] if spec.personal else replies
 
 
 async def _answer(ctx: Context) -> list[Reply]:
@@ -163,10 +129,8 @@ async def _conversation(ctx: Context) -> list[Reply]:
     return [Reply("I answer commands. Send /help to see them, or /today for today's session.")]
 
 
-def unknown_command(name: str) -> Reply:
-    from core.commands.help import suggest
-
-    hint = suggest(name)
+def unknown_command(name: str, commands: CommandTable = COMMANDS) -> Reply:
+    hint = commands.suggest(name)
     text = f"I don't know /{name}."
     if hint:
         text += f" Did you mean /{hint}?"

@@ -10,8 +10,9 @@ Where answers show:
 - In DMs everything is an ordinary message. A pressed button's message loses its buttons (a
   private question is answered once), then the answer follows.
 - In a server channel, answers about one runner are ephemeral (only they see them): replies
-  the core marks `private`, and every command except club business (`/challenge`) and general
-  information (`/help`, `/pace`).
+  the core marks `private`, which are every reply of a command the command table
+  (`core.commands.table`) calls personal — all but club business (`/challenge`) and general
+  information (`/help`, `/pace`) — and a public command's replies about the asker alone.
 
 Nothing that goes wrong here stops the bot: the member gets a short apology and the next
 interaction is served as usual.
@@ -39,14 +40,13 @@ from bot.discord.translate import (
     request_for,
     split_line,
 )
-from core.app import Pacer, resolve
+from core.app import Pacer
+from core.commands.table import COMMANDS, CommandTable
 from core.messages import Reply, Request
 
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
-PUBLIC_IN_SERVERS = frozenset({"challenge", "help", "pace"})
-SLOW_COMMANDS = frozenset({"stats", "export"})  # charts and files: deferred at once
 SLOW_CHALLENGE = frozenset({"board", "end"})  # leaderboard images
 # What sending to Discord can raise: refusals, exhausted retries, network trouble.
 SEND_ERRORS = (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError)
@@ -59,29 +59,22 @@ class BridgeOptions:
     answer_within: float = 2.0  # seconds the core may take before the answer is deferred
 
 
-def is_slow(command: str, text: str) -> bool:
+def is_slow(command: str, text: str, commands: CommandTable = COMMANDS) -> bool:
     """Known to take a while (a chart, a file): defer before even trying."""
-    if command in SLOW_COMMANDS:
+    found = commands.resolve(command) if command else None
+    if found is not None and found.slow:
         return True
     return command == "challenge" and text.split(" ", 1)[0] in SLOW_CHALLENGE
 
 
-def is_personal(command: str) -> bool:
-    """About one runner: shown only to them in a server channel."""
-    return command not in PUBLIC_IN_SERVERS
-
-
-def ephemeral_for(request: Request, reply: Reply) -> bool:
+def ephemeral_for(request: Request, reply: Reply, commands: CommandTable = COMMANDS) -> bool:
     """Should this reply be visible to its asker only?"""
-    return request.in_group and (reply.private or is_personal(request.command))
+    return request.in_group and (reply.private or commands.is_personal(request.command))
 
 
-def defers_ephemeral(request: Request) -> bool:
+def defers_ephemeral(request: Request, commands: CommandTable = COMMANDS) -> bool:
     """Ephemerality must be chosen when deferring, before the replies are known."""
-    if not request.in_group:
-        return False
-    spec = resolve(request.command) if request.command else None
-    return is_personal(request.command) or (spec is not None and spec.private_reply)
+    return request.in_group and commands.is_personal(request.command)
 
 
 class DiscordBridge:
@@ -168,7 +161,7 @@ class DiscordBridge:
                 await self._in_time(responder, request, work)
             replies = await work
             messages = [
-                (message, ephemeral_for(request, reply))
+                (message, ephemeral_for(request, reply, self.pacer.commands))
                 for reply in replies
                 for message in render_reply(reply)
             ]
@@ -181,12 +174,12 @@ class DiscordBridge:
         self, responder: Responder, request: Request, work: asyncio.Task[list[Reply]]
     ) -> None:
         """Defer now if the work is known to be slow, or once it has run out of time."""
-        if not is_slow(request.command, request.text):
+        if not is_slow(request.command, request.text, self.pacer.commands):
             done, _pending = await asyncio.wait({work}, timeout=self.options.answer_within)
             if done:
                 return
             log.info("discord: /%s is taking a while; deferring", request.command)
-        await responder.defer(ephemeral=defers_ephemeral(request))
+        await responder.defer(ephemeral=defers_ephemeral(request, self.pacer.commands))
 
     async def _say(self, interaction: discord.Interaction[Any], text: str) -> None:
         responder = Responder(interaction, in_guild=interaction.guild_id is not None)

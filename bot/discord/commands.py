@@ -20,7 +20,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice
 
-from core.commands.help import COMMAND_HELP
+from core.commands.table import COMMANDS, Command
 from core.grammar import suggest_timezones
 from core.profile import LEVEL_WORDS
 
@@ -44,7 +44,7 @@ POPULAR_ZONES = (
 )
 CLOCK_TIMES = tuple(f"{h:02d}:{m:02d}" for h in range(4, 23) for m in (0, 30))
 METRICS = ("distance", "time", "sessions", "streak", "adherence")
-HELP = {name: what for name, what, _example in COMMAND_HELP}
+HELP = {c.name: c.summary for c in COMMANDS}
 
 
 class CommandHandler(Protocol):
@@ -119,8 +119,10 @@ def build_tree(client: discord.Client) -> PacerTree:
     tree = PacerTree(client)
     _add_onboarding(tree)
     _add_training(tree)
-    _add_account(tree)
     tree.add_command(challenge_group())
+    for command in COMMANDS:  # every other command of the table, as it is typed
+        if tree.get_command(command.name) is None:
+            tree.add_command(_generic(command))
     return tree
 
 
@@ -183,9 +185,6 @@ def _add_onboarding(tree: PacerTree) -> None:
 
 
 def _add_training(tree: PacerTree) -> None:
-    for name in ("today", "week", "undo", "streak", "stats"):
-        tree.add_command(_plain(name))
-
     @tree.command(name="done", description=describe("done"))
     @app_commands.describe(what="As planned if empty; or 25min · 5k 28:30 · yesterday 30min")
     async def done(interaction: discord.Interaction[Any], what: str | None = None) -> None:
@@ -222,18 +221,26 @@ def _add_training(tree: PacerTree) -> None:
         await _run(interaction)
 
 
-def _add_account(tree: PacerTree) -> None:
-    for name in ("export", "deleteme", "help"):
-        tree.add_command(_plain(name))
+def _generic(command: Command) -> app_commands.Command[Any, ..., None]:
+    """A command with no options, or with its one optional free-text option (named as the
+    table says, described by its example)."""
+    if command.text_option is None:
 
+        async def plain(interaction: discord.Interaction[Any]) -> None:
+            await _run(interaction)
 
-def _plain(name: str) -> app_commands.Command[Any, ..., None]:
-    """A command without options."""
+        return app_commands.Command(
+            name=command.name, description=describe(command.name), callback=plain
+        )
 
-    async def callback(interaction: discord.Interaction[Any]) -> None:
+    @app_commands.rename(text=command.text_option)
+    @app_commands.describe(text=command.example[:100])
+    async def with_text(interaction: discord.Interaction[Any], text: str | None = None) -> None:
         await _run(interaction)
 
-    return app_commands.Command(name=name, description=describe(name), callback=callback)
+    return app_commands.Command(
+        name=command.name, description=describe(command.name), callback=with_text
+    )
 
 
 def challenge_group() -> app_commands.Group:

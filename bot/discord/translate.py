@@ -32,6 +32,7 @@ from bot.discord.components import (
     ChoiceMenu,
     encode_line,
 )
+from core.commands.table import COMMANDS
 from core.markup import to_markdown
 from core.messages import Attachment, ChatKind, Choice, Platform, Reply, Request
 
@@ -44,8 +45,6 @@ FENCE = "```"
 
 SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2
 KEY_VALUE_COMMANDS = frozenset({"start", "settings"})
-# Commands whose one option is the whole text after the command, as typed.
-TEXT_OPTION = {"done": "what", "skip": "reason", "sleep": "hours", "pace": "goal"}
 RACE_KEYWORDS = ("goal", "start")  # `/race DATE goal M:SS start HH:MM`
 
 
@@ -74,8 +73,10 @@ def command_text(command: str, path: Sequence[str], values: Mapping[str, Any]) -
     given = {name: _word(value) for name, value in values.items() if _word(value)}
     if command in KEY_VALUE_COMMANDS:
         return " ".join(f"{key}={quote_value(value)}" for key, value in given.items())
-    if command in TEXT_OPTION:
-        return given.get(TEXT_OPTION[command], "")
+    found = COMMANDS.resolve(command)
+    if found is not None and found.text_option is not None:
+        # Its one option is the whole text after the command, as typed.
+        return given.get(found.text_option, "")
     if command == "race":
         parts = [given.get("date", "")]
         parts += [f"{key} {given[key]}" for key in RACE_KEYWORDS if key in given]

@@ -1,7 +1,8 @@
 """The command menus Telegram shows next to the text field: one for private chats, one for groups.
 
-Descriptions come from `/help` (`core.commands.help.COMMAND_HELP`), so the menu and the help
-text never disagree.
+Both come from the command table (`core.commands.table`), as /help does, so the menus and the
+help text never disagree: the private menu lists every command, the group menu those the table
+offers in groups.
 """
 
 from __future__ import annotations
@@ -14,37 +15,26 @@ from telegram import BotCommandScopeAllGroupChats as GroupChats
 from telegram import BotCommandScopeAllPrivateChats as PrivateChats
 
 from bot.telegram.retry import Retrier
-from core.commands.help import COMMAND_HELP
+from core.commands.table import COMMANDS, CommandTable
 from core.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
 
-# A runner's own training happens in private; a group is for the club and quick logging.
-PRIVATE_COMMANDS = (
-    "today", "done", "week", "skip", "sleep", "streak", "stats", "undo", "race", "pace",
-    "settings", "start", "export", "deleteme", "help",
-)
-GROUP_COMMANDS = ("challenge", "done", "today", "streak", "stats", "skip", "pace", "help")
+def menus(commands: CommandTable = COMMANDS) -> list[tuple[BotCommandScope, list[BotCommand]]]:
+    """The private chats' menu and the groups', described as in /help: in a group the club's
+    commands come first, then the runner's own (whose answers go to their private chat)."""
+    private = [BotCommand(c.name, c.summary) for c in commands if c.in_private]
+    offered = sorted((c for c in commands if c.in_groups), key=lambda c: c.personal)
+    groups = [BotCommand(c.name, c.summary) for c in offered]
+    return [(PrivateChats(), private), (GroupChats(), groups)]
 
 
-def menu(names: tuple[str, ...]) -> list[BotCommand]:
-    """`BotCommand`s for `names`, in that order, described as in /help."""
-    described = {name: what for name, what, _ in COMMAND_HELP}
-    return [BotCommand(name, described[name]) for name in names if name in described]
-
-
-MENUS: tuple[tuple[BotCommandScope, tuple[str, ...]], ...] = (
-    (PrivateChats(), PRIVATE_COMMANDS),
-    (GroupChats(), GROUP_COMMANDS),
-)
-
-
-async def publish_commands(bot: Bot, retrier: Retrier) -> bool:
+async def publish_commands(bot: Bot, retrier: Retrier, commands: CommandTable = COMMANDS) -> bool:
     """Set both menus with `setMyCommands`; False (logged) if Telegram refused one."""
     ok = True
-    for scope, names in MENUS:
+    for scope, menu in menus(commands):
         try:
-            await retrier.run(_setter(bot, scope, menu(names)), "setMyCommands")
+            await retrier.run(_setter(bot, scope, menu), "setMyCommands")
         except DeliveryError as err:
             log.warning("telegram: could not set the %s command menu: %s", scope.type, err)
             ok = False

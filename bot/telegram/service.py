@@ -138,6 +138,7 @@ class TelegramAdapter:
         self, settings: Settings, pacer: Pacer, options: TelegramOptions | None = None
     ) -> None:
         self.settings = settings
+        self.commands = pacer.commands
         self.options = options = options or TelegramOptions()
         self.app = build_application(settings, options)
         bot = self.app.bot
@@ -160,7 +161,7 @@ class TelegramAdapter:
         """
         if not await self._initialize(stop):
             return False
-        await publish_commands(self.app.bot, self.sender.retrier)
+        await publish_commands(self.app.bot, self.sender.retrier, self.commands)
         await self.app.start()
         updater = self.app.updater
         if updater is None:

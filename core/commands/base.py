@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from core.clock import Clock, local_now, local_today
 from core.messages import Reply, Request
 from core.storage.models import Runner
 from core.storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from core.commands.table import CommandTable
 
 
 @dataclass
@@ -21,6 +25,7 @@ class Context:
     uow: UnitOfWork
     clock: Clock
     bot_name: str = "Pacer"
+    commands: CommandTable = field(default_factory=lambda: _default_table())  # for /help
 
     @property
     def now(self) -> datetime:
@@ -33,6 +38,12 @@ class Context:
     @property
     def today(self) -> date:
         return local_today(self.clock, self.runner.tz)
+
+
+def _default_table() -> CommandTable:
+    from core.commands.table import COMMANDS  # the table imports every handler module
+
+    return COMMANDS
 
 
 Handler = Callable[[Context], Awaitable[Reply | Sequence[Reply]]]

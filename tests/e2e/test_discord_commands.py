@@ -11,6 +11,7 @@ import core.commands.week
 from bot.discord.bridge import BridgeOptions
 from bot.discord.translate import render_reply
 from core.commands.base import Context
+from core.commands.table import COMMANDS
 from core.messages import Choice, Reply
 from core.storage.models import RunLog
 from tests.e2e.discord_harness import (
@@ -165,7 +166,7 @@ async def test_a_crashing_handler_gets_a_polite_answer_and_the_bot_goes_on(
     async def broken(ctx: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("core.commands.streak.handle", broken)
+    dc.pacer.commands = COMMANDS.replacing("streak", broken)
     assert "something went wrong" in await dc.say(rui, "streak")
 
     def broken_rendering(reply: object) -> None:
@@ -192,7 +193,7 @@ async def test_slow_work_is_deferred_then_answered(
         return await original(ctx)
 
     monkeypatch.setattr(dc.adapter.bridge, "options", BridgeOptions(answer_within=0.05))
-    monkeypatch.setattr("core.commands.week.handle", slow_week)
+    dc.pacer.commands = COMMANDS.replacing("week", slow_week)
     interaction = await dc.slash(rui, "week")
 
     assert (await interaction.response())["type"] == 5  # "Pacer is thinking…"
@@ -230,7 +231,7 @@ async def test_a_long_answer_is_split_into_follow_ups_with_the_buttons_last(
     async def long_help(ctx: Context) -> Reply:
         return Reply(lines, choices=((Choice("Today", "/today"),),))
 
-    monkeypatch.setattr("core.commands.help.handle", long_help)
+    dc.pacer.commands = COMMANDS.replacing("help", long_help)
     interaction = await dc.slash(dc.world.runner, "help")
 
     count = len(render_reply(Reply(lines)))

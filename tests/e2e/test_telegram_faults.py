@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from bot.telegram.handlers import SORRY as ADAPTER_SORRY
 from core.app import SORRY as CORE_SORRY
 from core.clock import FakeClock
+from core.commands.table import COMMANDS
 from core.delivery import DeliveryError
 from core.messages import Reply
 from core.storage.database import Database
@@ -191,7 +192,7 @@ async def test_a_crashing_command_gets_a_friendly_error_and_the_bot_keeps_answer
     async def broken(ctx: object) -> Reply:
         raise RuntimeError("bug in /pace")
 
-    monkeypatch.setattr("core.commands.pace.handle", broken)
+    tg.pacer.commands = COMMANDS.replacing("pace", broken)
     [sorry] = await tg.say(ann, "/pace 7:00")
     [help_reply] = await tg.say(ann, "/help")
 

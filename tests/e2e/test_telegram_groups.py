@@ -144,19 +144,26 @@ async def test_a_runner_who_never_opened_a_private_chat_is_told_how(
     assert (await tg.identity(bob)).reachable is True
 
 
-async def test_group_buttons_stay_for_everyone(tg: TelegramHarness) -> None:
-    group, _, ann, bob = club(tg)
-    for user in (ann, bob):
-        await tg.onboard(user)
-    [today] = await tg.say(ann, "/today", chat_id=group.id)
-    assert labels(today) == ["Done as planned", "Skip"]
+async def test_personal_answers_asked_in_a_group_reach_only_the_runner(
+    tg: TelegramHarness,
+) -> None:
+    """As on Discord (ephemeral there): /today, /streak and /done asked in a group are about
+    one runner, so they go to that runner's private chat, with a short note in the group."""
+    group, _, ann, _ = club(tg)
+    await tg.onboard(ann)
 
-    ann_done = await tg.press(ann, today, "Done as planned")
-    bob_done = await tg.press(bob, today, "Done as planned")
+    today, note = await tg.say(ann, "/today", chat_id=group.id)
+    done = await tg.press(ann, today, "Done as planned")
+    streak, streak_note = await tg.say(ann, "/streak", chat_id=group.id)
 
-    assert all(m["method"] == "sendMessage" for m in ann_done + bob_done)  # no keyboard edit
+    assert today["chat"]["id"] == ann.id and labels(today) == ["Done as planned", "Skip"]
+    assert note["chat"]["id"] == group.id
+    assert note["text"] == "Ann, I've sent that to you in a private chat."
+    assert [m["chat"]["id"] for m in done] == [ann.id] * len(done)
+    assert streak["chat"]["id"] == ann.id and "Streak" in streak["text"]
+    assert streak_note["chat"]["id"] == group.id
     async with tg.uow(readonly=True) as uow:
         owners = (await uow.session.scalars(
             select(Identity.external_id).join(RunLog, RunLog.runner_id == Identity.runner_id)
         )).all()
-    assert sorted(owners) == [str(ann.id), str(bob.id)]
+    assert owners == [str(ann.id)]

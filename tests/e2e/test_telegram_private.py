@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from core.commands.table import COMMANDS
 from core.messages import Reply
 from core.storage.models import RunLog, Runner, Skip
 from tests.e2e.conftest import TelegramHarness, button, labels, text_of
@@ -164,7 +165,7 @@ async def test_a_long_reply_is_split_into_valid_messages(
     async def long_help(ctx: object) -> Reply:
         return Reply(long_text)
 
-    monkeypatch.setattr("core.commands.help.handle", long_help)
+    tg.pacer.commands = COMMANDS.replacing("help", long_help)
     messages = await tg.say(ann, "/help")
 
     assert len(messages) == 4
