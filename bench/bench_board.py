@@ -7,7 +7,7 @@ the challenge's 30 days (for adherence), a cached streak, and 200 runs an admin 
 measured on its last day, when the most logs count.
 
 The members' `challenge_totals` rows are then written as production keeps them, by the same
-computation (`core.challenge_totals.rebuild`, all members at once; timed: it is what the first
+computation (`core.clubs.totals.rebuild`, all members at once; timed: it is what the first
 board of a running challenge costs after the migration that added the table, and for streak
 and adherence what the scheduler's hourly `refresh_due` costs per challenge). A board's tie
 order, and which figures are kept, depend on its metric, so the rows are rebuilt when the
@@ -19,7 +19,7 @@ Measured, p50/p95 over repeated runs, against a baseline in the same run (a plai
   the board (`board_for`: a few index reads of the stored figures — the top rows, the
   viewer's place, sums over everyone). Target: p95 < 50 ms on each backend;
 - for streak and adherence, for comparison, the same figures computed live for every member
-  (`core.challenge_figures.live_entries`, ranked: how those boards were read before);
+  (`core.clubs.figures.live_entries`, ranked: how those boards were read before);
 - what keeping the figures costs each `/done` and `/undo`: recomputing one member's row
   (`refresh_runner`, committed) in a distance and in a streak challenge.
 
@@ -44,10 +44,10 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from bot.migrations import upgrade
-from core.challenge_figures import PLANNED, live_entries, scope_of
-from core.challenge_totals import rebuild, refresh_runner
-from core.challenges import board_for
-from core.leaderboard import Metric, rank
+from core.clubs.challenges import board_for
+from core.clubs.figures import PLANNED, live_entries, scope_of
+from core.clubs.ranking import Metric, rank
+from core.clubs.totals import rebuild, refresh_runner
 from core.storage.database import Database, create_database
 from core.storage.models import (
     Challenge,

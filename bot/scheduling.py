@@ -29,11 +29,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import Container
 from bot.console import Console
-from core.challenges import finish_due_challenges, weekly_standings
+from core.clubs.announcements import ClubFeeds
+from core.clubs.challenges import finish_due_challenges, weekly_standings
 from core.delivery import ConsoleMessenger, Messenger
 from core.messages import Reply
 from core.schedule import outbox
-from core.schedule.channels import ClubFeeds
 from core.schedule.sender import Sender
 from core.schedule.tick import Ticker
 

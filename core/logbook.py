@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, Date, Float, Integer, String, Text, select
 
-from core.challenge_totals import (
+from core.clubs.ranking import Metric
+from core.clubs.totals import (
     RUN_METRICS,
     challenges_to_refresh,
     refresh_runner,
@@ -22,7 +23,6 @@ from core.challenge_totals import (
 )
 from core.grammar.done import LOOKBACK_DAYS
 from core.guardrails import LoggedRun
-from core.leaderboard import Metric
 from core.planning import week_bounds
 from core.storage import direct
 from core.storage.models import Challenge, RunLog, Runner, Skip, StreakState, UTCDateTime

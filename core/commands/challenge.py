@@ -17,10 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from core.challenge_figures import join_day, zone
-from core.challenge_moderation import find_member, member_runs, remove_run
-from core.challenge_replies import board_reply, final_reply, goal_text, headline
-from core.challenges import (
+from core.clubs.challenges import (
     ChallengeError,
     NewChallenge,
     active_challenges,
@@ -33,7 +30,17 @@ from core.challenges import (
     pick_challenge,
     tell_linked_channels,
 )
-from core.clubs import LINK_CODE_TTL, LinkError, club_for_channel, issue_link_code, link_channel
+from core.clubs.chats import (
+    LINK_CODE_TTL,
+    LinkError,
+    club_for_channel,
+    issue_link_code,
+    link_channel,
+)
+from core.clubs.figures import join_day, zone
+from core.clubs.moderation import find_member, member_runs, remove_run
+from core.clubs.ranking import METRICS, Metric, format_value
+from core.clubs.replies import board_reply, final_reply, goal_text, headline
 from core.commands.base import Context, UserError
 from core.grammar import (
     GrammarError,
@@ -43,7 +50,6 @@ from core.grammar import (
     parse_key_values,
     resolve_timezone,
 )
-from core.leaderboard import METRICS, Metric, format_value
 from core.messages import Choice, Platform, Reply, esc
 from core.profile import format_date
 from core.storage.models import Club, RunLog

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.challenge_totals import RUN_METRICS, refresh_runner, runner_challenges
+from core.clubs.totals import RUN_METRICS, refresh_runner, runner_challenges
 from core.commands.base import Context, UserError
 from core.grammar import GrammarError, RunEntry, parse_done
 from core.guardrails import new_warnings

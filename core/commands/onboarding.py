@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.challenge_totals import refresh_runner
 from core.clock import local_today
+from core.clubs.totals import refresh_runner
 from core.commands.base import Context, UserError
 from core.commands.today import today_reply
 from core.grammar import suggest_timezones

@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.sql.selectable import Subquery
 
-from core.challenge_totals import refresh_due
 from core.clock import Clock
+from core.clubs.announcements import ChannelPushes, ClubChannels, ClubFeeds
+from core.clubs.totals import refresh_due
 from core.messages import Reply
 from core.planning import athlete_for, ensure_plan, replan
 from core.schedule import outbox
@@ -36,7 +37,6 @@ from core.schedule.candidates import (
     recap_candidates,
     session_candidates,
 )
-from core.schedule.channels import ChannelPushes, ClubChannels, ClubFeeds
 from core.schedule.due import (
     NUDGE_EARLIEST,
     RECAP_TIME,

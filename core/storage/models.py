@@ -276,7 +276,7 @@ class ChallengeMember(Base):
 
 
 class ChallengeTotal(Base):
-    """A member's figures in a challenge, kept current (`core.challenge_totals`): every board
+    """A member's figures in a challenge, kept current (`core.clubs.totals`): every board
     reads these instead of aggregating run_logs and plans."""
 
     __tablename__ = "challenge_totals"

@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 
-from core.challenge_figures import plan_figures, scope_of
-from core.challenge_totals import refresh_due
+from core.clubs.figures import plan_figures, scope_of
+from core.clubs.totals import refresh_due
 from core.storage.models import Challenge, ChallengeTotal, Runner
 from tests.support.testbot import TestBot
 

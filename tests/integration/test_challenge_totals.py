@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
-from core.challenge_figures import run_totals, scope_of
-from core.challenge_totals import stored_board, stored_entries
-from core.leaderboard import board_slice, rank
+from core.clubs.figures import run_totals, scope_of
+from core.clubs.ranking import board_slice, rank
+from core.clubs.totals import stored_board, stored_entries
 from core.storage.database import Database
 from core.storage.models import (
     Challenge,

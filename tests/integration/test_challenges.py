@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from core.challenges import finish_due_challenges, weekly_standings
+from core.clubs.challenges import finish_due_challenges, weekly_standings
 from core.messages import Platform
 from core.schedule.tick import ClubFeeds
 from core.storage.models import (

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from core.clubs.announcements import ClubFeeds
 from core.delivery import DeliveryError
 from core.messages import Reply
 from core.schedule import outbox
-from core.schedule.channels import ClubFeeds
 from core.storage.models import Identity, Plan, PlannedSession
 from core.storage.unit_of_work import UnitOfWork
 from tests.support.scheduling import (
@@ -378,7 +378,7 @@ async def test_tick_frequency_does_not_change_what_is_sent(
 
 
 async def test_club_channel_gets_weekly_standings_and_final_results(bot: TestBot) -> None:
-    from core import challenges
+    from core.clubs import challenges
 
     bot.at("2026-11-02 08:00", "UTC")
     await onboard(bot, START.replace("America/New_York", "UTC"))

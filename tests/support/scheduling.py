@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from core.clubs.announcements import ClubFeeds
 from core.delivery import DeliveryError, RecordingMessenger
 from core.markup import to_plain
-from core.schedule.channels import ClubFeeds
 from core.schedule.ratelimit import UNLIMITED
 from core.schedule.sender import DrainReport, Sender
 from core.schedule.tick import Ticker, TickReport

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.leaderboard import (
+from core.clubs.ranking import (
     Entry,
     Metric,
     board_slice,

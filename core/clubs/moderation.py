@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core.challenge_figures import join_day
-from core.challenge_totals import lock_runners, refresh_members
-from core.challenges import ChallengeError
+from core.clubs.challenges import ChallengeError
+from core.clubs.figures import join_day
+from core.clubs.totals import lock_runners, refresh_members
 from core.storage.models import Challenge, ChallengeExclusion, ChallengeMember, RunLog, Runner
 from core.storage.unit_of_work import UnitOfWork
 

@@ -12,10 +12,10 @@ arithmetic. It is always the UTC date of `joined_at` (U) give or take a day, so 
 return each figure split three ways — days before U, U itself, days after U — and Python adds
 the parts that lie on or after the real join day. Exact, with no per-member query.
 
-Metrics (see `core.leaderboard.Metric` for units):
+Metrics (see `core.clubs.ranking.Metric` for units):
 - distance, time: sums (runs without a distance, or without a time, add nothing);
 - sessions: local days with at least one run. These three are `run_totals`: computed for one
-  member whenever their runs change, stored in `challenge_totals` (`core.challenge_totals`),
+  member whenever their runs change, stored in `challenge_totals` (`core.clubs.totals`),
   and read from there by the boards;
 - adherence: planned run days (run_minutes > 0) done / planned run days due, from the join day
   to `ends_on`. A day is due once it is done or once it is over on the club's calendar (the
@@ -25,7 +25,7 @@ Metrics (see `core.leaderboard.Metric` for units):
   0 once a planned run was missed. It comes from the runner's whole log book, so an admin's
   removal of a run does not change it (cheap: no per-day work for thousands of members).
   Adherence and streak depend on the plan and on the date: `plan_figures` computes them for
-  any number of members as of an instant, and `core.challenge_totals` stores them too, for
+  any number of members as of an instant, and `core.clubs.totals` stores them too, for
   the challenges ranked by them (so they may lag by up to an hour for members who did not
   log; see there). `live_entries` is the same computation, unstored.
 """
@@ -57,7 +57,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import CTE, Select, Subquery
 
-from core.leaderboard import Entry, Metric
+from core.clubs.ranking import Entry, Metric
 from core.storage.models import (
     Challenge,
     ChallengeExclusion,

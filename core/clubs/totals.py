@@ -7,14 +7,14 @@ totals, a board reads only what it shows (`stored_board`): the top rows through 
 (challenge, figure), the viewer's place (how many have more), and sums over every member.
 
 Exact, because a member's row is recomputed with the counting rules of
-`core.challenge_figures.run_totals` (restricted to them) whenever one of its inputs changes:
+`core.clubs.figures.run_totals` (restricted to them) whenever one of its inputs changes:
 - a run logged (`core.logbook.add_log`) or undone (`/undo`): `refresh_runner`, for every active
   challenge the runner is in (streak challenges right after, when the streak is cached);
-- an admin removing a run (`core.challenge_moderation.remove_run`);
-- joining (`core.challenges.join_challenge`: from the runs since the join day); leaving deletes
-  the row (`forget_member`); a new challenge has no members, so no rows;
-- a challenge ended before its last day (`core.challenges.end_challenge`): the members with
-  runs after the new last day.
+- an admin removing a run (`core.clubs.moderation.remove_run`);
+- joining (`core.clubs.challenges.join_challenge`: from the runs since the join day); leaving
+  deletes the row (`forget_member`); a new challenge has no members, so no rows;
+- a challenge ended before its last day (`core.clubs.challenges.end_challenge`): the members
+  with runs after the new last day.
 Deleting a runner or a challenge deletes their rows (the foreign keys cascade). Members
 without a row — a challenge that was running before the table existed — are computed the first
 time the board is read, so no counting rules live in the migration.
@@ -22,7 +22,7 @@ time the board is read, so no counting rules live in the migration.
 The runner's time zone decides their join day, so a change of zone (`/settings tz=`) calls
 `refresh_runner` as well.
 
-Streak and adherence (`core.challenge_figures.plan_figures`, stored only in the challenges
+Streak and adherence (`core.clubs.figures.plan_figures`, stored only in the challenges
 ranked by them) also depend on the plan and on the date, so they are computed as of
 `figures_at` and may lag by up to an hour for members who did not log: a day that ended,
 a planned run missed, a plan changed show within the hour. The member's own changes show at
@@ -50,7 +50,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import ColumnElement, Executable, Insert
 
-from core.challenge_figures import (
+from core.clubs.chats import ACTIVE
+from core.clubs.figures import (
     PLANNED,
     PlanFigures,
     RunTotals,
@@ -58,8 +59,7 @@ from core.challenge_figures import (
     run_totals,
     scope_of,
 )
-from core.clubs import ACTIVE
-from core.leaderboard import TOP, BoardSlice, Entry, Metric, Standing, rank
+from core.clubs.ranking import TOP, BoardSlice, Entry, Metric, Standing, rank
 from core.storage import direct
 from core.storage.models import Challenge, ChallengeMember, ChallengeTotal, RunLog, Runner
 from core.storage.unit_of_work import UnitOfWork
@@ -222,7 +222,7 @@ async def stored_board(
 ) -> BoardSlice:
     """The board from the stored totals, reading only what it shows: the top `top` rows by
     the figure, the viewer's place when below them, and sums over every member — a handful of
-    index reads, however many members. Ranks, ties and their order are `core.leaderboard`'s
+    index reads, however many members. Ranks, ties and their order are `core.clubs.ranking`'s
     (`rank` is applied to the rows read)."""
     metric = Metric(challenge.metric)
     figure = STORED[metric]

@@ -1,11 +1,11 @@
 """Club challenges: create, join, leave, end, remove a run; standings; the scheduler's feeds.
 
 Everything runs inside the caller's unit of work (add, flush and read; never commit). Every
-board reads each member's stored figures (`core.challenge_totals`): distance, time and
+board reads each member's stored figures (`core.clubs.totals`): distance, time and
 sessions are kept exact as runs and memberships change; streak and adherence too for the
 member's own changes, but may lag by up to an hour for members who did not log (days passing,
 missed runs, plan changes), rebuilt hourly by the scheduler. Ranking and formatting come
-from `core.leaderboard`, and replies from `core.challenge_replies`.
+from `core.clubs.ranking`, and replies from `core.clubs.replies`.
 
 Who may do what is decided by the caller (`/challenge` checks `Request.is_admin`); these
 functions only keep the data consistent: names unique among a club's active challenges, one
@@ -20,17 +20,17 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from core.challenge_figures import zone
-from core.challenge_replies import final_reply, weekly_reply
-from core.challenge_totals import (
+from core.clubs.chats import ACTIVE, ENDED, channels_of
+from core.clubs.figures import zone
+from core.clubs.ranking import BoardSlice, Metric, Standing, rank
+from core.clubs.replies import final_reply, weekly_reply
+from core.clubs.totals import (
     forget_member,
     members_with_runs_between,
     refresh_members,
     stored_board,
     stored_entries,
 )
-from core.clubs import ACTIVE, ENDED, channels_of
-from core.leaderboard import BoardSlice, Metric, Standing, rank
 from core.messages import Reply, esc
 from core.schedule import outbox
 from core.storage.models import (

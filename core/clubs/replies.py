@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from core.challenge_figures import zone
-from core.leaderboard import (
+from core.clubs.board_image import BoardRow, TeamProgress, leaderboard_png
+from core.clubs.figures import zone
+from core.clubs.ranking import (
     BoardSlice,
     Metric,
     Standing,
@@ -19,7 +20,6 @@ from core.leaderboard import (
     progress_bar,
     share_percent,
 )
-from core.leaderboard_image import BoardRow, TeamProgress, leaderboard_png
 from core.messages import Attachment, Reply, esc
 from core.profile import format_date
 from core.storage.models import Challenge
