@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, Date, Float, Integer, String, Text, select
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, select
+from sqlalchemy.types import TypeEngine
 
 from core.clubs.ranking import Metric
 from core.clubs.totals import (
@@ -409,23 +410,17 @@ async def save_streak(
     """Cache the figures of `report` (computed from `inputs`) in `streak_states`, with the
     checkpoint they give (`updated_at`: when the figures last changed); the best streak never
     decreases. `challenges`: the runner's active challenges when the caller has loaded them.
-    The row is the session's own (`StreakState`), written only when the figures changed."""
-    state = await uow.session.get(StreakState, runner_id)
-    stored = None if state is None else _cached(state)
+    Written directly (only when the figures changed), and so is the session's copy, if it
+    holds one."""
+    stored = await _cached_streak(uow, runner_id)
     best = max(stored.best if stored else 0, report.best, report.current)
     saved = CachedStreak(report.current, best, report.today, inputs.checkpoint(report))
     if saved != stored:  # no write when nothing changed
         checkpoint = None if saved.checkpoint is None else saved.checkpoint.as_json()
-        if state is None:
-            uow.session.add(StreakState(
-                runner_id=runner_id, current=saved.current, best=saved.best,
-                as_of=saved.as_of, updated_at=now, checkpoint=checkpoint,
-            ))
-        else:
-            state.current, state.best, state.as_of = saved.current, saved.best, saved.as_of
-            state.updated_at, state.checkpoint = now, checkpoint
-        # Written now: known to `session.get`, and seen by the streak boards' statements.
-        await uow.session.flush()
+        figures = {"runner_id": runner_id, "current": saved.current, "best": saved.best,
+                   "as_of": saved.as_of, "updated_at": now, "checkpoint": checkpoint}
+        await direct.run(uow, _INSERT_STREAK if stored is None else _UPDATE_STREAK, figures)
+        uow.written(StreakState, (runner_id,), figures)
     # Streak boards store each member's streak from this cache: show the new one at once.
     boards = challenges_to_refresh(
         await runner_challenges(uow, runner_id) if challenges is None else challenges,
@@ -437,15 +432,34 @@ async def save_streak(
 
 
 async def _cached_streak(uow: UnitOfWork, runner_id: int) -> CachedStreak | None:
-    """The stored figures (the session's copy when the runner lookup brought it along)."""
-    state = await uow.session.get(StreakState, runner_id)
-    return None if state is None else _cached(state)
+    """The stored figures, read directly (after the runner lock on PostgreSQL: a writer that
+    waited for it sees the previous writer's streak)."""
+    row = await direct.first(uow, _STREAK_BY_RUNNER, {"runner_id": runner_id})
+    if row is None:
+        return None
+    current, best, as_of, checkpoint = row
+    return CachedStreak(current, best, as_of, Checkpoint.of_json(checkpoint))
 
 
-def _cached(state: StreakState) -> CachedStreak:
-    return CachedStreak(
-        state.current, state.best, state.as_of, Checkpoint.of_json(state.checkpoint)
-    )
+_STREAK_BY_RUNNER = direct.Statement(
+    "SELECT current, best, as_of, checkpoint FROM streak_states WHERE runner_id = :runner_id",
+    columns=(Integer(), Integer(), Date(), JSON()),
+)
+
+
+_STREAK_TYPES: dict[str, TypeEngine[Any]] = {
+    "as_of": Date(), "updated_at": UTCDateTime(), "checkpoint": JSON()
+}
+_INSERT_STREAK = direct.Statement(
+    "INSERT INTO streak_states (runner_id, current, best, as_of, updated_at, checkpoint) "
+    "VALUES (:runner_id, :current, :best, :as_of, :updated_at, :checkpoint)",
+    params=_STREAK_TYPES,
+)
+_UPDATE_STREAK = direct.Statement(
+    "UPDATE streak_states SET current = :current, best = :best, as_of = :as_of, "
+    "updated_at = :updated_at, checkpoint = :checkpoint WHERE runner_id = :runner_id",
+    params=_STREAK_TYPES,
+)
 
 
 async def refresh_streak(

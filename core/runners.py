@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Boolean
 
 from core.messages import Request
-from core.storage.models import Identity, Runner, StreakState
+from core.storage import direct
+from core.storage.models import Identity, Runner, UTCDateTime
 from core.storage.unit_of_work import UnitOfWork
 
 # "Last seen" is kept to the hour: writing it on every message would cost a statement each time.
 SEEN_RESOLUTION = timedelta(hours=1)
 
-
-def _by_identity(
-    platform: str, external_id: str, *, lock: bool, sqlite: bool
-) -> Select[Runner, Identity]:
-    """Runner and identity in one statement (this runs on every message). On SQLite the cached
-    streak comes along (outer join), so the logging commands find it in the session instead
-    of querying again. On PostgreSQL `lock` serialises writers of one runner (SQLite's write
-    transactions run one at a time), and the streak is read after the lock: a writer that
-    waited for it must see the previous writer's streak."""
-    stmt = (
-        select(Runner, Identity)
-        .join(Identity, Identity.runner_id == Runner.id)
-        .where(Identity.platform == platform, Identity.external_id == external_id)
-    )
-    if sqlite:
-        with_streak = stmt.outerjoin(StreakState, StreakState.runner_id == Runner.id)
-        return with_streak.add_columns(StreakState)
-    elif lock:
-        stmt = stmt.with_for_update(of=Runner)
-    return stmt
+# Runner and identity in one statement (`core.storage.direct`): this runs on every message.
+_RUNNER, _IDENTITY = direct.Columns.of(Runner), direct.Columns.of(Identity)
+_BY_IDENTITY_SQL = (
+    f"SELECT {_RUNNER.sql}, {_IDENTITY.sql} FROM runners "
+    "JOIN identities ON identities.runner_id = runners.id "
+    "WHERE identities.platform = :platform AND identities.external_id = :external_id"
+)
+_COLUMN_TYPES = (*_RUNNER.types, *_IDENTITY.types)
+_BY_IDENTITY = direct.Statement(_BY_IDENTITY_SQL, columns=_COLUMN_TYPES)
+# PostgreSQL: one writer a runner at a time (SQLite's write transactions run one at a time).
+_BY_IDENTITY_LOCKED = direct.Statement(
+    _BY_IDENTITY_SQL + " FOR UPDATE OF runners", columns=_COLUMN_TYPES
+)
 
 
 async def find_runner(
@@ -43,12 +39,28 @@ async def find_runner(
     return None if found is None else found[0]
 
 
+@dataclass
+class _Reach:
+    """The identity's fields a message may update (written directly: no ORM object)."""
+
+    id: int
+    last_seen_at: datetime
+    chat_id: str | None
+    reachable: bool
+    unreachable_reason: str | None
+
+
 async def _find(
     uow: UnitOfWork, platform: str, external_id: str, *, lock: bool
-) -> tuple[Runner, Identity] | None:
-    stmt = _by_identity(platform, external_id, lock=lock, sqlite=uow.dialect == "sqlite")
-    row = (await uow.session.execute(stmt)).first()
-    return None if row is None else (row[0], row[1])
+) -> tuple[Runner, _Reach] | None:
+    stmt = _BY_IDENTITY_LOCKED if lock and uow.dialect == "postgresql" else _BY_IDENTITY
+    row = await direct.first(uow, stmt, {"platform": platform, "external_id": external_id})
+    if row is None:
+        return None
+    runner = direct.as_loaded(uow, Runner, _RUNNER.values(row))
+    identity = _IDENTITY.values(row, len(_RUNNER.keys))
+    return runner, _Reach(identity["id"], identity["last_seen_at"], identity["chat_id"],
+                          identity["reachable"], identity["unreachable_reason"])
 
 
 async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Runner:
@@ -73,22 +85,29 @@ async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Ru
         )
         return runner
     runner, identity = found
-    _seen(identity, req, now)
+    await _seen(uow, identity, req, now)
     if req.display_name and runner.display_name != req.display_name[:100]:
         runner.display_name = req.display_name[:100]
     return runner
 
 
-def _seen(identity: Identity, req: Request, now: datetime) -> None:
+async def _seen(uow: UnitOfWork, identity: _Reach, req: Request, now: datetime) -> None:
     """Note when the runner was last seen (to the hour) and, in a private chat, where to reach
-    them. Most messages change nothing; a runner's first message of the day changes
-    `last_seen_at` only (the session writes only the columns that changed)."""
+    them. Written directly: most messages change nothing, and a runner's first message of the
+    day changes `last_seen_at` only."""
+    changes: dict[str, Any] = {}
     if now - identity.last_seen_at > SEEN_RESOLUTION:
-        identity.last_seen_at = now
+        changes["last_seen_at"] = now
     if not req.in_group:
-        if identity.chat_id != req.chat_id:
-            identity.chat_id = req.chat_id
-        if not identity.reachable:
-            identity.reachable = True
-        if identity.unreachable_reason is not None:
-            identity.unreachable_reason = None
+        reached = {"chat_id": req.chat_id, "reachable": True, "unreachable_reason": None}
+        changes |= {k: v for k, v in reached.items() if getattr(identity, k) != v}
+    if changes:
+        await direct.run(uow, _UPDATE_IDENTITY, {**vars(identity), **changes})
+        uow.written(Identity, (identity.id,), changes)
+
+
+_UPDATE_IDENTITY = direct.Statement(
+    "UPDATE identities SET last_seen_at = :last_seen_at, chat_id = :chat_id, "
+    "reachable = :reachable, unreachable_reason = :unreachable_reason WHERE id = :id",
+    params={"last_seen_at": UTCDateTime(), "reachable": Boolean()},
+)

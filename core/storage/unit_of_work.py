@@ -6,11 +6,15 @@ ends without an error and rolls back otherwise. Never hold one across a network 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
+from typing import Any
 
+import aiosqlite
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.storage.database import READONLY, Database, WriterConnection
 
@@ -22,6 +26,7 @@ class UnitOfWork:
         self._db = db
         self._readonly = readonly
         self._session: AsyncSession | None = None
+        self._driver: aiosqlite.Connection | None = None  # SQLite: behind the transaction
         self._writer: WriterConnection | None = None  # SQLite writes: the turn taken
         self._connection: AsyncConnection | None = None  # and its connection
 
@@ -43,8 +48,30 @@ class UnitOfWork:
         """The connection behind this unit of work's transaction (for Core statements)."""
         return await self.session.connection()
 
+    async def sqlite_driver(self) -> aiosqlite.Connection | None:
+        """On SQLite, the aiosqlite connection behind this unit of work's transaction (for
+        `core.storage.direct`); None on PostgreSQL."""
+        if self._driver is None and self._db.is_sqlite:
+            raw = await (await self.connection()).get_raw_connection()
+            driver = raw.driver_connection
+            if not isinstance(driver, aiosqlite.Connection):
+                raise TypeError(f"unexpected SQLite driver connection: {type(driver)!r}")
+            self._driver = driver
+        return self._driver
+
+    def written(self, entity: type[Any], key: tuple[Any, ...], values: Mapping[str, Any]) -> None:
+        """After a direct write to a row: if the session holds that row's object, it now
+        shows `values` as loaded (no history, nothing to write back, no I/O — an expired
+        attribute would need a query, which async code cannot make on attribute access).
+        Public APIs: `Session.identity_map`, `orm.attributes.set_committed_value`."""
+        found = self.session.identity_map.get(self.session.identity_key(entity, key))
+        if found is not None:
+            for name, value in values.items():
+                set_committed_value(found, name, value)
+
     async def rollback(self) -> None:
         """Drop everything written so far; the unit of work may go on in a new transaction."""
+        self._driver = None  # a pooled connection may be given back
         await self.session.rollback()
 
     async def __aenter__(self) -> UnitOfWork:
@@ -73,6 +100,7 @@ class UnitOfWork:
                 await self._end_turn(writer, session, commit)
         finally:
             self._session = None
+            self._driver = None
             self._writer = self._connection = None
 
     async def _take_turn(self, writer: WriterConnection) -> None:
