@@ -99,3 +99,12 @@ def equivalent_mile_s(distance_m: float, seconds: float) -> float:
         else:
             high = mid
     return round((low + high) / 2, 1)
+
+
+def goal_advice(
+    mile_s: float | None, goal_s: float | None, race_date: date | None, today: date
+) -> str | None:
+    """The counter-proposal line for a runner's settings (/start, /settings, /race), or None."""
+    if mile_s is None or goal_s is None or goal_s >= mile_s:
+        return None
+    return counter_proposal(mile_s, goal_s, weeks_available(today, race_date))
