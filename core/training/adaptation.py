@@ -215,6 +215,13 @@ def reschedule_missed(draft: Draft, history: History, today: date) -> None:
             continue
         target = _slot_for(draft, i, indices, history, today)
         title = draft.sessions[i].title
+        if target is not None and _same_work(draft.sessions[target], draft.sessions[i]):
+            target = None  # the same session later on: nothing to move (beginners' run/walks)
+            draft.notes[i] = (
+                "Skipped: no need to make it up — the plan carries on."
+                if skipped else "Missed: no need to make it up — the plan carries on."
+            )
+            continue
         if target is None:
             draft.notes[i] = (
                 f"Missed {title}: none of your training days left this week can take it "
@@ -222,6 +229,10 @@ def reschedule_missed(draft: Draft, history: History, today: date) -> None:
             )
             continue
         _move(draft, i, target, title)
+
+
+def _same_work(a: Session, b: Session) -> bool:
+    return (a.type, a.title, a.minutes) == (b.type, b.title, b.minutes)
 
 
 def _move(draft: Draft, src: int, dst: int, title: str) -> None:
@@ -292,7 +303,7 @@ def protect_sleep(draft: Draft, history: History, today: date) -> None:
         as_of = min(day, today)
         reason = sleep_reason(history, as_of)
         if day == today and history.done.get(today, 0.0) > 0:
-            reason = None  # already run today: nothing to change
+            continue  # already run today: the next one is the one to judge
         week = draft.weeks[j]
         if reason is not None:
             if not converted.get(week):
