@@ -146,3 +146,47 @@ async def test_a_week_of_short_nights_eases_one_quality_session_not_all(bot: Tes
             await bot.say("/done")
     assert eased == 2  # one a week
     assert shortened >= 1
+
+
+async def test_a_time_trial_day_sets_the_mile_even_when_slower(bot: TestBot) -> None:
+    await bot.say(START)
+    async with bot.uow() as u:  # make today a time-trial day in the stored plan
+        runner = await find_runner(u, "console", "ann")
+        assert runner is not None
+        row = await u.session.scalar(select(PlannedSession).where(
+            PlannedSession.runner_id == runner.id, PlannedSession.date == date(2026, 11, 3)))
+        assert row is not None
+        row.type, row.title, row.run_minutes, row.minutes = "time_trial", "Mile time trial", 8, 30
+    bot.at("2026-11-03 18:00")
+    reply = await bot.say("/done 1mi 7:40")
+    assert "🏅 First mile on record: 7:40 — that's your personal best to beat." in reply
+    assert "📈 Mile 7:30 → 7:40, VDOT 37.7 → 36.8." in reply
+    assert await mile_of(bot) == (460.0, None)
+
+
+async def test_a_race_day_log_is_a_result_and_the_export_lists_bests(bot: TestBot) -> None:
+    await bot.say(START)
+    await bot.say("/race 2026-11-14 start 09:30")
+    bot.at("2026-11-14 11:00")
+    reply = await bot.say("/done 1mi 7:05")
+    assert "🏅 First mile on record: 7:05 — that's your personal best to beat." in reply
+    assert "📈 Mile 7:30 → 7:05" in reply
+    async with bot.uow(readonly=True) as u:
+        from core.exporting import collect
+
+        runner = await find_runner(u, "console", "ann")
+        assert runner is not None
+        document = await collect(u, runner, bot.clock.now())
+    assert document["personal_bests"] == [{
+        "distance": "mile", "distance_m": 1609.344, "seconds": 425.0, "date": "2026-11-14",
+        "kind": "race", "source": "console",
+    }]
+
+
+async def test_a_recent_race_in_settings_and_a_bad_one(bot: TestBot) -> None:
+    await bot.say(START)
+    reply = await bot.say("/settings 10k=50:00")
+    assert "Current mile time: 7:30 → 7:06.8" in reply
+    bad = await bot.say("/settings 5k=2:00")
+    assert bad.startswith("A 5 km in 2:00 is worth a")
+    assert await mile_of(bot) == (426.8, None)
