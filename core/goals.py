@@ -28,6 +28,7 @@ MAX_BLOCK_GAIN = 0.12  # one training block's ceiling, however long
 DEFAULT_BLOCK_WEEKS = 8  # without a race date, goals are judged over an 8-week block
 VDOT_MIN_DISTANCE_M = 1500.0  # below this, Riegel (VDOT's race-time model starts ~3.5 min)
 ROUND_TO_S = 5.0  # goals are proposed in 5-second steps
+_EPSILON = 1e-9  # float noise at the limits is not "too much"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +52,13 @@ def weeks_available(today: date, race_date: date | None) -> float:
 
 
 def realistic_goal(mile_s: float, weeks: float) -> float:
-    """The goal Pacer proposes: about 1 % a week, at most 12 %, rounded to 5 s (slower side)."""
+    """The goal Pacer proposes: about 1 % a week, at most 12 %, rounded to 5 s (slower side;
+    whole seconds when 5-second steps are too coarse)."""
     gain = min(MAX_BLOCK_GAIN, PROPOSED_GAIN_PER_WEEK * weeks)
     target = mile_s * (1.0 - gain)
     rounded = math.ceil(target / ROUND_TO_S) * ROUND_TO_S
-    if rounded >= mile_s:  # a goal must be faster than today
-        rounded = math.floor((mile_s - 1.0) / ROUND_TO_S) * ROUND_TO_S
+    if rounded >= mile_s:  # too close for 5-second steps: whole seconds, still faster
+        rounded = min(math.ceil(target), math.ceil(mile_s) - 1)
     return max(rounded, math.ceil(WORLD_RECORD_MILE_S))
 
 
@@ -64,7 +66,7 @@ def check_goal(mile_s: float, goal_s: float, weeks: float) -> GoalCheck:
     """Whether `goal_s` is within ~1.5 % a week (and 12 % a block) of `mile_s`."""
     needed = (1.0 - goal_s / mile_s) / weeks if goal_s < mile_s else 0.0
     total = 1.0 - goal_s / mile_s
-    if needed <= MAX_GAIN_PER_WEEK and total <= MAX_BLOCK_GAIN:
+    if needed <= MAX_GAIN_PER_WEEK + _EPSILON and total <= MAX_BLOCK_GAIN + _EPSILON:
         return GoalCheck(weeks, needed, None)
     return GoalCheck(weeks, needed, realistic_goal(mile_s, weeks))
 
