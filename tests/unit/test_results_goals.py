@@ -30,7 +30,7 @@ from core.storage.personal_bests import BestRecord
 from core.training.levels import MILE_M
 from core.training.paces import vdot
 
-PROPERTY = settings(max_examples=1000, deadline=None)
+PROPERTY = settings(max_examples=400, deadline=None)
 TODAY = date(2026, 12, 7)
 miles = st.floats(min_value=240.0, max_value=1500.0)
 weeks = st.floats(min_value=1.0, max_value=52.0)
