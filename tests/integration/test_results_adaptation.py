@@ -190,3 +190,32 @@ async def test_a_recent_race_in_settings_and_a_bad_one(bot: TestBot) -> None:
     bad = await bot.say("/settings 5k=2:00")
     assert bad.startswith("A 5 km in 2:00 is worth a")
     assert await mile_of(bot) == (426.8, None)
+
+
+async def test_undo_of_a_race_puts_the_mile_and_goal_back(any_bot: TestBot) -> None:
+    bot = any_bot
+    await bot.say(START + " goal=7:15")
+    await bot.say("/done 1mi 7:12 race")
+    assert await mile_of(bot) == (432.0, None)
+    reply = await bot.say("/undo")
+    assert reply.splitlines()[-1] == "Your mile is back to 7:30 (VDOT 37.7), and your paces with it."
+    assert await mile_of(bot) == (450.0, 435.0)
+
+
+async def test_undo_keeps_a_mile_a_later_result_set(bot: TestBot) -> None:
+    await bot.say(START)
+    await bot.say("/done 1mi 7:20 race")
+    await bot.say("/done 5k 23:00 race")
+    async with bot.uow() as u:  # the mile race is taken back first: the 5 km stands
+        from core.logbook import last_log
+
+        runner = await find_runner(u, "console", "ann")
+        assert runner is not None
+        log = await last_log(u, runner.id)
+        assert log is not None
+        log.logged_at = log.logged_at.replace(year=2025)
+    mile = (await mile_of(bot))[0]
+    reply = await bot.say("/undo")
+    assert "Removed your run today: 1.61 km in 7:20" in reply
+    assert "back to" not in reply
+    assert (await mile_of(bot))[0] == mile
