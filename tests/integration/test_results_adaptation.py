@@ -198,7 +198,9 @@ async def test_undo_of_a_race_puts_the_mile_and_goal_back(any_bot: TestBot) -> N
     await bot.say("/done 1mi 7:12 race")
     assert await mile_of(bot) == (432.0, None)
     reply = await bot.say("/undo")
-    assert reply.splitlines()[-1] == "Your mile is back to 7:30 (VDOT 37.7), and your paces with it."
+    assert reply.splitlines()[-1] == (
+        "Your mile is back to 7:30 (VDOT 37.7), and your paces with it."
+    )
     assert await mile_of(bot) == (450.0, 435.0)
 
 
