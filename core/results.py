@@ -358,6 +358,14 @@ async def record_log(
 ) -> ResultOutcome:
     """A logged run as a result: a race or time trial with a distance and a time (see
     `effort_kind`) goes through `record_efforts`; any other log changes nothing."""
+    if log.session_type in ("race", "time_trial") and (
+        log.as_planned or log.minutes is None or log.distance_m is None
+    ):
+        what = "race" if log.session_type == "race" else "time trial"
+        return ResultOutcome(lines=(
+            f"⏱ How fast was your {what}? Give me the distance and time and I'll keep your "
+            "personal best and update your paces: /undo, then <code>/done 1mi 7:05</code>.",
+        ))
     if log.as_planned or log.minutes is None or log.distance_m is None:
         return ResultOutcome()
     kind = effort_kind(log.session_type, log.note)

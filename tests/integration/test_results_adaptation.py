@@ -221,3 +221,16 @@ async def test_undo_keeps_a_mile_a_later_result_set(bot: TestBot) -> None:
     assert "Removed your run today: 1.61 km in 7:20" in reply
     assert "back to" not in reply
     assert (await mile_of(bot))[0] == mile
+
+
+async def test_a_race_logged_as_planned_asks_for_the_time(bot: TestBot) -> None:
+    await bot.say(START)
+    await bot.say("/race 2026-11-14")
+    bot.at("2026-11-14 11:00")
+    reply = await bot.say("/done")
+    assert reply.splitlines()[-1] == (
+        "⏱ How fast was your race? Give me the distance and time and I'll keep your personal "
+        "best and update your paces: /undo, then /done 1mi 7:05."
+    )
+    await bot.say("/undo")
+    assert "🏅 First mile on record: 7:05" in await bot.say("/done 1mi 7:05")
