@@ -2,11 +2,11 @@
 next goal after a result, and a race at another distance as a mile time.
 
 Sources:
-- Rate of improvement: a trained runner gains roughly 1–1.5 % a week over a training block of
-  a few months, and less as it goes on (Daniels' Running Formula: VDOT rises by about one point,
-  ~1.5 % of race time, every 3–6 weeks of consistent training; a beginner's first weeks move
-  faster, which the upper rate covers). Pacer allows 1.5 % a week with at most 12 % for any one
-  block, and proposes goals at 1 % a week.
+- Rate of improvement: more than about 1–1.5 % of mile time a week is not realistic (the coaching
+  brief, issue 13). Daniels' Running Formula is more conservative for trained runners (raise the
+  training VDOT by one point — about 1.5–2 % of race time — after 4–6 weeks that felt easy), so
+  1.5 % a week is an upper bound that leaves room for the fast early gains of newer runners.
+  Pacer flags goals beyond 1.5 % a week or 12 % in one block, and proposes 1 % a week.
 - Equivalent performances: Daniels & Gilbert's VDOT (the same oxygen cost model as
   `core.training.paces`) for 1500 m and longer, Riegel's T2 = T1 × (D2/D1)^1.06 below that,
   where VDOT's race-duration model does not reach.

@@ -27,8 +27,8 @@ Rules, with their sources:
   (within `RECENT_DAYS`, Daniels: a race within the last 4–6 weeks), converted to a mile with
   VDOT (Riegel under 1500 m, `core.goals.equivalent_mile_s`). A time trial is the plan's
   measurement, so it sets the mile time either way; a race or best effort only raises fitness
-  (one bad day — heat, hills, a cold — does not lower the paces; Daniels: "train at current
-  fitness, not at a bad day's").
+  (one bad day — heat, hills, a cold — does not lower the paces; Daniels advises training at
+  the fitness your recent best performances show).
 - A goal the new mile reaches is celebrated and cleared, and the next one is proposed at about
   1 % a week (`core.goals`).
 """

@@ -3,18 +3,20 @@
 Each rule names its source:
 - A planned run counts when at least half its planned length was done (`counted_runs`); a week
   earns the next step when enough planned runs counted (`week_completed`). Logs on rest or
-  active-recovery days do not stand in for runs. Source: the guide's "consistency over
-  intensity" and the 10 % rule — load grows on what was run, not on what was planned.
+  active-recovery days do not stand in for runs. Source: the guide's 10 % rule ("don't increase
+  your weekly training mileage ... by more than 10% each week") — load grows on what was run,
+  not on what was planned.
 - After two or more full weeks with little or no running (under a quarter of the planned
   running minutes) the plan steps back (`step_after_layoff`): to about 75 % of the load for
   trained runners (Daniels' Running Formula, returning after a break of up to a few weeks:
   train at reduced load, 50–80 %, before building again), and for beginners back to the last
-  run/walk stage they had finished (NHS Couch to 5K: "if you've missed more than a week, go back
-  and repeat a week you've completed").
+  run/walk stage they had finished (NHS Couch to 5K's advice after a break: go back and repeat
+  a week you have already completed before moving on).
 - A missed key session moves only onto one of the runner's own training days later in the same
   week, in place of an easy run, never next to another hard day nor in the two days before a race
-  (`reschedule_missed`); otherwise it is let go. Source: the guide — "never make up a missed
-  workout by doubling up"; Daniels — hard days need an easy day between.
+  (`reschedule_missed`); otherwise it is let go. Source: the guide ("the focus should be on
+  consistency ... better to run regularly at a sustainable pace than exhaust yourself with hard
+  sessions"); Daniels' Running Formula — an easy day between hard days.
 - Poor sleep (under 6 h last night, or a 7-night average under 7 h) turns at most one quality
   session a week into an easy run; a second quality session in the same week keeps its
   intensity but loses a third of its reps (`protect_sleep`); the runner is told the pattern.
@@ -34,7 +36,7 @@ from typing import Protocol
 from core.training import sessions_easy as easy
 from core.training.athlete import History
 from core.training.draft import Draft
-from core.training.layout import EASY, LONG, RECOVERY, RUN
+from core.training.layout import EASY, RECOVERY, RUN
 from core.training.levels import Level
 from core.training.model import Rep
 from core.training.passes import TIME_TRIAL
@@ -267,7 +269,7 @@ def _slot_for(draft: Draft, src: int, indices: range, history: History, today: d
             return False
         if day.weekday() not in training_days or draft.keys[j]:
             return False
-        if draft.roles[j] not in SWAP_ROLES or draft.roles[j] == LONG:
+        if draft.roles[j] not in SWAP_ROLES:  # easy runs only: not the long run, not a key
             return False
         if not draft.sessions[j].is_run or draft.sessions[j].is_hard:
             return False
