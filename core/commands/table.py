@@ -21,6 +21,7 @@ from core.commands import (
     help,
     onboarding,
     pace,
+    pr,
     race,
     skip,
     sleep,
@@ -122,6 +123,8 @@ COMMANDS = CommandTable(
                 "/streak", needs_profile=True, in_groups=True),
         Command("stats", stats.handle, "weekly volume, 80/20 split and sleep, with a chart",
                 "/stats", needs_profile=True, in_groups=True, slow=True),
+        Command("pr", pr.handle, "your personal bests, current mile and next goal", "/pr",
+                needs_profile=True),
         Command("race", race.handle, "set a race: race week and race day follow",
                 "/race 2026-05-10 goal 6:45 start 09:30", needs_profile=True),
         Command("settings", onboarding.handle_settings,
@@ -138,5 +141,5 @@ COMMANDS = CommandTable(
                 "/deleteme"),
         Command("help", help.handle, "this list", "/help", personal=False, in_groups=True),
     ),
-    aliases={"rest": "skip", "log": "done", "stop": "deleteme"},
+    aliases={"rest": "skip", "log": "done", "stop": "deleteme", "pb": "pr", "prs": "pr"},
 )

@@ -26,8 +26,10 @@ from core.storage.models import (
     ChallengeMember,
     ChallengeTotal,
     Club,
+    FitnessChange,
     Identity,
     OutboxMessage,
+    PersonalBest,
     Plan,
     PlannedSession,
     RunLog,
@@ -148,6 +150,15 @@ async def seed_everything(bot: TestBot, runner_id: int) -> None:
                     run_log_id=log.id,
                     removed_by=runner_id,
                     removed_at=NOW,
+                ),
+                PersonalBest(
+                    runner_id=runner_id, distance="mile", distance_m=1609.344, seconds=480.0,
+                    local_date=date(2026, 11, 2), kind="race", source="console",
+                    run_log_id=log.id, created_at=NOW,
+                ),
+                FitnessChange(
+                    runner_id=runner_id, run_log_id=log.id, mile_before=500.0,
+                    mile_after=480.0, created_at=NOW,
                 ),
             ]
         )
