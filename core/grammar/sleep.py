@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from core.grammar.errors import GrammarError
-from core.grammar.lexer import Token, tokenize
+from core.grammar.lexer import Token, ascii_digits, tokenize
 from core.grammar.quantities import Quantity, read_quantity
 from core.grammar.text import format_number, shorten, to_number
 
@@ -21,7 +21,7 @@ def parse_sleep(text: str) -> float:
 
     Raises GrammarError.
     """
-    cleaned = _COMMAND.sub("", text, count=1).strip()
+    cleaned = ascii_digits(_COMMAND.sub("", text, count=1).strip())
     if not cleaned:
         raise GrammarError("How long did you sleep?", SLEEP_EXAMPLE)
     try:
