@@ -45,7 +45,9 @@ FENCE = "```"
 SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2
 KEY_VALUE_COMMANDS = frozenset({"start", "settings"})
 # Commands whose one option is the whole text after the command, as typed.
-TEXT_OPTION = {"done": "what", "skip": "reason", "sleep": "hours", "pace": "goal"}
+TEXT_OPTION = {"done": "what", "skip": "reason", "pace": "goal"}
+# Commands whose options read as one line in this order: `/sleep yesterday 7h`, `/edit 3 5k`.
+ORDERED_OPTIONS = {"sleep": ("night", "hours"), "edit": ("run", "what"), "undo": ("run",)}
 RACE_KEYWORDS = ("goal", "start")  # `/race DATE goal M:SS start HH:MM`
 
 
@@ -76,6 +78,8 @@ def command_text(command: str, path: Sequence[str], values: Mapping[str, Any]) -
         return " ".join(f"{key}={quote_value(value)}" for key, value in given.items())
     if command in TEXT_OPTION:
         return given.get(TEXT_OPTION[command], "")
+    if command in ORDERED_OPTIONS:
+        return " ".join(given[key] for key in ORDERED_OPTIONS[command] if key in given)
     if command == "race":
         parts = [given.get("date", "")]
         parts += [f"{key} {given[key]}" for key in RACE_KEYWORDS if key in given]
