@@ -39,7 +39,8 @@ async def handle(ctx: Context) -> Reply:
     lines = [f"Your runs in the last {EDIT_DAYS} days, newest first:"]
     for number, log in enumerate(logs, start=1):
         lines.append(f"{number}. {_line(log, ctx.today, ctx.runner.units)}")
-    lines.append(f"Fix one: {EDIT_EXAMPLE} · remove one: /undo 3")
+    shown = min(len(logs), 3)  # an example number that is in the list
+    lines.append(f"Fix one: /edit {shown} 5k 27:50 · remove one: /undo {shown}")
     return Reply("\n".join(lines))
 
 

@@ -12,8 +12,15 @@ import pytest
 from sqlalchemy import select
 
 from core.logbook import Checkpoint
-from core.storage.models import RunLog, SleepLog, StreakState
-from tests.integration.test_logging import IMPROVING, count, day, onboard, runner_id
+from core.storage.models import Plan, RunLog, SleepLog, StreakState
+from tests.integration.test_logging import (
+    IMPROVING,
+    count,
+    day,
+    hard_days,
+    onboard,
+    runner_id,
+)
 from tests.support.testbot import TestBot
 
 START_DAILY = "/start level=improving days=mon,tue,wed,thu,fri,sat,sun tz=UTC units=km"
@@ -133,6 +140,9 @@ async def test_edit_a_numbered_run(any_bot: TestBot) -> None:
     bot = any_bot
     await onboard(bot)
     await bot.say("/done 5k 28:30 windy")
+    assert (await bot.say("/logs")).splitlines()[-1] == (
+        "Fix one: /edit 1 5k 27:50 · remove one: /undo 1"  # only numbers that exist
+    )
     bot.at(day(1, "08:00"))
     assert await bot.say("/edit 1 5k 27:50") == "\n".join([
         "✏️ Run 1 (Mon 2 Nov) is now 5 km in 27:50 · 5:34 /km — “windy” (was 5 km in 28:30 · "
@@ -219,3 +229,28 @@ async def test_sleep_for_an_earlier_night(any_bot: TestBot) -> None:
             select(SleepLog.local_date, SleepLog.hours).order_by(SleepLog.local_date)
         )
         assert [tuple(r) for r in rows] == [(date(2026, 11, 3), 7.5), (date(2026, 11, 4), 8.0)]
+
+
+async def test_plans_follow_an_undo_and_an_earlier_nights_sleep(bot: TestBot) -> None:
+    await onboard(bot)
+    await bot.say("/done")  # Monday's fartlek
+    bot.at(day(1, "07:00"))  # Tuesday
+    week = (date(2026, 11, 3), date(2026, 11, 8))
+    planned = await hard_days(bot, *week)
+    plans = await count(bot, Plan)
+    await bot.say("/edit 1 40min")  # a past day's run changed: the plan is made again
+    assert await count(bot, Plan) == plans + 1
+    await bot.say("/undo 1")
+    assert await count(bot, Plan) == plans + 2
+    assert await hard_days(bot, *week) == planned
+
+    bot.at(day(2, "06:00"))  # Wednesday: today's fartlek is still to run
+    assert (await bot.say("/sleep 7h")).startswith("😴 Logged 7 h for last night.")
+    await bot.say("/sleep yesterday 7h")
+    reply = await bot.say("/sleep mon 4h")  # three nights now average 6 h
+    assert reply.splitlines()[0] == "😴 Logged 4 h for the night before Mon 2 Nov."
+    assert "I've made today's fartlek an easy run — sleep first." in reply
+    assert date(2026, 11, 4) not in await hard_days(bot, *week)
+    reply = await bot.say("/sleep mon 8h")  # a typo fixed: the session comes back
+    assert "Today's fartlek is back on" in reply
+    assert await hard_days(bot, *week) == planned
