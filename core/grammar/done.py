@@ -55,6 +55,7 @@ _DOTTED_TIME = re.compile(r"([0-9]{1,3})[.,]([0-5][0-9])")
 # Unit words that say a run was measured; one-letter units are too often something else.
 _UNIT_WORDS = frozenset(w for w in (*DURATION_UNITS, *DISTANCE_UNITS) if len(w) > 1)
 _COUNTING = VAGUE | {"hundred", "thousand"}
+_CJK_UNITS = frozenset("分时時小公里秒粁")  # minutes, hours, km… after a CJK numeral
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,7 @@ def _refuse_unreadable(tokens: list[Token], i: int, text: str) -> None:
     """Refuse a piece that measures the run in a way Pacer cannot read: digits it does not
     know ("三十min", "Ⅻ") or a unit counted without a number ("a few minutes")."""
     token = tokens[i]
-    if token.kind in ("word", "other") and any(
-        unicodedata.numeric(ch, None) is not None for ch in token.text if not ch.isascii()
-    ):
+    if token.kind in ("word", "other") and _foreign_number(token.text):
         raise GrammarError(
             f'I couldn\'t read the number in "{shorten(token.text)}"; please write it in '
             "digits.",
@@ -160,6 +159,18 @@ def _refuse_unreadable(tokens: list[Token], i: int, text: str) -> None:
                 f'How much is "{shorten(shown)}"? Give me the number, so I log the run you ran.',
                 "Try /done 20min, /done 1h10 or /done 3k.",
             )
+
+
+def _foreign_number(text: str) -> bool:
+    """Whether `text` is a number Pacer cannot read, alone or before a unit: "三十", "Ⅻ",
+    "三十min", "三十分钟" — but not a word that merely starts with a numeral ("一起")."""
+    count = 0
+    while count < len(text) and unicodedata.numeric(text[count], None) is not None:
+        count += 1
+    if count == 0:
+        return False
+    rest = text[count:]
+    return not rest or rest.lower() in _UNIT_WORDS or rest[0] in _CJK_UNITS
 
 
 def _refuse_lone_number_words(tokens: list[Token], text: str, found: _Found) -> None:

@@ -201,6 +201,8 @@ DONE_CASES: list[tuple[str, Run | None]] = [
     ("half", REFUSED),
     ("twenty five", REFUSED),
     ("三十min", REFUSED),
+    ("三十分钟", REFUSED),
+    ("5k 一起跑", Run(metres=5000, note="一起跑")),
     ("Ⅻ km", REFUSED),
     # refused: ambiguous or unknown numbers
     ("5", REFUSED),
