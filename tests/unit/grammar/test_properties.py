@@ -20,6 +20,7 @@ from core.grammar import (
     parse_level,
     parse_mile_time,
     parse_sleep,
+    parse_sleep_night,
     parse_training_days,
     resolve_timezone,
     suggest_timezones,
@@ -105,6 +106,19 @@ def test_sleep_raises_only_grammar_errors(text: str) -> None:
         hours = parse_sleep(text)
     except GrammarError:
         return
+    assert 0 < hours <= 16
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(TEXTS, st.tuples(st.sampled_from(["", "yesterday ", "sun ", "last night "]),
+                                       TEXTS).map("".join)), today=DAYS)
+def test_sleep_for_a_night_is_one_of_the_last_week(text: str, today: date) -> None:
+    try:
+        night, hours = parse_sleep_night(text, today)
+    except GrammarError as err:
+        assert "/sleep" in str(err)
+        return
+    assert today - timedelta(days=7) <= night <= today
     assert 0 < hours <= 16
 
 
