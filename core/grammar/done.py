@@ -147,14 +147,11 @@ def _refuse_unreadable(tokens: list[Token], i: int, text: str) -> None:
             DONE_EXAMPLE,
         )
     if token.kind == "word" and token.lower in _UNIT_WORDS and i > 0:
-        before = tokens[i - 1]
-        if before.is_word("of") and i > 1:
-            before = tokens[i - 2]
-        if before.kind == "word" and before.lower in _COUNTING:
-            first = tokens.index(before)
-            if first > 0 and tokens[first - 1].lower in ("a", "an"):
-                before = tokens[first - 1]  # "a few minutes"
-            shown = text[before.start : token.end]
+        j = i - 2 if tokens[i - 1].is_word("of") and i > 1 else i - 1  # "couple of miles"
+        if tokens[j].kind == "word" and tokens[j].lower in _COUNTING:
+            if j > 0 and tokens[j - 1].lower in ("a", "an"):
+                j -= 1  # "a few minutes"
+            shown = text[tokens[j].start : token.end]
             raise GrammarError(
                 f'How much is "{shorten(shown)}"? Give me the number, so I log the run you ran.',
                 "Try /done 20min, /done 1h10 or /done 3k.",
@@ -247,11 +244,17 @@ def _unreadable_number(quantity: Quantity, tokens: list[Token], text: str) -> Gr
     dotted = _DOTTED_TIME.fullmatch(token.text)
     if dotted is not None and chunk == text[token.start : token.end]:
         clock = f"{dotted.group(1)}:{dotted.group(2)}"
-        fixed = " ".join(f"{text[: token.start]}{clock}{text[token.end :]}".split())
+        fixed = shorten(" ".join(f"{text[: token.start]}{clock}{text[token.end :]}".split()), 60)
+        if int(dotted.group(1)) >= 10:  # "28.30": a time, not 28.3 km
+            return GrammarError(
+                f'Did you mean {clock} (minutes:seconds) for "{shorten(chunk)}"? Times take a '
+                "colon.",
+                f"Try /done {fixed}.",
+            )
+        number = format_number(quantity.value)  # "7.45": a mile in 7:45, or 7.45 km?
         return GrammarError(
-            f'Did you mean {clock} (minutes:seconds) for "{shorten(chunk)}"? Times take a '
-            "colon.",
-            f"Try /done {shorten(fixed, 60)}.",
+            f'I can\'t tell what "{shorten(chunk)}" means: a time ({clock}), km or miles?',
+            f"Try /done {fixed} or /done {number}k.",
         )
     if chunk == text[token.start : token.end]:
         number = format_number(quantity.value) if quantity.value > 0 else "5"

@@ -330,6 +330,8 @@ def test_sleep(text: str, expected: float | None) -> None:
          "Try /done 5k 28:30."),
         ("28,30 5k felt ok", "Did you mean 28:30 (minutes:seconds) for \"28,30\"? Times take "
          "a colon. Try /done 28:30 5k felt ok."),
+        ("1mi 7.45", "I can't tell what \"7.45\" means: a time (7:45), km or miles? "
+         "Try /done 1mi 7:45 or /done 7.45k."),
         ("a few minutes", "How much is \"a few minutes\"? Give me the number, so I log the run "
          "you ran. Try /done 20min, /done 1h10 or /done 3k."),
         ("two", "I can't tell what \"two\" means: minutes, km or miles? Try /done 20min, "
