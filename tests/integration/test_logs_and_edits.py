@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core.logbook import Checkpoint
+from core.logbook import Checkpoint, streak_inputs
+from core.runners import find_runner
 from core.storage.models import Plan, RunLog, SleepLog, StreakState
 from tests.integration.test_logging import (
     IMPROVING,
@@ -201,6 +202,19 @@ async def test_an_edit_of_an_old_run_rebuilds_the_streak_checkpoint(any_bot: Tes
     assert reply.splitlines()[0] == "↩️ Removed run 11 (Tue 3 Nov): 30 min."
     assert reply.splitlines()[-1] == "🔥 Streak: 10 days (best: 12 days)"
     assert "Streak: 10 days" in await bot.say("/streak")
+    # An edit of a run before the checkpoint's day: the checkpoint is counted afresh.
+    assert (await bot.say("/edit 11 5k 31:00")).startswith("✏️ Run 11 (Mon 2 Nov) is now 5 km")
+    async with bot.uow(readonly=True) as u:
+        runner = await find_runner(u, "console", "ann")
+        assert runner is not None
+        fresh = (await streak_inputs(u, runner, bot.clock.now())).report()
+        state = await u.session.get(StreakState, runner.id)
+        assert state is not None
+        after = Checkpoint.of_json(state.checkpoint)
+        assert state.current == fresh.current == 10
+        assert state.best == 12  # a best once reached is kept (save_streak)
+    assert after is not None and after.through == date(2026, 11, 5)
+    assert (after.run, after.best) == fresh.settled_at(after.through) == (2, 2)
     bot.advance(minutes=5)
     assert "🔥 Streak: 10 days" in await bot.say("/done 10min")
 
