@@ -135,10 +135,15 @@ async def _numbered(ctx: Context, number: int, example: str) -> LogLine:
     if not logs:
         raise UserError(f"You have no runs in the last {EDIT_DAYS} days to change.")
     if not 1 <= number <= len(logs):
-        span = "1" if len(logs) == 1 else f"1–{len(logs)}"
+        command = example.split()[0]
+        if len(logs) == 1:
+            raise UserError(
+                f"There's no run {number}: your one run of the last {EDIT_DAYS} days is run 1 "
+                f"({command} 1). Send /logs to see it."
+            )
         raise UserError(
-            f"There's no run {number} in /logs (it numbers your last {EDIT_DAYS} days' runs "
-            f"{span}). Send /logs to see them, then e.g. {example.split()[0]} 1."
+            f"There's no run {number}: /logs numbers your last {EDIT_DAYS} days' runs 1 to "
+            f"{len(logs)}. Send /logs to see them."
         )
     return logs[number - 1]
 

@@ -161,16 +161,16 @@ EDIT_REFUSALS = [
               "in 27:50."),
     ("/edit five 5k", "Start with the run's number from /logs, e.g. /edit 3 5k 27:50. "
                       "Send /logs to see them."),
-    ("/edit 4 5k", "There's no run 4 in /logs (it numbers your last 14 days' runs 1). Send "
-                   "/logs to see them, then e.g. /edit 1."),
+    ("/edit 4 5k", "There's no run 4: your one run of the last 14 days is run 1 (/edit 1). "
+                   "Send /logs to see it."),
     ("/edit 1", "Tell me what run 1 was: /edit 1 5k 27:50, /edit 1 40min or /edit 1 felt "
                 "strong (a new note)."),
     ("/edit 1 5k 28.30", 'Did you mean 28:30 (minutes:seconds) for "28.30"? Times take a '
                          "colon. Try /edit 1 5k 28:30."),
     ("/edit 1 yesterday 5k", "/edit keeps a run on its day. To move run 1 to another day, "
                              "remove it (/undo 1) and log it again: /done 2026-11-01 30min."),
-    ("/undo 9", "There's no run 9 in /logs (it numbers your last 14 days' runs 1). Send "
-                "/logs to see them, then e.g. /undo 1."),
+    ("/undo 9", "There's no run 9: your one run of the last 14 days is run 1 (/undo 1). "
+                "Send /logs to see it."),
     ("/undo 1 please", "/undo takes only a run's number from /logs, e.g. /undo 1."),
 ]
 
@@ -182,6 +182,18 @@ async def test_edit_and_undo_refusals_change_nothing(bot: TestBot, line: str, an
     await bot.say("/done 25min")
     assert await bot.say(line) == answer
     assert await logged(bot) == [(date(2026, 11, 2), 25.0, None, "")]
+
+
+async def test_a_number_past_the_list_says_which_numbers_there_are(bot: TestBot) -> None:
+    await onboard(bot)
+    await bot.say("/done 25min")
+    await bot.say("/done 5k")
+    assert await bot.say("/undo 3") == (
+        "There's no run 3: /logs numbers your last 14 days' runs 1 to 2. Send /logs to see them."
+    )
+    bot.at("2026-11-20 08:00")  # 18 days later: nothing left to change
+    assert await bot.say("/edit 1 5k") == "You have no runs in the last 14 days to change."
+    assert await count(bot, RunLog) == 2
 
 
 async def test_an_edit_of_an_old_run_rebuilds_the_streak_checkpoint(any_bot: TestBot) -> None:
