@@ -35,13 +35,41 @@ class WeekStats:
     easy_minutes: float
     hard_minutes: float
     distance_m: float
-    runs: int
+    runs: int  # every log that week
     planned_runs: int
     sleep_average: float | None  # mean of that week's logged nights, None when none
+    sessions_done: int = 0  # planned run days with a log (`count_runs`)
+
+    @property
+    def extra_runs(self) -> int:
+        return self.runs - self.sessions_done
 
     @property
     def minutes(self) -> float:
         return self.easy_minutes + self.hard_minutes
+
+
+@dataclass(frozen=True)
+class RunCount:
+    """A week's runs, counted the same way by /week and /stats: the planned sessions done (a
+    planned run day with at least one log) and the extra runs (every other log: a second run
+    that day, a run on a rest day)."""
+
+    sessions: int
+    extra: int
+
+
+def count_runs(log_days: Iterable[date], planned_run_days: Iterable[date]) -> RunCount:
+    """Count `log_days` (one entry per log) against the days a run was planned."""
+    days = list(log_days)
+    done = set(days) & set(planned_run_days)
+    return RunCount(len(done), len(days) - len(done))
+
+
+def runs_against_plan(count: RunCount, planned: int) -> str:
+    """`2 of 3 runs`, `2 of 3 runs + 1 extra`: how /week and /stats show the count."""
+    text = f"{count.sessions} of {planned} runs"
+    return text + (f" + {count.extra} extra" if count.extra else "")
 
 
 @dataclass(frozen=True)
@@ -145,12 +173,15 @@ def weekly_stats(
     distance = [0.0] * len(mondays)
     count = [0] * len(mondays)
     planned = [0] * len(mondays)
+    log_days: list[list[date]] = [[] for _ in mondays]
+    run_days: list[list[date]] = [[] for _ in mondays]
     nights: list[list[float]] = [[] for _ in mondays]
     for run in runs:
         i = index.get(monday_of(run.day))
         if i is None:
             continue
         count[i] += 1
+        log_days[i].append(run.day)
         if run.minutes is not None:
             if run.hard:
                 hard[i] += run.minutes
@@ -162,6 +193,7 @@ def weekly_stats(
         i = index.get(monday_of(day))
         if i is not None:
             planned[i] += 1
+            run_days[i].append(day)
     for day, hours in sleep.items():
         i = index.get(monday_of(day))
         if i is not None:
@@ -171,6 +203,7 @@ def weekly_stats(
             monday=m, easy_minutes=easy[i], hard_minutes=hard[i], distance_m=distance[i],
             runs=count[i], planned_runs=planned[i],
             sleep_average=sum(nights[i]) / len(nights[i]) if nights[i] else None,
+            sessions_done=count_runs(log_days[i], run_days[i]).sessions,
         )
         for i, m in enumerate(mondays)
     ]

@@ -196,8 +196,30 @@ def _add_training(tree: PacerTree) -> None:
         await _run(interaction)
 
     @tree.command(name="sleep", description=describe("sleep"))
-    @app_commands.describe(hours="Last night's sleep: 7.5h, 7h30 or 7:30")
-    async def sleep(interaction: discord.Interaction[Any], hours: str) -> None:
+    @app_commands.describe(
+        hours="Hours slept: 7.5h, 7h30 or 7:30",
+        night="An earlier night, by the morning it ended: yesterday, sun (empty: last night)",
+    )
+    async def sleep(
+        interaction: discord.Interaction[Any], hours: str, night: str | None = None
+    ) -> None:
+        await _run(interaction)
+
+    @tree.command(name="undo", description=describe("undo"))
+    @app_commands.describe(run="The run's number from /logs; empty removes your last log")
+    async def undo(
+        interaction: discord.Interaction[Any], run: app_commands.Range[int, 1] | None = None
+    ) -> None:
+        await _run(interaction)
+
+    @tree.command(name="edit", description=describe("edit"))
+    @app_commands.describe(
+        run="The run's number from /logs",
+        what="What it was, as for /done: 5k 27:50 · 40min · a new note",
+    )
+    async def edit(
+        interaction: discord.Interaction[Any], run: app_commands.Range[int, 1], what: str
+    ) -> None:
         await _run(interaction)
 
     @tree.command(name="race", description=describe("race"))

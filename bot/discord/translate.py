@@ -45,6 +45,8 @@ FENCE = "```"
 
 SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2
 KEY_VALUE_COMMANDS = frozenset({"start", "settings"})
+# Commands whose options read as one line in this order: `/sleep yesterday 7h`, `/edit 3 5k`.
+ORDERED_OPTIONS = {"sleep": ("night", "hours"), "edit": ("run", "what"), "undo": ("run",)}
 RACE_KEYWORDS = ("goal", "start")  # `/race DATE goal M:SS start HH:MM`
 
 
@@ -77,6 +79,8 @@ def command_text(command: str, path: Sequence[str], values: Mapping[str, Any]) -
     if found is not None and found.text_option is not None:
         # Its one option is the whole text after the command, as typed.
         return given.get(found.text_option, "")
+    if command in ORDERED_OPTIONS:
+        return " ".join(given[key] for key in ORDERED_OPTIONS[command] if key in given)
     if command == "race":
         parts = [given.get("date", "")]
         parts += [f"{key} {given[key]}" for key in RACE_KEYWORDS if key in given]

@@ -13,6 +13,7 @@ from datetime import date
 
 from core.clubs.totals import RUN_METRICS, refresh_runner, runner_challenges
 from core.commands.base import Context, UserError
+from core.day_summary import more_runs_line
 from core.grammar import GrammarError, RunEntry, parse_done
 from core.guardrails import new_warnings
 from core.logbook import (
@@ -87,6 +88,8 @@ async def handle(ctx: Context) -> Reply:
         today=today, now=ctx.now,
     )
     lines += result.lines
+    if earlier:  # a second run that day: say what the day holds, in case it was a correction
+        lines.append(more_runs_line(entry.day, today, [*earlier, log], runner.units))
     return Reply("\n".join(lines))
 
 

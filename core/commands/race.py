@@ -1,4 +1,8 @@
-"""/race DATE [goal M:SS] [start HH:MM]: set a race (or `/race off`); the plan tapers to it."""
+"""/race DATE [goal M:SS] [start HH:MM]: set a race (or `/race off`); the plan tapers to it.
+
+A new date keeps the start time already set (moving a race rarely moves its start); `start off`
+clears it. Examples are dated from the runner's today, so they never name a past race.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from core.commands.base import Context, UserError
+from core.commands.help import example_dates
 from core.goals import goal_advice
 from core.messages import Reply, esc
 from core.planning import planned_between, replan
@@ -22,14 +27,18 @@ from core.profile import (
 )
 from core.training import race_warmup_timeline, race_week_checklist
 
-EXAMPLE = "Example: <code>/race 2026-12-12 goal 6:45 start 09:30</code>"
+
+def example(today: date) -> str:
+    """`Example: /race <a Saturday eight weeks on> goal 6:45 start 09:30`."""
+    return f"Example: <code>/race {example_dates(today)['race']} goal 6:45 start 09:30</code>"
+
 OFF_WORDS = frozenset({"off", "none", "clear", "cancel", "remove", "delete"})
 KEYWORDS = {"goal": "goal", "start": "start", "at": "start"}
 MAX_DAYS_AHEAD = 366
 RACE_WEEK_DAYS = 7
 
 
-def split_race_text(text: str) -> dict[str, str]:
+def split_race_text(text: str, today: date) -> dict[str, str]:
     """`2026-12-12 goal 6:45 start 09:30` (or `goal=6:45`) -> {"race": ..., "goal": ...}."""
     parts: dict[str, list[str]] = {"race": []}
     current = "race"
@@ -37,7 +46,7 @@ def split_race_text(text: str) -> dict[str, str]:
         keyword = KEYWORDS.get(token.lower())
         if keyword is not None:
             if keyword in parts:
-                raise UserError(f"You gave {keyword} twice. {EXAMPLE}")
+                raise UserError(f"You gave {keyword} twice. {example(today)}")
             current = keyword
             parts[current] = []
         else:
@@ -47,11 +56,11 @@ def split_race_text(text: str) -> dict[str, str]:
 
 def _read(key: str, raw: str, today: date) -> Any:
     if not raw:
-        raise UserError(f"The {SETTINGS[key].label} is missing. {EXAMPLE}")
+        raise UserError(f"The {SETTINGS[key].label} is missing. {example(today)}")
     try:
         return parse_value(SETTINGS[key], raw, today, answer=True)
     except ProfileError as err:
-        raise UserError(f"{err} {EXAMPLE}") from err
+        raise UserError(f"{err} {example(today)}") from err
 
 
 async def handle(ctx: Context) -> Reply:
@@ -61,13 +70,13 @@ async def handle(ctx: Context) -> Reply:
     if text.lower() in OFF_WORDS:
         return await _clear(ctx)
     today = ctx.today
-    parts = split_race_text(text)
+    parts = split_race_text(text, today)
     race_date: date | None = _read("race", parts["race"], today)
     if race_date is None:
         return await _clear(ctx)
     if race_date > today + timedelta(days=MAX_DAYS_AHEAD):
         raise UserError("That's more than a year away: set it when it's within a year.")
-    changes: dict[str, Any] = {"race_date": race_date, "race_start": None}
+    changes: dict[str, Any] = {"race_date": race_date}  # an earlier start time stays
     if "goal" in parts:
         changes["goal_s"] = _read("goal", parts["goal"], today)
     if "start" in parts:
@@ -80,13 +89,17 @@ async def handle(ctx: Context) -> Reply:
     apply_profile(ctx.runner, profile)
     ctx.runner.updated_at = ctx.now
     await replan(ctx.uow, ctx.runner, today, ctx.now)
-    return Reply(await _race_text(ctx, race_date, today))
+    kept = "start" not in parts and ctx.runner.race_start is not None
+    return Reply(await _race_text(ctx, race_date, today, kept_start=kept))
 
 
 def _current(ctx: Context) -> Reply:
     race = ctx.runner.race_date
     if race is None or race < ctx.today:
-        return Reply(f"No race set. Tell me about one and your plan will build to it. {EXAMPLE}")
+        return Reply(
+            "No race set. Tell me about one and your plan will build to it. "
+            + example(ctx.today)
+        )
     start = f", start {ctx.runner.race_start}" if ctx.runner.race_start else ""
     return Reply(
         f"Your race: {format_date(race, year=True)}{start} — {_countdown(race, ctx.today)}. "
@@ -96,7 +109,7 @@ def _current(ctx: Context) -> Reply:
 
 async def _clear(ctx: Context) -> Reply:
     if ctx.runner.race_date is None:
-        return Reply("You have no race set. " + EXAMPLE)
+        return Reply("You have no race set. " + example(ctx.today))
     ctx.runner.race_date = None
     ctx.runner.race_start = None
     ctx.runner.updated_at = ctx.now
@@ -104,7 +117,7 @@ async def _clear(ctx: Context) -> Reply:
     return Reply("Race cleared: your plan goes back to regular training. See /week.")
 
 
-async def _race_text(ctx: Context, race: date, today: date) -> str:
+async def _race_text(ctx: Context, race: date, today: date, *, kept_start: bool = False) -> str:
     runner = ctx.runner
     lines = [f"🏁 <b>Race set: {format_date(race, year=True)}</b> — {_countdown(race, today)}."]
     facts = []
@@ -112,7 +125,8 @@ async def _race_text(ctx: Context, race: date, today: date) -> str:
         goal = format_mile(runner.goal_s)
         facts.append(f"Goal: {goal} (lap splits: /pace {goal})")
     if runner.race_start:
-        facts.append(f"Start: {runner.race_start}")
+        kept = " (kept; change it with start HH:MM, or start off)" if kept_start else ""
+        facts.append(f"Start: {runner.race_start}{kept}")
     if facts:
         lines.append(" · ".join(facts))
     advice = goal_advice(runner.mile_time_s, runner.goal_s, race, today)

@@ -1,4 +1,5 @@
-"""/sleep 7.5h: log last night's sleep; short sleep makes the next hard session easy.
+"""/sleep 7.5h: log last night's sleep (`/sleep yesterday 7h`: an earlier night, named by the
+morning it ended); short sleep makes the next hard session easy.
 
 One entry per local morning: logging again the same day replaces the entry (and says so). When
 last night was under `POOR_NIGHT_HOURS` or the 7-day average under `TARGET_HOURS`, the plan is
@@ -15,9 +16,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from core.commands.base import Context, UserError
-from core.grammar import GrammarError, parse_sleep
+from core.grammar import GrammarError, parse_sleep_night
 from core.messages import Reply, esc
 from core.planning import planned_between, replan
+from core.profile import format_date
 from core.storage.models import PlannedSession, SleepLog
 from core.storage.unit_of_work import UnitOfWork
 
@@ -52,20 +54,22 @@ async def handle(ctx: Context) -> Reply:
     """Store last night's hours, report the 7-day average, adapt the plan when sleep is short."""
     runner, uow, today = ctx.runner, ctx.uow, ctx.today
     try:
-        hours = parse_sleep(ctx.request.text)
+        night, hours = parse_sleep_night(ctx.request.text, today)
     except GrammarError as err:
         raise UserError(esc(str(err))) from err
     entry = await uow.session.scalar(
-        select(SleepLog).where(SleepLog.runner_id == runner.id, SleepLog.local_date == today)
+        select(SleepLog).where(SleepLog.runner_id == runner.id, SleepLog.local_date == night)
     )
     previous = None if entry is None else entry.hours
     if entry is None:
-        entry = SleepLog(runner_id=runner.id, local_date=today, hours=hours, logged_at=ctx.now)
+        entry = SleepLog(runner_id=runner.id, local_date=night, hours=hours, logged_at=ctx.now)
         uow.session.add(entry)
     else:
         entry.hours, entry.logged_at = hours, ctx.now
     await uow.session.flush()
     average, nights = await sleep_average(uow, runner.id, today)
+    if night != today:
+        return Reply("\n".join(await _earlier_night(ctx, night, hours, previous, average, nights)))
     if previous is None:
         lines = [f"😴 Logged {format_hours(hours)} for last night."]
     else:
@@ -84,6 +88,28 @@ async def handle(ctx: Context) -> Reply:
     if poor or (previous is not None and is_poor(previous, average)):
         lines += await _adapt(ctx, poor)
     return Reply("\n".join(lines))
+
+
+async def _earlier_night(
+    ctx: Context, night: date, hours: float, previous: float | None, average: float, nights: int
+) -> list[str]:
+    """The reply for an earlier night: what was stored, the new average and any plan change
+    (the average can tip a hard session either way)."""
+    which = f"the night before {format_date(night)}"
+    if previous is None:
+        lines = [f"😴 Logged {format_hours(hours)} for {which}."]
+    else:
+        lines = [f"😴 Updated {which}: {format_hours(previous)} → {format_hours(hours)}."]
+    lines.append(f"7-day average: {format_hours(average)} over {_nights(nights)}.")
+    if average < TARGET_HOURS:
+        lines.append("Your week's sleep is under 7 h on average — an early night would help.")
+    last_night = await ctx.uow.session.scalar(
+        select(SleepLog.hours).where(
+            SleepLog.runner_id == ctx.runner.id, SleepLog.local_date == ctx.today
+        )
+    )
+    poor = is_poor(TARGET_HOURS if last_night is None else last_night, average)
+    return lines + await _adapt(ctx, poor)
 
 
 def is_poor(last_night: float, average: float) -> bool:

@@ -14,11 +14,13 @@ from core.stats import (
     EASY_TARGET,
     SLEEP_TARGET_HOURS,
     LoggedRun,
+    RunCount,
     SleepSummary,
     Split,
     StatsReport,
     WeekStats,
     build_report,
+    runs_against_plan,
     week_mondays,
 )
 from core.storage.models import PlannedSession, RunLog, SleepLog, StreakState
@@ -111,7 +113,8 @@ def _week_line(week: WeekStats, units: str, is_current: bool) -> str:
     if week.distance_m > 0:
         parts.append(f"{week.distance_m / METRES_PER_UNIT[units]:.1f} {units}")
     if week.planned_runs:
-        runs = f"{week.runs}/{week.planned_runs} runs"
+        count = RunCount(week.sessions_done, week.extra_runs)
+        runs = runs_against_plan(count, week.planned_runs)  # as /week counts them
         parts.append(runs + (" so far" if is_current else ""))
     else:
         parts.append(_plural(week.runs, "run"))

@@ -19,6 +19,7 @@ from core.commands import (
     done,
     export,
     help,
+    logs,
     onboarding,
     pace,
     pr,
@@ -92,11 +93,13 @@ class CommandTable:
         swapped = [replace(c, handler=handler) if c.name == name else c for c in self.commands]
         return replace(self, commands=tuple(swapped))
 
-    def help_text(self) -> str:
+    def help_text(self, dates: Mapping[str, str]) -> str:
+        """The commands with their examples, dated examples filled in from `dates`
+        (`core.commands.help.example_dates`)."""
         lines = ["<b>Pacer</b> coaches you to run a mile: a first mile, a faster mile, or a PR.",
                  ""]
         for c in self.commands:
-            lines.append(f"/{c.name} — {c.summary}\n    <i>{c.example}</i>")
+            lines.append(f"/{c.name} — {c.summary}\n    <i>{c.example.format(**dates)}</i>")
         return "\n".join(lines)
 
 
@@ -114,11 +117,16 @@ COMMANDS = CommandTable(
         Command("done", done.handle, "log a run",
                 "/done · /done 25min · /done 5k 28:30 · /done yesterday 30min",
                 needs_profile=True, in_groups=True, text_option="what"),
-        Command("undo", done.handle_undo, "remove your last log", "/undo", needs_profile=True),
+        Command("undo", logs.handle_undo, "remove your last log, or run N of /logs",
+                "/undo · /undo 3", needs_profile=True),
+        Command("logs", logs.handle, "your runs of the last 14 days, numbered", "/logs",
+                needs_profile=True),
+        Command("edit", logs.handle_edit, "fix run N of /logs",
+                "/edit 3 5k 27:50 · /edit 3 felt strong", needs_profile=True),
         Command("skip", skip.handle, "skip today's session; the plan adapts",
                 "/skip sore calves", needs_profile=True, in_groups=True, text_option="reason"),
-        Command("sleep", sleep.handle, "log last night's sleep", "/sleep 7.5h · /sleep 7h30",
-                needs_profile=True, text_option="hours"),
+        Command("sleep", sleep.handle, "log last night's sleep (or an earlier night's)",
+                "/sleep 7.5h · /sleep yesterday 7h", needs_profile=True),
         Command("streak", streak.handle, "current and best streak, and which days counted",
                 "/streak", needs_profile=True, in_groups=True),
         Command("stats", stats.handle, "weekly volume, 80/20 split and sleep, with a chart",
@@ -126,12 +134,12 @@ COMMANDS = CommandTable(
         Command("pr", pr.handle, "your personal bests, current mile and next goal", "/pr",
                 needs_profile=True),
         Command("race", race.handle, "set a race: race week and race day follow",
-                "/race 2026-05-10 goal 6:45 start 09:30", needs_profile=True),
+                "/race {race} goal 6:45 start 09:30", needs_profile=True),
         Command("settings", onboarding.handle_settings,
                 "reminder time, time zone, units, level, quiet mode",
                 "/settings time=06:30 tz=America/New_York quiet=on"),
         Command("challenge", challenge.handle, "club challenges in a group or server",
-                "/challenge new October-Miles metric=distance until=2026-10-31 · join · board",
+                "/challenge new {month}-Miles metric=distance until={month_end} · join · board",
                 personal=False, in_private=False, in_groups=True),
         Command("pace", pace.handle, "lap splits for a mile goal", "/pace 7:30",
                 personal=False, in_groups=True, text_option="goal"),

@@ -13,6 +13,7 @@ from core.messages import Reply, esc
 from core.planning import ensure_plan, planned_between, requires_run, week_bounds
 from core.profile import WEEKDAYS, format_date
 from core.run_format import format_duration
+from core.stats import count_runs, runs_against_plan
 from core.storage.models import PlannedSession, RunLog, Skip
 
 
@@ -25,6 +26,7 @@ class DayStatus:
     logged_minutes: float
     logged: bool
     skip_reason: str | None  # None: not skipped
+    logs: int = 0  # how many runs were logged that day
 
     def mark(self, today: date) -> str:
         if self.logged:
@@ -68,13 +70,13 @@ async def handle(ctx: Context) -> Reply:
     monday, sunday = week_bounds(today)
     rows = {row.date: row for row in await planned_between(uow, runner.id, monday, sunday)}
     minutes: dict[date, float] = defaultdict(float)
-    logged: set[date] = set()
+    logs: dict[date, int] = defaultdict(int)
     for day, mins in await uow.session.execute(
         select(RunLog.local_date, RunLog.minutes).where(
             RunLog.runner_id == runner.id, RunLog.local_date.between(monday, sunday)
         )
     ):
-        logged.add(day)
+        logs[day] += 1
         minutes[day] += mins or 0.0
     skips = {
         day: reason
@@ -85,7 +87,7 @@ async def handle(ctx: Context) -> Reply:
         )
     }
     days = [
-        DayStatus(d, rows.get(d), minutes[d], d in logged, skips.get(d))
+        DayStatus(d, rows.get(d), minutes[d], logs[d] > 0, skips.get(d), logs[d])
         for d in (monday + timedelta(days=i) for i in range(7))
     ]
     return Reply(render_week(days, today))
@@ -107,10 +109,12 @@ def render_week(days: list[DayStatus], today: date) -> str:
     run_days = [s for s in days if requires_run(s.row)]
     planned = sum(s.row.minutes for s in run_days if s.row is not None)
     done_minutes = sum(s.logged_minutes for s in days)
-    done_sessions = sum(1 for s in run_days if s.logged)
+    count = count_runs(
+        (s.day for s in days for _ in range(s.logs)), (s.day for s in run_days)
+    )  # as /stats counts them
     lines.append(
         f"\nPlanned: {planned} min in {len(run_days)} runs · "
-        f"done: {format_duration(done_minutes)} ({done_sessions} of {len(run_days)} runs)"
+        f"done: {format_duration(done_minutes)} ({runs_against_plan(count, len(run_days))})"
     )
     lines.append("✓ done · ✗ missed · ↷ skipped · ▶ today")
     return "\n".join(lines)

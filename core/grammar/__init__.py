@@ -11,7 +11,7 @@ from core.grammar.durations import parse_duration
 from core.grammar.errors import GrammarError
 from core.grammar.level import LEVELS, parse_level
 from core.grammar.settings_kv import parse_key_values
-from core.grammar.sleep import parse_sleep
+from core.grammar.sleep import parse_sleep, parse_sleep_night
 from core.grammar.times import parse_clock, parse_mile_time
 from core.grammar.timezones import UnknownTimezoneError, resolve_timezone, suggest_timezones
 from core.grammar.training_days import parse_training_days
@@ -30,6 +30,7 @@ __all__ = [
     "parse_level",
     "parse_mile_time",
     "parse_sleep",
+    "parse_sleep_night",
     "parse_training_days",
     "resolve_timezone",
     "suggest_timezones",

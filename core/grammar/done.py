@@ -5,21 +5,29 @@ The rules, in the order they apply to each piece of the text:
   word like "from" or "than" before it shows it belongs to the note ("sore from yesterday");
 - a duration ("25min", "1h10", "28:30"), a distance ("5k", "2 miles", "400 m") or a pace
   ("5:40/km", with a distance) describes the run; "in" or "@" before a time is a connector;
-- a time of day ("at 7:00", "7am") and anything in quotes are note text, numbers and all;
-- any other number is refused, because guessing its unit could log the wrong run;
+- numbers in words count too: "two hours", "half an hour", "an hour and a half", "a mile";
+- a time of day ("at 7:00", "7am"), a reading like "30°C" or "150 bpm" and anything in quotes
+  are note text, numbers and all;
+- any other number is refused, because guessing its unit could log the wrong run; so is
+  anything else that counts the run without a number Pacer can read ("a few minutes", "三十分",
+  a lone "two"): never "as planned" for a run the runner measured;
 - every other word is the note.
+
+Digits of any script are read as digits ("３０min", "٣٠min"); see `core.grammar.lexer`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from core.grammar.days import DayRef, read_day, resolve_past
-from core.grammar.done_notes import leftover_note, time_of_day_end
+from core.grammar.done_notes import leftover_note, reading_end, time_of_day_end
 from core.grammar.errors import GrammarError
 from core.grammar.lexer import Token, tokenize
+from core.grammar.number_words import NUMBER_WORDS, VAGUE
 from core.grammar.plausibility import (
     MAX_RUN_SECONDS,
     check_distance,
@@ -29,6 +37,7 @@ from core.grammar.plausibility import (
 )
 from core.grammar.quantities import Quantity, read_quantity
 from core.grammar.text import format_number, shorten
+from core.grammar.units import DISTANCE_UNITS, DURATION_UNITS
 
 DONE_EXAMPLE = "Try /done 5k 28:30 or /done 25min."
 DAY_EXAMPLE = "Try /done yesterday 30min or /done tue 5k."
@@ -41,6 +50,12 @@ _DAY_BLOCKERS = frozenset(
 _TIME_CONNECTORS = frozenset(("in", "@"))
 _PACE_CONNECTORS = frozenset(("in", "@", "at"))
 _COMMAND = re.compile(r"^\s*/done(?:@\w+)?(?=\s|$)", re.IGNORECASE)
+# "28.30": minutes and seconds typed with a dot (or comma) instead of a colon.
+_DOTTED_TIME = re.compile(r"([0-9]{1,3})[.,]([0-5][0-9])")
+# Unit words that say a run was measured; one-letter units are too often something else.
+_UNIT_WORDS = frozenset(w for w in (*DURATION_UNITS, *DISTANCE_UNITS) if len(w) > 1)
+_COUNTING = VAGUE | {"hundred", "thousand"}
+_CJK_UNITS = frozenset("分时時小公里秒粁")  # minutes, hours, km… after a CJK numeral
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,8 @@ def _scan(tokens: list[Token], text: str, found: _Found) -> None:
             i = day_end
         elif (clock_end := time_of_day_end(tokens, i)) is not None:
             i = clock_end  # "at 7:00", "6am": when, not how long; stays in the note
+        elif (reading := reading_end(tokens, i)) is not None:
+            i = reading  # "30°C", "150 bpm": about the day, not the run; stays in the note
         elif _is_connector(tokens, i, text):
             found.dropped.add(i)
             i += 1
@@ -114,7 +131,57 @@ def _scan(tokens: list[Token], text: str, found: _Found) -> None:
             found.dropped.update(range(quantity.start, quantity.end))
             i = quantity.end
         else:
+            _refuse_unreadable(tokens, i, text)
             i += 1
+    _refuse_lone_number_words(tokens, text, found)
+
+
+def _refuse_unreadable(tokens: list[Token], i: int, text: str) -> None:
+    """Refuse a piece that measures the run in a way Pacer cannot read: digits it does not
+    know ("三十min", "Ⅻ") or a unit counted without a number ("a few minutes")."""
+    token = tokens[i]
+    if token.kind in ("word", "other") and _foreign_number(token.text):
+        raise GrammarError(
+            f'I couldn\'t read the number in "{shorten(token.text)}"; please write it in '
+            "digits.",
+            DONE_EXAMPLE,
+        )
+    if token.kind == "word" and token.lower in _UNIT_WORDS and i > 0:
+        j = i - 2 if tokens[i - 1].is_word("of") and i > 1 else i - 1  # "couple of miles"
+        if tokens[j].kind == "word" and tokens[j].lower in _COUNTING:
+            if j > 0 and tokens[j - 1].lower in ("a", "an"):
+                j -= 1  # "a few minutes"
+            shown = text[tokens[j].start : token.end]
+            raise GrammarError(
+                f'How much is "{shorten(shown)}"? Give me the number, so I log the run you ran.',
+                "Try /done 20min, /done 1h10 or /done 3k.",
+            )
+
+
+def _foreign_number(text: str) -> bool:
+    """Whether `text` is a number Pacer cannot read, alone or before a unit: "三十", "Ⅻ",
+    "三十min", "三十分钟" — but not a word that merely starts with a numeral ("一起")."""
+    count = 0
+    while count < len(text) and unicodedata.numeric(text[count], None) is not None:
+        count += 1
+    if count == 0:
+        return False
+    rest = text[count:]
+    return not rest or rest.lower() in _UNIT_WORDS or rest[0] in _CJK_UNITS
+
+
+def _refuse_lone_number_words(tokens: list[Token], text: str, found: _Found) -> None:
+    """"/done two" or "/done half": a number with no unit, written in words, is refused like
+    one in digits rather than logged as planned with "two" as the note."""
+    if found.duration or found.distance or found.pace:
+        return
+    rest = [t for index, t in enumerate(tokens) if index not in found.dropped]
+    if rest and all(t.kind == "word" and t.lower in NUMBER_WORDS for t in rest):
+        shown = text[rest[0].start : rest[-1].end]
+        raise GrammarError(
+            f'I can\'t tell what "{shorten(shown)}" means: minutes, km or miles?',
+            "Try /done 20min, /done two hours or /done 5k.",
+        )
 
 
 def _day_at(tokens: list[Token], i: int) -> tuple[DayRef, int] | None:
@@ -174,7 +241,22 @@ def _unreadable_number(quantity: Quantity, tokens: list[Token], text: str) -> Gr
     if nxt is not None and nxt.kind == "word" and nxt.spaced and end <= nxt.start:
         end = nxt.end  # "5 slices"
     chunk = text[start:end]
-    if chunk == token.text:
+    dotted = _DOTTED_TIME.fullmatch(token.text)
+    if dotted is not None and chunk == text[token.start : token.end]:
+        clock = f"{dotted.group(1)}:{dotted.group(2)}"
+        fixed = shorten(" ".join(f"{text[: token.start]}{clock}{text[token.end :]}".split()), 60)
+        if int(dotted.group(1)) >= 10:  # "28.30": a time, not 28.3 km
+            return GrammarError(
+                f'Did you mean {clock} (minutes:seconds) for "{shorten(chunk)}"? Times take a '
+                "colon.",
+                f"Try /done {fixed}.",
+            )
+        number = format_number(quantity.value)  # "7.45": a mile in 7:45, or 7.45 km?
+        return GrammarError(
+            f'I can\'t tell what "{shorten(chunk)}" means: a time ({clock}), km or miles?',
+            f"Try /done {fixed} or /done {number}k.",
+        )
+    if chunk == text[token.start : token.end]:
         number = format_number(quantity.value) if quantity.value > 0 else "5"
         return GrammarError(
             f'I can\'t tell what "{shorten(chunk)}" means: minutes, km or miles?',

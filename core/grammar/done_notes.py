@@ -1,4 +1,5 @@
-"""What stays in a `/done` note: times of day ("at 7:00", "6am") and the leftover words."""
+"""What stays in a `/done` note: times of day ("at 7:00", "6am"), readings of the weather or
+the body ("30°C", "150 bpm") and the leftover words."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ from core.grammar.quantities import read_quantity
 
 _MERIDIEM = frozenset(("am", "pm", "a", "p"))
 _EDGE_PUNCTUATION = " \t,;:-–—/|@"
+_DEGREES = frozenset(("°", "º", "℃", "℉"))
+# Units of things a runner notes that are not the run itself: heat, heart rate, cadence, food.
+_NOTE_UNITS = frozenset(
+    ("bpm", "degrees", "degree", "deg", "celsius", "fahrenheit", "spm", "kcal", "cal", "kg",
+     "kgs", "lb", "lbs")
+)
 
 
 def time_of_day_end(tokens: list[Token], i: int) -> int | None:
@@ -36,6 +43,23 @@ def time_of_day_end(tokens: list[Token], i: int) -> int | None:
             end += 1
         if nxt.lower in ("am", "pm") or end > i + 2:
             return end
+    return None
+
+
+def reading_end(tokens: list[Token], i: int) -> int | None:
+    """The end of a reading at tokens[i] that belongs in the note: "30°C", "30 °F", "30°",
+    "150 bpm", "20 degrees"; else None."""
+    token = tokens[i]
+    if token.kind != "number" or i + 1 >= len(tokens):
+        return None
+    nxt = tokens[i + 1]
+    if nxt.text in _DEGREES:
+        end = i + 2
+        if end < len(tokens) and not tokens[end].spaced and tokens[end].is_word("c", "f"):
+            end += 1
+        return end
+    if nxt.kind == "word" and nxt.lower in _NOTE_UNITS:
+        return i + 2
     return None
 
 
@@ -72,9 +96,9 @@ def leftover_note(tokens: list[Token], text: str, dropped: set[int]) -> str:
         if index in dropped:
             pieces.append(" ")
         elif token.kind == "quoted":
-            pieces.append(token.text[1:-1])
+            pieces.append(text[token.start + 1 : token.end - 1])
         else:
-            pieces.append(token.text)
+            pieces.append(text[token.start : token.end])  # as typed, digits and all
         position = token.end
     pieces.append(text[position:])
     note = " ".join("".join(pieces).split())

@@ -12,6 +12,7 @@ from typing import Literal
 
 from core.grammar.errors import GrammarError
 from core.grammar.lexer import Token
+from core.grammar.number_words import and_a_half, read_number_words
 from core.grammar.text import shorten, to_number
 from core.grammar.units import (
     DISTANCE_UNITS,
@@ -68,7 +69,7 @@ def read_quantity(tokens: list[Token], i: int, source: str) -> Quantity | None:
     if token.kind == "number":
         return _read_number(tokens, i, source)
     if token.kind == "word":
-        return _read_named_distance(tokens, i, source)
+        return _read_named_distance(tokens, i, source) or _read_worded(tokens, i, source)
     return None
 
 
@@ -133,34 +134,74 @@ def _read_number(tokens: list[Token], i: int, source: str) -> Quantity:
     unit = _at(tokens, i + 1)
     if unit is None or unit.kind != "word":
         return Quantity("bare", value, i, i + 1, token.text)
-    word = unit.lower
-    if DISTANCE_UNITS.get(word) == 1.0 and _THOUSANDS.fullmatch(token.text):
+    if DISTANCE_UNITS.get(unit.lower) == 1.0 and _THOUSANDS.fullmatch(token.text):
         value = float(token.text.replace(",", ""))  # "1,600 m" is 1600 metres
+    found = _read_unit(tokens, i, i + 1, value, source)
+    return found or Quantity("bare", value, i, i + 1, token.text)
+
+
+def _read_worded(tokens: list[Token], i: int, source: str) -> Quantity | None:
+    """A number in words before a unit: "two hours", "half an hour", "a mile", "five k"."""
+    found = read_number_words(tokens, i)
+    if found is None:
+        return None
+    value, j, article = found
+    unit = _at(tokens, j)
+    if unit is None or unit.kind != "word" or unit.lower in ("m", "s"):
+        return None  # "a m" is more likely "a.m." than a number of metres or minutes
+    if article and len(unit.lower) < 3 and unit.lower not in ("km", "hr"):
+        return None
+    return _read_unit(tokens, i, j, value, source)
+
+
+def _read_unit(
+    tokens: list[Token], i: int, j: int, value: float, source: str
+) -> Quantity | None:
+    """The quantity of `value` (written at tokens[i:j]) in the unit at tokens[j], if it is one."""
+    word = tokens[j].lower
     is_duration = word in DURATION_UNITS and not (word == "m" and m_means_metres(value))
     if (is_duration or word in DISTANCE_UNITS) and value < 0:
-        raise _refuse_negative(_span(tokens, i, i + 2, source))
+        raise _refuse_negative(_span(tokens, i, j + 1, source))
     if is_duration:
-        return _read_compound_duration(tokens, i, value, source)
+        return _read_compound_duration(tokens, i, j, value, source)
     if word in DISTANCE_UNITS:
-        factor = DISTANCE_UNITS[word]
-        return Quantity("distance", value * factor, i, i + 2, _span(tokens, i, i + 2, source))
-    return Quantity("bare", value, i, i + 1, token.text)
+        end = j + 1
+        half = and_a_half(tokens, end)  # "a mile and a half"
+        end += 3 if half else 0
+        metres = (value + half) * DISTANCE_UNITS[word]
+        return Quantity("distance", metres, i, end, _span(tokens, i, end, source))
+    return None
 
 
-def _read_compound_duration(tokens: list[Token], i: int, value: float, source: str) -> Quantity:
-    """Read "25min", "1h10", "1h 10m", "25m30s", "1 hour 5 minutes" from tokens[i]."""
-    rank = DURATION_UNITS[tokens[i + 1].lower]
-    total = value * SECONDS_PER_RANK[rank]
-    k = i + 2
-    while rank > SECOND:
-        number, after = _at(tokens, k), _at(tokens, k + 1)
-        if number is None or number.kind != "number":
+def _read_compound_duration(
+    tokens: list[Token], i: int, j: int, value: float, source: str
+) -> Quantity:
+    """Read "25min", "1h10", "1h 10m", "25m30s", "1 hour 5 minutes", "an hour and a half",
+    "1 hour and 10 minutes" from tokens[i] (the unit of the first part at tokens[j])."""
+    rank = DURATION_UNITS[tokens[j].lower]
+    k = j + 1
+    half = and_a_half(tokens, k)  # "an hour and a half"
+    total = (value + half) * SECONDS_PER_RANK[rank]
+    k += 3 if half else 0
+    while rank > SECOND and not half:
+        if (joiner := _at(tokens, k)) is not None and joiner.is_word("and"):
+            part_at = _part_at(tokens, k + 1)  # "1 hour and 10 minutes"
+            if part_at is None or _smaller_unit(_at(tokens, part_at[1]), part_at[0], rank) is None:
+                break
+            k += 1
+        part_at = _part_at(tokens, k)
+        if part_at is None:
             break
-        part = to_number(number.text)
+        part, after_index = part_at
+        number, after = tokens[k], _at(tokens, after_index)
         next_rank = _smaller_unit(after, part, rank)
         if next_rank is not None:
-            step = 2
-        elif not number.spaced and (after is None or after.spaced or after.kind != "word"):
+            step = after_index + 1 - k
+        elif (
+            number.kind == "number"
+            and not number.spaced
+            and (after is None or after.spaced or after.kind != "word")
+        ):
             # A number glued to the unit before it takes the next smaller unit: "1h10".
             next_rank, step = rank - 1, 1
         else:
@@ -174,6 +215,19 @@ def _read_compound_duration(tokens: list[Token], i: int, value: float, source: s
         total += part * SECONDS_PER_RANK[next_rank]
         rank, k = next_rank, k + step
     return Quantity("duration", total, i, k, _span(tokens, i, k, source))
+
+
+def _part_at(tokens: list[Token], k: int) -> tuple[float, int] | None:
+    """A later part's number at tokens[k] (digits or words, not "a"): (value, index after)."""
+    token = _at(tokens, k)
+    if token is None:
+        return None
+    if token.kind == "number":
+        return to_number(token.text), k + 1
+    found = read_number_words(tokens, k)
+    if found is None or found[2]:
+        return None
+    return found[0], found[1]
 
 
 def _smaller_unit(token: Token | None, value: float, rank: int) -> int | None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from core.grammar.days import read_day, resolve_past
 from core.grammar.errors import GrammarError
-from core.grammar.lexer import Token, tokenize
+from core.grammar.lexer import Token, ascii_digits, tokenize
 from core.grammar.quantities import Quantity, read_quantity
 from core.grammar.text import format_number, shorten, to_number
 
 SLEEP_EXAMPLE = "Try /sleep 7.5h, /sleep 7h30 or /sleep 7:30."
+NIGHT_EXAMPLE = "Try /sleep yesterday 7h or /sleep sun 7h30."
+SLEEP_LOOKBACK_DAYS = 7
+_LAST_NIGHT = re.compile(r"^\s*last\s+night\b|\blast\s+night\s*$", re.IGNORECASE)
 MAX_SLEEP_HOURS = 16.0
 _HOURS_MINUTES = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _COMMAND = re.compile(r"^\s*/sleep(?:@\w+)?(?=\s|$)", re.IGNORECASE)
@@ -21,7 +26,7 @@ def parse_sleep(text: str) -> float:
 
     Raises GrammarError.
     """
-    cleaned = _COMMAND.sub("", text, count=1).strip()
+    cleaned = ascii_digits(_COMMAND.sub("", text, count=1).strip())
     if not cleaned:
         raise GrammarError("How long did you sleep?", SLEEP_EXAMPLE)
     try:
@@ -80,3 +85,32 @@ def _hours_of(quantity: Quantity, unit: str) -> float:
 def _ends_in_hours(quantity: Quantity, tokens: list[Token]) -> bool:
     last = tokens[quantity.end - 1]
     return last.kind == "word" and last.lower in ("h", "hr", "hrs", "hour", "hours")
+
+
+def parse_sleep_night(text: str, today: date) -> tuple[date, float]:
+    """The morning a night ended on and the hours slept: "7h" or "last night 7h" is last
+    night (today's morning); "yesterday 7h", "sun 7h30" or "7h 2026-05-10" name an earlier
+    night by the morning it ended — "yesterday" is the night before yesterday morning. Up to
+    `SLEEP_LOOKBACK_DAYS` back; never a night still to come. Raises GrammarError."""
+    cleaned = _LAST_NIGHT.sub(" ", _COMMAND.sub("", text, count=1)).strip()
+    tokens = tokenize(cleaned)
+    for i in (0, len(tokens) - 1, len(tokens) - 2):
+        if not 0 <= i < len(tokens):
+            continue
+        found = read_day(tokens, i)
+        if found is None or (i > 0 and found[1] != len(tokens)):
+            continue
+        ref, end = found
+        rest = f"{cleaned[: tokens[i].start]} {cleaned[tokens[end - 1].end :]}".strip()
+        try:
+            day = resolve_past(ref, today)
+        except GrammarError as err:
+            raise err.with_example(NIGHT_EXAMPLE) from None
+        if day > today:
+            raise GrammarError("That night is still to come.", NIGHT_EXAMPLE)
+        if (today - day).days > SLEEP_LOOKBACK_DAYS:
+            raise GrammarError(
+                f"I log sleep for the last {SLEEP_LOOKBACK_DAYS} nights only.", NIGHT_EXAMPLE
+            )
+        return day, parse_sleep(rest)
+    return today, parse_sleep(cleaned)

@@ -304,3 +304,26 @@ async def test_the_stored_board_reads_as_ranking_everyone_would(database: Databa
             for viewer in viewers:
                 expected = board_slice(everyone, viewer, goal=found.goal)
                 assert await stored_board(u, found, NOW, viewer) == expected, (metric, viewer)
+
+
+async def test_edits_and_numbered_undos_keep_the_totals_exact(any_bot: TestBot) -> None:
+    """Issue 14.6: `/edit N` and `/undo N` move the boards with them."""
+    bot = any_bot
+    await onboard(bot, "ann", "bob")
+    await admin(bot, NEW.format(name="Miles", metric="distance"))
+    for user in ("ann", "bob"):
+        await member(bot, "/challenge join 1", user)
+    await bot.say("/done 5k 30:00", user="ann")
+    bot.advance(days=1)
+    await bot.say("/done 8k 45:00", user="ann")
+    await bot.say("/done 6k 33:00", user="bob")
+    assert await stored(bot) == {"Ann": (13000, 75, 2, 2), "Bob": (6000, 33, 1, 1)}
+
+    assert "is now 10 km in 50 min" in await bot.say("/edit 2 10k 50:00", user="ann")
+    assert await stored(bot) == {"Ann": (18000, 95, 2, 2), "Bob": (6000, 33, 1, 1)}
+    await assert_exact(bot)
+    assert "Removed run 1" in await bot.say("/undo 1", user="ann")
+    assert await stored(bot) == {"Ann": (10000, 50, 1, 1), "Bob": (6000, 33, 1, 1)}
+    await assert_exact(bot)
+    assert board_lines(await member(bot, "/challenge board Miles", "bob")) == [
+        "1. Ann — 10.0 km", "2. Bob — 6.0 km"]

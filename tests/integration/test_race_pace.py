@@ -85,7 +85,7 @@ async def test_invalid_races_are_refused_and_nothing_changes(bot: TestBot) -> No
     before = await stored(bot)
     for line, reason in [
         ("/race 2026-10-01", "in the past"),
-        ("/race someday", "Example: /race 2026-12-12 goal 6:45 start 09:30"),
+        ("/race someday", "Example: /race 2027-01-02 goal 6:45 start 09:30"),  # from today
         ("/race 2026-11-28 goal quick", "Example: /race"),
         ("/race 2026-11-28 start 25:61", "Example: /race"),
         ("/race goal 6:45", "race date is missing"),
@@ -98,6 +98,29 @@ async def test_invalid_races_are_refused_and_nothing_changes(bot: TestBot) -> No
     refusal = await bot.say("/race 2026-11-28 goal 8:00")  # slower than the current 7:30
     assert "Race set" not in refusal
     assert await stored(bot) == before
+
+
+async def test_a_new_race_date_keeps_the_start_time_unless_told(any_bot: TestBot) -> None:
+    """Issue 14.9: moving the race keeps its start; `start HH:MM` or `start off` change it."""
+    bot = any_bot
+    await bot.say(START)
+    await bot.say("/race 2026-11-21 start 09:30")
+    moved = await bot.say("/race 2026-11-28")
+    assert "Start: 09:30 (kept; change it with start HH:MM, or start off)" in moved
+    assert "Race morning (start 09:30):" in moved
+    assert (await stored(bot))["race_start"] == "09:30"
+    assert "Your race: Sat 28 Nov 2026, start 09:30" in await bot.say("/race")
+    retimed = await bot.say("/race 2026-11-28 start 10:15")
+    assert "Start: 10:15" in retimed and "kept" not in retimed
+    cleared = await bot.say("/race 2026-11-28 start off")
+    assert "Start:" not in cleared
+    assert (await stored(bot))["race_start"] is None
+
+
+async def test_race_examples_are_in_the_future_whatever_the_day(bot: TestBot) -> None:
+    await bot.say(START)
+    bot.at("2027-06-30 08:00", "Europe/London")
+    assert "Example: /race 2027-08-28 goal 6:45 start 09:30" in await bot.say("/race")
 
 
 async def test_pace_gives_lap_splits_without_onboarding(any_bot: TestBot) -> None:
@@ -127,3 +150,16 @@ async def test_after_the_race_today_asks_how_it_went_and_training_goes_on(bot: T
     await bot.say("/done 2026-11-07 1mi 7:40 felt fast")
     text = await bot.say("/today")
     assert "Today · Mon 9 Nov · " in text and "behind you" not in text
+
+
+async def test_help_examples_are_dated_from_the_clock(bot: TestBot) -> None:
+    """Issue 14.9: /help never suggests a race or a challenge end that is already past."""
+    help_now = await bot.say("/help")
+    assert "/race 2027-01-02 goal 6:45 start 09:30" in help_now  # Mon 2 Nov 2026 + 8 weeks
+    assert "/challenge new December-Miles metric=distance until=2026-12-31" in help_now
+    assert "/logs" in help_now and "/edit 3 5k 27:50" in help_now
+    assert "/sleep yesterday 7h" in help_now
+    bot.at("2030-01-31 12:00")
+    later = await bot.say("/help")
+    assert "/race 2030-03-30 goal 6:45" in later
+    assert "until=2030-02-28" in later

@@ -145,9 +145,10 @@ async def test_stats_show_weeks_split_sleep_and_streak(bot: TestBot) -> None:
     lines = text.splitlines()
     assert lines[0] == "Your last 3 weeks"  # since the plan started on Tue 20 Oct
     assert lines[1:4] == [
-        "Week of 19 Oct: 50 min · 12.0 km · 3/3 runs · 20 min hard",
-        "Week of 26 Oct: 65 min · 2/3 runs · 25 min hard",
-        "This week: 35 min · 6.0 km · 1/3 runs so far",
+        # Runs the day after a planned one are extras: counted as /week counts them.
+        "Week of 19 Oct: 50 min · 12.0 km · 1 of 3 runs + 2 extra · 20 min hard",
+        "Week of 26 Oct: 65 min · 0 of 3 runs + 2 extra · 25 min hard",
+        "This week: 35 min · 6.0 km · 1 of 3 runs so far",
     ]
     assert "Effort: 70% easy · 30% hard (target 80/20) — more hard running" in text
     assert "Sleep, last 7 nights: 7.0 h average over 5 nights logged, 2 under 7 h." in text
@@ -166,7 +167,7 @@ async def test_stats_come_with_a_chart(bot: TestBot) -> None:
 async def test_distances_follow_the_runners_units(bot: TestBot) -> None:
     await seed_history(bot, units="mi")
     text = await bot.say("/stats")
-    assert "Week of 19 Oct: 50 min · 7.5 mi · 3/3 runs" in text  # 12 km = 7.46 mi
+    assert "Week of 19 Oct: 50 min · 7.5 mi · 1 of 3 runs + 2 extra" in text  # 12 km = 7.46 mi
     assert "This week: 35 min · 3.7 mi" in text
 
 
@@ -195,7 +196,7 @@ async def test_stats_after_logging_through_the_chat(any_bot: TestBot) -> None:
     await bot.say("/sleep 6h")
     [reply] = await bot.replies("/stats")
     text = reply.text
-    assert "This week: 30 min · 1/" in text and "runs so far" in text
+    assert "This week: 30 min · 1 of " in text and "runs so far" in text
     assert "100% easy · 0% hard" in text
     assert "6.0 h average over 1 night logged, 1 under 7 h" in text
     assert "Streak</b>: 🔥 1 day" in text

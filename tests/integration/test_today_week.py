@@ -198,3 +198,22 @@ async def test_week_before_the_plan_started(bot: TestBot) -> None:
     text = await bot.say("/week")
     assert line_for(text, "Mon 2") == "· Mon 2 · not planned"
     assert line_for(text, "Wed 4").startswith("▶ Wed 4")
+
+
+async def test_week_and_stats_count_runs_the_same_way(any_bot: TestBot) -> None:
+    """Issue 14.9: two runs on a planned day and one on a rest day are one session done and
+    two extras, in /week and /stats alike."""
+    bot = any_bot
+    await bot.say(START.format(tz="UTC"))
+    rows = await plan(bot)
+    week = [MONDAY + timedelta(days=i) for i in range(7)]
+    run_days = [d for d in week if rows[d].run_minutes > 0]
+    rest_day = next(d for d in week if rows[d].run_minutes == 0 and d > run_days[0])
+    await log_run(bot, run_days[0], 25)
+    await log_run(bot, run_days[0], 10)
+    await log_run(bot, rest_day, 20)
+    bot.at(f"{rest_day} 20:00")
+    week_text = await bot.say("/week")
+    stats_text = await bot.say("/stats")
+    assert f"done: 55 min (1 of {len(run_days)} runs + 2 extra)" in week_text
+    assert f"This week: 55 min · 1 of {len(run_days)} runs + 2 extra so far" in stats_text

@@ -149,6 +149,61 @@ DONE_CASES: list[tuple[str, Run | None]] = [
     ('5k "with 2 friends"', Run(metres=5000, note="with 2 friends")),
     ("25min “lap 3 hurt”", Run(minutes=25, note="lap 3 hurt")),
     ("yesterday 30min easy, then strides", Run(minutes=30, day=ago(1), note="easy, then strides")),
+    # numbers in words
+    ("half hour", Run(minutes=30)),
+    ("half an hour", Run(minutes=30)),
+    ("a half hour", Run(minutes=30)),
+    ("Half an hour, easy", Run(minutes=30, note="easy")),
+    ("an hour and a half", Run(minutes=90)),
+    ("one and a half hours", Run(minutes=90)),
+    ("2 hours and a half", Run(minutes=150)),
+    ("two hours", Run(minutes=120)),
+    ("an hour", Run(minutes=60)),
+    ("an hour and ten minutes", Run(minutes=70)),
+    ("1 hour and 10 minutes", Run(minutes=70)),
+    ("a quarter of an hour", Run(minutes=15)),
+    ("three quarters of an hour", Run(minutes=45)),
+    ("twenty-five minutes", Run(minutes=25)),
+    ("twenty five mins", Run(minutes=25)),
+    ("forty minutes yesterday", Run(minutes=40, day=ago(1))),
+    ("five k", Run(metres=5000)),
+    ("a mile", Run(metres=MILE)),
+    ("half a mile", Run(metres=MILE / 2)),
+    ("a mile and a half", Run(metres=1.5 * MILE)),
+    ("ten km in fifty minutes", Run(minutes=50, metres=10000)),
+    ("1½h", Run(minutes=90)),
+    ("one of those days", Run(note="one of those days")),
+    ("felt like a million", Run(note="felt like a million")),
+    # digits of any script, kept as typed in the note
+    ("３０min", Run(minutes=30)),
+    ("٣٠min", Run(minutes=30)),
+    ("۳۰ min", Run(minutes=30)),
+    ("३० min", Run(minutes=30)),
+    ("5k ２８:３０", Run(minutes=28.5, metres=5000)),
+    ("5k ２８：３０", Run(minutes=28.5, metres=5000)),
+    ("５ｋ", Run(metres=5000)),
+    ("٣٫٢km", Run(metres=3200)),
+    ('5k "lap ３ hurt"', Run(metres=5000, note="lap ３ hurt")),
+    # readings of the day or the body stay in the note
+    ("5k 28:30 hot, 30°C", Run(minutes=28.5, metres=5000, note="hot, 30°C")),
+    ("5k 28:30 hot, 30 °F", Run(minutes=28.5, metres=5000, note="hot, 30 °F")),
+    ("30min at 25℃", Run(minutes=30, note="at 25℃")),
+    ("5k avg 150 bpm", Run(metres=5000, note="avg 150 bpm")),
+    ("5k brr, -3°C", Run(metres=5000, note="brr, -3°C")),
+    # refused: a measure Pacer cannot read is never "as planned"
+    ("5k 28.30", REFUSED),
+    ("28,30", REFUSED),
+    ("a few minutes", REFUSED),
+    ("a couple of miles", REFUSED),
+    ("several km", REFUSED),
+    ("a hundred metres", REFUSED),
+    ("two", REFUSED),
+    ("half", REFUSED),
+    ("twenty five", REFUSED),
+    ("三十min", REFUSED),
+    ("三十分钟", REFUSED),
+    ("5k 一起跑", Run(metres=5000, note="一起跑")),
+    ("Ⅻ km", REFUSED),
     # refused: ambiguous or unknown numbers
     ("5", REFUSED),
     ("30", REFUSED),
@@ -251,6 +306,9 @@ SLEEP_CASES: list[tuple[str, float | None]] = [
     ("7.5h slept well", None),
     ("5k", None),
     ("7h30 20", None),
+    ("７.５h", 7.5),
+    ("٧:٣٠", 7.5),
+    ("seven hours", 7.0),
     ("a lot", None),
 ]
 
@@ -263,6 +321,29 @@ def test_sleep(text: str, expected: float | None) -> None:
         assert "/sleep" in str(caught.value)
     else:
         assert parse_sleep(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5k 28.30", "Did you mean 28:30 (minutes:seconds) for \"28.30\"? Times take a colon. "
+         "Try /done 5k 28:30."),
+        ("28,30 5k felt ok", "Did you mean 28:30 (minutes:seconds) for \"28,30\"? Times take "
+         "a colon. Try /done 28:30 5k felt ok."),
+        ("1mi 7.45", "I can't tell what \"7.45\" means: a time (7:45), km or miles? "
+         "Try /done 1mi 7:45 or /done 7.45k."),
+        ("a few minutes", "How much is \"a few minutes\"? Give me the number, so I log the run "
+         "you ran. Try /done 20min, /done 1h10 or /done 3k."),
+        ("two", "I can't tell what \"two\" means: minutes, km or miles? Try /done 20min, "
+         "/done two hours or /done 5k."),
+        ("三十min", "I couldn't read the number in \"三十min\"; please write it in digits. "
+         "Try /done 5k 28:30 or /done 25min."),
+    ],
+)
+def test_unreadable_measures_are_refused_with_an_example(text: str, expected: str) -> None:
+    with pytest.raises(GrammarError) as caught:
+        parse_done(text, TODAY)
+    assert str(caught.value) == expected
 
 
 def test_the_table_is_large() -> None:
