@@ -102,7 +102,7 @@ class TelegramHandlers:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Last resort for errors outside the handlers above: log, apologise, carry on."""
-        log.error("telegram: error while handling %r", update, exc_info=context.error)
+        log.error("telegram: error while handling %s", update_ids(update), exc_info=context.error)
         if isinstance(update, Update):
             await self._apologise(update)
 
@@ -205,3 +205,15 @@ class TelegramHandlers:
     def _observe(self, update: Update) -> None:
         if self.on_handled is not None:
             self.on_handled(update)
+
+
+def update_ids(update: object) -> str:
+    """Which update, chat and sender an error was about, never what anybody wrote."""
+    if not isinstance(update, Update):
+        return f"a {type(update).__name__}"
+    chat = update.effective_chat
+    user = update.effective_user
+    return (
+        f"update {update.update_id} (chat {chat.id if chat else '-'}, "
+        f"user {user.id if user else '-'})"
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, cast
@@ -87,10 +86,8 @@ def webhook_secret(settings: Settings) -> str:
     PACER_TELEGRAM_WEBHOOK_SECRET if set; else derived from the token, so that every worker
     behind the load balancer registers and expects the same one.
     """
-    if settings.telegram_webhook_secret is not None:
-        return settings.telegram_webhook_secret.get_secret_value()
-    token = _token(settings)
-    return hashlib.sha256(f"pacer-webhook:{token}".encode()).hexdigest()
+    _token(settings)
+    return settings.derived_webhook_secret()
 
 
 def _token(settings: Settings) -> str:
