@@ -21,6 +21,7 @@ from core.messages import Reply, Request
 from core.runners import runner_for_request
 from core.storage import direct
 from core.storage.models import ProcessedUpdate, UTCDateTime
+from core.storage.processed_updates import REDELIVERY_WINDOW
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -128,16 +129,23 @@ async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:
     """Record the platform update id; False when it was recorded before (a re-delivery).
 
     An insert that ignores conflicts is one statement; a concurrent duplicate still waits on
-    the row lock and then finds it taken.
+    the row lock and then finds it taken. An id last seen before `REDELIVERY_WINDOW` is a new
+    update reusing the number (Telegram renumbers after a quiet week): its row is renewed and
+    the update handled.
     """
-    values = {"platform": req.platform.value, "update_id": req.update_id, "processed_at": now}
+    values = {
+        "platform": req.platform.value, "update_id": req.update_id, "processed_at": now,
+        "reusable_before": now - REDELIVERY_WINDOW,
+    }
     return await direct.run(uow, _RECORD_UPDATE, values) > 0
 
 
 _RECORD_UPDATE = direct.Statement(  # every message with an update id runs it
     "INSERT INTO processed_updates (platform, update_id, processed_at) "
-    "VALUES (:platform, :update_id, :processed_at) ON CONFLICT DO NOTHING",
-    params={"processed_at": UTCDateTime()},
+    "VALUES (:platform, :update_id, :processed_at) "
+    "ON CONFLICT (platform, update_id) DO UPDATE SET processed_at = excluded.processed_at "
+    "WHERE processed_updates.processed_at < :reusable_before",
+    params={"processed_at": UTCDateTime(), "reusable_before": UTCDateTime()},
 )
 
 
