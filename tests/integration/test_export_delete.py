@@ -18,6 +18,7 @@ from bot import cli
 from core.commands.base import Context
 from core.commands.deleteme import answer_deleteme
 from core.messages import Attachment, Reply
+from core.schedule import outbox
 from core.storage.database import Database
 from core.storage.models import (
     Base,
@@ -411,6 +412,36 @@ async def test_deleteme_asks_then_erases_every_row_of_that_runner_only(any_bot: 
             == 1
         )
         assert await u.session.get(Runner, bob) is not None
+
+
+async def test_deleteme_also_removes_pending_club_posts_naming_the_runner(
+    any_bot: TestBot,
+) -> None:
+    bot = any_bot
+    await seed_runner(bot, "ann")
+    now = bot.clock.now()
+
+    def club_post(key: str, text: str, status: str = "pending") -> dict[str, object]:
+        return outbox.outbox_row(
+            key=key, kind="club_recap", platform="telegram", chat_id="-100", now=now,
+            payload=outbox.reply_to_payload(Reply(text), group=True), due_at=now,
+            expires_at=now + timedelta(days=1), status=status,
+        )
+
+    async with bot.uow() as u:
+        await outbox.enqueue(u, [
+            club_post("standings", "<b>Standings</b>\n1. Ann — 12 km\n2. Bob — 8 km"),
+            club_post("results", "Final results: <b>Bob</b> 30 km"),
+            club_post("lookalike", "Annabel leads with 20 km"),
+            club_post("last-week", "1. Ann — 10 km", status="sent"),
+        ])
+
+    await bot.say("/deleteme")
+    await bot.say("/deleteme confirm")
+
+    async with bot.uow(readonly=True) as u:
+        keys = await u.session.scalars(select(OutboxMessage.key).order_by(OutboxMessage.key))
+        assert list(keys) == ["last-week", "lookalike", "results"]
 
 
 async def test_deleted_runner_starts_afresh(bot: TestBot) -> None:
