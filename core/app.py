@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from core.storage import direct
 from core.storage.models import ProcessedUpdate, UTCDateTime
 from core.storage.processed_updates import REDELIVERY_WINDOW
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from core.text_safety import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,14 @@ class Pacer:
         self.bot_name = bot_name
 
     async def handle(self, req: Request) -> list[Reply]:
-        """Handle one request; returns the replies (empty for an already-handled update)."""
+        """Handle one request; returns the replies (empty for an already-handled update).
+
+        Names and text lose control and bidi override characters first (`core.text_safety`).
+        """
+        req = replace(
+            req, command=clean_text(req.command), text=clean_text(req.text),
+            display_name=clean_text(req.display_name), chat_title=clean_text(req.chat_title),
+        )
         try:
             return await self._handle(req)
         except IntegrityError:
