@@ -97,9 +97,11 @@ async def test_buttons_keep_working_after_a_restart(dc: DiscordHarness) -> None:
     assert "Logged today" in logged["content"]
 
 
-async def test_closed_dms_fall_back_to_the_club_channel_with_a_mention(
+async def test_closed_dms_fall_back_to_the_club_channel_only_for_a_reply_not_marked_private(
     dc: DiscordHarness,
 ) -> None:
+    # The messenger's mechanism; scheduled pushes to a runner are all personal and arrive
+    # marked private (see the test below), so none of them takes this way.
     rui, runs = dc.world.runner, dc.world.runs_id
     await dc.onboard(rui)
     await join_a_club_challenge(dc, runs)

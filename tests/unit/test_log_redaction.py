@@ -6,9 +6,11 @@ import io
 import logging
 
 import pytest
+from telegram import Update
 
 from bot.config import Settings
 from bot.log_redaction import MASK, Redactor, install_redaction
+from bot.telegram.handlers import update_ids
 
 TG_TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-FI"
 DISCORD = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GhIjKl.abcdefghijklmnopqrstuvwxyz012345"
@@ -89,3 +91,12 @@ def test_the_derived_webhook_secret_is_a_secret_too() -> None:
     derived = plain.derived_webhook_secret()
     assert len(derived) == 64
     assert plain.secrets() == [TG_TOKEN, derived]
+
+
+def test_an_update_error_names_ids_not_text() -> None:
+    message = {"message_id": 7, "date": 0, "text": "/done 5k my knee hurts",
+               "chat": {"id": -100, "type": "group", "title": "Club"},
+               "from": {"id": 42, "is_bot": False, "first_name": "Ann"}}
+    update = Update.de_json({"update_id": 9, "message": message}, None)
+    assert update_ids(update) == "update 9 (chat -100, user 42)"
+    assert update_ids("raw") == "a str"
