@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError, Settings
+from bot.log_redaction import install_redaction
 from bot.migrations import upgrade
 from core.app import Pacer
 from core.clock import Clock, SystemClock
@@ -41,7 +42,7 @@ async def build(
             await conn.execute(text("SELECT 1"))
     except Exception as err:  # any driver error: report it on one line
         await db.dispose()
-        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        where = settings.database_url_for_display()
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ConfigError(f"PACER_DATABASE_URL: cannot connect to {where}: {reason}") from None
     if migrate:
@@ -51,8 +52,10 @@ async def build(
     return Container(settings, db, uow, clock, Pacer(uow, clock))
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Log to stderr at `level`, every handler masking `secrets` and token shapes."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_redaction(secrets)
     # httpx logs every request URL, and a Telegram URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Chatty libraries: every job run and migration step is not news at INFO.

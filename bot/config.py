@@ -6,8 +6,10 @@ names the bad setting; the CLI prints it and exits with code 2.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,6 +83,45 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def database_url_for_display(self) -> str:
+        """The database URL with its password masked (for messages and logs)."""
+        try:
+            return make_url(self.database_url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "<unreadable database URL>"
+
+    def derived_webhook_secret(self) -> str:
+        """The webhook secret Telegram must echo: the configured one, else one derived from
+        the token (so every worker behind a load balancer expects the same); "" without both."""
+        if self.telegram_webhook_secret is not None:
+            return self.telegram_webhook_secret.get_secret_value()
+        if self.telegram_token is None:
+            return ""
+        token = self.telegram_token.get_secret_value()
+        return hashlib.sha256(f"pacer-webhook:{token}".encode()).hexdigest()
+
+    def secrets(self) -> list[str]:
+        """Every secret value in these settings, for the log redaction filter."""
+        values = [
+            secret.get_secret_value()
+            for secret in (self.telegram_token, self.discord_token, self.telegram_webhook_secret)
+            if secret is not None
+        ]
+        values.append(self.derived_webhook_secret())
+        try:
+            password = make_url(self.database_url).password
+        except ArgumentError:
+            password = None
+        if password:
+            values.append(str(password))
+        return [value for value in values if value]
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, object]]:
+        """`repr()` and `str()` show the database URL without its password (tokens and the
+        webhook secret are `SecretStr`, shown as stars)."""
+        for name, value in super().__repr_args__():
+            yield name, self.database_url_for_display() if name == "database_url" else value
 
 
 def _check(settings: Settings) -> None:

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from core.storage.database import Database
+from core.storage.migration_lock import migration_transaction
 from core.storage.models import Base
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -30,8 +31,9 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 
 async def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the database schema up to `revision`."""
-    async with db.engine.begin() as conn:
+    """Bring the database schema up to `revision`; workers starting together take turns
+    (`migration_transaction`), so the later ones find it done."""
+    async with migration_transaction(db) as conn:
         await conn.run_sync(_upgrade, revision)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,9 @@ from core.messages import Reply, Request
 from core.runners import runner_for_request
 from core.storage import direct
 from core.storage.models import ProcessedUpdate, UTCDateTime
+from core.storage.processed_updates import REDELIVERY_WINDOW
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from core.text_safety import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +48,14 @@ class Pacer:
         self.commands = commands
 
     async def handle(self, req: Request) -> list[Reply]:
-        """Handle one request; returns the replies (empty for an already-handled update)."""
+        """Handle one request; returns the replies (empty for an already-handled update).
+
+        Names and text lose control and bidi override characters first (`core.text_safety`).
+        """
+        req = replace(
+            req, command=clean_text(req.command), text=clean_text(req.text),
+            display_name=clean_text(req.display_name), chat_title=clean_text(req.chat_title),
+        )
         try:
             return await self._handle(req)
         except IntegrityError:
@@ -94,16 +104,23 @@ async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:
     """Record the platform update id; False when it was recorded before (a re-delivery).
 
     An insert that ignores conflicts is one statement; a concurrent duplicate still waits on
-    the row lock and then finds it taken.
+    the row lock and then finds it taken. An id last seen before `REDELIVERY_WINDOW` is a new
+    update reusing the number (Telegram renumbers after a quiet week): its row is renewed and
+    the update handled.
     """
-    values = {"platform": req.platform.value, "update_id": req.update_id, "processed_at": now}
+    values = {
+        "platform": req.platform.value, "update_id": req.update_id, "processed_at": now,
+        "reusable_before": now - REDELIVERY_WINDOW,
+    }
     return await direct.run(uow, _RECORD_UPDATE, values) > 0
 
 
 _RECORD_UPDATE = direct.Statement(  # every message with an update id runs it
     "INSERT INTO processed_updates (platform, update_id, processed_at) "
-    "VALUES (:platform, :update_id, :processed_at) ON CONFLICT DO NOTHING",
-    params={"processed_at": UTCDateTime()},
+    "VALUES (:platform, :update_id, :processed_at) "
+    "ON CONFLICT (platform, update_id) DO UPDATE SET processed_at = excluded.processed_at "
+    "WHERE processed_updates.processed_at < :reusable_before",
+    params={"processed_at": UTCDateTime(), "reusable_before": UTCDateTime()},
 )
 
 

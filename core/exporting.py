@@ -1,7 +1,9 @@
 """A runner's data as a portable document: JSON, a CSV of logs, and the plan as iCalendar.
 
 `/export` and `pacer export` send the same document (DESIGN.md): `runner` (settings), `logs`
-(local ISO dates), `sleep`, `streak`; this module also adds `accounts` and `skips`. User text
+(local ISO dates), `sleep`, `streak`; this module also adds `accounts`, `skips`,
+`challenges` (memberships with the runner's totals), `removed_runs` (runs admins removed from
+a challenge, with their reasons) and `plan` (the current plan as JSON, or null). User text
 (notes, reasons) is exported exactly as typed: these files are data, not chat markup.
 """
 
@@ -31,6 +33,14 @@ from core.storage.models import (
     StreakState,
 )
 from core.storage.personal_bests import all_bests
+from core.storage.runner_records import (
+    Membership,
+    PlanRecord,
+    Removal,
+    current_plan,
+    memberships,
+    removals,
+)
 from core.storage.unit_of_work import UnitOfWork
 
 EXPORT_VERSION = 1
@@ -128,6 +138,70 @@ async def collect(uow: UnitOfWork, runner: Runner, now: datetime) -> dict[str, A
             {"distance": b.distance, "distance_m": b.distance_m, "seconds": b.seconds,
              "date": b.local_date.isoformat(), "kind": b.kind, "source": b.source}
             for b in bests
+        ],
+        "challenges": [membership_entry(m) for m in await memberships(uow, runner.id)],
+        "removed_runs": [removal_entry(r) for r in await removals(uow, runner.id)],
+        "plan": plan_entry(await current_plan(uow, runner.id)),
+    }
+
+
+def membership_entry(m: Membership) -> dict[str, Any]:
+    """A challenge the runner joined, and their totals in it."""
+    return {
+        "challenge": m.challenge,
+        "club": m.club,
+        "metric": m.metric,
+        "status": m.status,
+        "starts_at": m.starts_at.isoformat(),
+        "ends_on": m.ends_on.isoformat(),
+        "tz": m.tz,
+        "goal": m.goal,
+        "joined_at": m.joined_at.isoformat(),
+        "platform": m.platform,
+        "totals": {
+            "distance_m": m.distance_m,
+            "minutes": m.minutes,
+            "sessions": m.sessions,
+            "runs": m.runs,
+            "streak": m.streak,
+            "adherence": m.adherence,
+        },
+    }
+
+
+def removal_entry(r: Removal) -> dict[str, Any]:
+    """A run an admin removed from a challenge (the admin is not named: their data)."""
+    return {
+        "challenge": r.challenge,
+        "run_date": r.run_date.isoformat(),
+        "run_logged_at": r.run_logged_at.isoformat(),
+        "removed_at": r.removed_at.isoformat(),
+        "reason": r.reason,
+    }
+
+
+def plan_entry(plan: PlanRecord | None) -> dict[str, Any] | None:
+    """The current plan: its inputs and every day, as the plan JSON has them."""
+    if plan is None:
+        return None
+    return {
+        "start": plan.start_date.isoformat(),
+        "end": plan.end_date.isoformat(),
+        "generated_at": plan.created_at.isoformat(),
+        "inputs": plan.inputs,
+        "days": [
+            {
+                "date": day.date.isoformat(),
+                "week": day.week,
+                "type": day.type,
+                "title": to_plain(day.title),
+                "minutes": day.minutes,
+                "run_minutes": day.run_minutes,
+                "intensity": day.intensity,
+                "key": day.key,
+                "detail": day.detail,
+            }
+            for day in plan.days
         ],
     }
 

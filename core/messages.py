@@ -12,6 +12,8 @@ import html
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.text_safety import clean_text
+
 
 class Platform(StrEnum):
     TELEGRAM = "telegram"
@@ -82,5 +84,6 @@ class Reply:
 
 
 def esc(value: object) -> str:
-    """Escape user-provided text for reply markup."""
-    return html.escape(str(value), quote=False)
+    """Escape user-provided text for reply markup (control and bidi override characters go:
+    see `core.text_safety`)."""
+    return html.escape(clean_text(str(value)), quote=False)

@@ -5,6 +5,10 @@ still be reached where they train with others: a club channel on the same platfo
 they joined a challenge (an active one first, the latest joined first). A platform adapter
 posts the push there, mentioning them; without such a channel the push counts as blocked.
 
+Only replies that are not private may take this way. Every scheduled push to a runner
+(session, nudge, race pushes, the weekly recap) is personal (`core.schedule.audience`) and is
+sent marked private: with closed DMs it is blocked, never posted in a club channel.
+
 The identity stays reachable (pushes keep coming, through the channel) and its
 `unreachable_reason` records why its DMs are not used. Writing to Pacer privately again clears
 it (`core.runners.runner_for_request`), and every push tries the private chat first anyway,

@@ -78,7 +78,10 @@ class PacerTree(app_commands.CommandTree[Any]):
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
-        log.error("discord: /%s failed", _name(interaction), exc_info=error)
+        log.error(  # ids only: never what the runner typed
+            "discord: /%s failed (interaction %s, channel %s, user %s)", _name(interaction),
+            interaction.id, interaction.channel_id, interaction.user.id, exc_info=error,
+        )
         bridge: CommandHandler | None = getattr(interaction.client, "bridge", None)
         if bridge is not None:
             await bridge.apologise(interaction)

@@ -9,10 +9,12 @@ Errors become `DeliveryError` kinds for the outbox sender:
   gives back (a wait longer than `max_ratelimit_timeout`, or a 429 without Discord's headers,
   e.g. from a proxy) → `retry_after`.
 - 5xx (after discord.py's own retries), timeouts, connection errors → `transient`.
-- 403 code 50007 "Cannot send messages to this user" (DMs closed) → the push falls back to a
-  club channel where the runner joined a challenge, mentioning them (see
-  `core.push_fallback`); with no such channel, or for a reply marked private → `blocked`
-  (the sender then marks the identity unreachable until they write again).
+- 403 code 50007 "Cannot send messages to this user" (DMs closed) → a reply marked private
+  is `blocked` (the sender then marks the identity unreachable until they write again). Every
+  scheduled push to a runner is personal and arrives marked private
+  (`core.schedule.audience`), so it never lands in a shared channel. Only a reply not marked
+  private falls back to a club channel where the runner joined a challenge, mentioning them
+  (see `core.push_fallback`); with no such channel it is `blocked` too.
 - Any other 4xx → `permanent`.
 """
 

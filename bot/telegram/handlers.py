@@ -2,10 +2,11 @@
 
 Per update: translate it (`translate`), ask Telegram whether a group sender is an admin
 (`admins`), let `Pacer.handle` do the work in one transaction (it ignores a re-delivered
-update), then send the replies with retries (`sending`). Replies the core marks `private` never
-land in a group: they go to the runner's private chat, with a short note in the group. A runner
-who blocked the bot is marked unreachable. Nothing that goes wrong here stops the bot: the
-runner gets a friendly message and the next update is handled as usual.
+update), then send the replies with retries (`sending`); a group's replies are queued per group
+(`group_replies`) so that its rate limit is waited out outside the update slots. Replies the
+core marks `private` never land in a group: they go to the runner's private chat, with a short
+note in the group. A runner who blocked the bot is marked unreachable. Nothing that goes wrong
+here stops the bot: the runner gets a friendly message and the next update is handled as usual.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.telegram.admins import AdminCache
 from bot.telegram.callback_data import CallbackCodec
+from bot.telegram.group_replies import GroupReplyQueue
 from bot.telegram.sending import ReplySender
 from bot.telegram.translate import request_from_callback, request_from_message
 from core.app import Pacer
@@ -54,12 +56,14 @@ class TelegramHandlers:
         codec: CallbackCodec,
         *,
         on_handled: Observer | None = None,
+        group_replies: GroupReplyQueue | None = None,
     ) -> None:
         self.pacer = pacer
         self.sender = sender
         self.admins = admins
         self.codec = codec
         self.on_handled = on_handled
+        self.group_replies = group_replies  # None: group replies are sent in the handler
         self._consumed: OrderedDict[tuple[int, int], None] = OrderedDict()
 
     @property
@@ -76,65 +80,83 @@ class TelegramHandlers:
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A text message: a command, or an answer in a guided conversation."""
+        queued = False
         try:
             request = request_from_message(update, self.bot_username)
             if request is not None:
                 message = update.message
                 quote = message.message_id if message and request.in_group else None
-                await self._serve(request, quote)
+                queued = await self._serve(update, request, quote)
         except Exception:
             log.exception("telegram: update %s failed", update.update_id)
             await self._apologise(update)
         finally:
-            self._observe(update)
+            if not queued:
+                self._observe(update)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: handled as if the runner typed the button's command line."""
         query = update.callback_query
+        queued = False
         try:
             if query is not None:
-                await self._pressed(update, query)
+                queued = await self._pressed(update, query)
         except Exception:
             log.exception("telegram: button update %s failed", update.update_id)
             await self._apologise(update)
         finally:
-            self._observe(update)
+            if not queued:
+                self._observe(update)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Last resort for errors outside the handlers above: log, apologise, carry on."""
-        log.error("telegram: error while handling %r", update, exc_info=context.error)
+        log.error("telegram: error while handling %s", update_ids(update), exc_info=context.error)
         if isinstance(update, Update):
             await self._apologise(update)
 
     # --- the work ----------------------------------------------------------------------------
 
-    async def _pressed(self, update: Update, query: CallbackQuery) -> None:
+    async def _pressed(self, update: Update, query: CallbackQuery) -> bool:
+        """Handle a button press; True when its replies were queued (`_serve`)."""
         line = self.codec.decode(query.data or "")
         if line is None:
             await self._answer(query, EXPIRED_BUTTON)
-            return
+            return False
         message = query.message if isinstance(query.message, Message) else None
         key = (message.chat_id, message.message_id) if message is not None else None
         if key is not None and key in self._consumed:
             await self._answer(query, "Already done.")
-            return  # a double tap on a keyboard that is on its way out
+            return False  # a double tap on a keyboard that is on its way out
         await self._answer(query)
         request = request_from_callback(update, line, self.bot_username)
         if request is None:
-            return
+            return False
         if key is not None and message is not None and not request.in_group:
             # In a private chat a keyboard is a question for one person: once answered, it
             # goes. Group keyboards (e.g. a challenge's Join) stay for the others.
             self._consume(key)
             await self._remove_keyboard(message)
-        await self._serve(request, None)
+        return await self._serve(update, request, None)
 
-    async def _serve(self, request: Request, quote: int | None) -> None:
+    async def _serve(self, update: Update, request: Request, quote: int | None) -> bool:
+        """Handle `request` and deliver its replies. In a group, the delivery is queued
+        (`group_replies`) rather than waiting here for the group's rate limit: True then, and
+        the update counts as handled once the replies went out."""
         if request.in_group and request.command:
             is_admin = await self.admins.is_admin(int(request.chat_id), int(request.user_id))
             request = replace(request, is_admin=is_admin)
         replies = await self.pacer.handle(request)
-        await self._deliver(request, replies, quote)
+        if not (request.in_group and replies and self.group_replies is not None):
+            await self._deliver(request, replies, quote)
+            return False
+
+        async def deliver() -> None:
+            try:
+                await self._deliver(request, replies, quote)
+            finally:
+                self._observe(update)
+
+        return self.group_replies.submit(int(request.chat_id), deliver)
 
     async def _deliver(self, request: Request, replies: list[Reply], quote: int | None) -> None:
         """Send the replies where they belong; private ones in a group go to the runner."""
@@ -205,3 +227,15 @@ class TelegramHandlers:
     def _observe(self, update: Update) -> None:
         if self.on_handled is not None:
             self.on_handled(update)
+
+
+def update_ids(update: object) -> str:
+    """Which update, chat and sender an error was about, never what anybody wrote."""
+    if not isinstance(update, Update):
+        return f"a {type(update).__name__}"
+    chat = update.effective_chat
+    user = update.effective_user
+    return (
+        f"update {update.update_id} (chat {chat.id if chat else '-'}, "
+        f"user {user.id if user else '-'})"
+    )

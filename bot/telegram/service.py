@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, cast
@@ -26,6 +25,7 @@ from bot.telegram.admins import AdminCache
 from bot.telegram.callback_data import CallbackCodec
 from bot.telegram.commands_menu import publish_commands
 from bot.telegram.delivery import TelegramMessenger
+from bot.telegram.group_replies import GroupReplyQueue
 from bot.telegram.handlers import Observer, TelegramHandlers
 from bot.telegram.ordering import PerSenderUpdateProcessor
 from bot.telegram.ratelimit import MessageRateLimiter
@@ -57,6 +57,11 @@ class TelegramOptions:
     # 429 or a slow Bot API call must not hold up everybody else. Each concurrent update costs
     # some CPU in httpx and asyncio, and the database pool holds 10 to 20 connections anyway.
     max_concurrent_updates: int = 16
+    # A sender's updates beyond this many waiting (behind the one being handled) are dropped:
+    # a flood costs one slot and a short queue (`ordering`). Quick typers stay well below.
+    max_waiting_per_sender: int = 8
+    # Group replies waiting for the group's 20-a-minute limit, per group (`group_replies`).
+    group_reply_queue: int = 30
     # Connections to the Bot API, and calls in flight at once (`CappedRequest`). Telegram
     # takes ~30 messages/s, which 4 calls carry at up to ~130 ms each; httpx's pool costs more
     # CPU per call with more at once. The spare connections replace ones being closed.
@@ -87,10 +92,8 @@ def webhook_secret(settings: Settings) -> str:
     PACER_TELEGRAM_WEBHOOK_SECRET if set; else derived from the token, so that every worker
     behind the load balancer registers and expects the same one.
     """
-    if settings.telegram_webhook_secret is not None:
-        return settings.telegram_webhook_secret.get_secret_value()
-    token = _token(settings)
-    return hashlib.sha256(f"pacer-webhook:{token}".encode()).hexdigest()
+    _token(settings)
+    return settings.derived_webhook_secret()
 
 
 def _token(settings: Settings) -> str:
@@ -123,7 +126,9 @@ def build_application(settings: Settings, options: TelegramOptions) -> AnyApplic
         .base_file_url(file_url_for(settings.telegram_api_url))
         .request(requests)
         .get_updates_request(polling)
-        .concurrent_updates(PerSenderUpdateProcessor(options.max_concurrent_updates))
+        .concurrent_updates(PerSenderUpdateProcessor(
+            options.max_concurrent_updates, options.max_waiting_per_sender
+        ))
         .job_queue(None)  # scheduling is Pacer's own (a few periodic jobs and the outbox)
     )
     if options.rate_limit:
@@ -148,8 +153,10 @@ class TelegramAdapter:
         push_sender = ReplySender(bot, codec, Retrier(options.push_policy, sleep=options.sleep))
         self.messenger = TelegramMessenger(push_sender)
         self.admins = AdminCache.for_bot(bot, reply_retrier, ttl=options.admin_ttl)
+        self.group_replies = GroupReplyQueue(options.group_reply_queue)
         self.handlers = TelegramHandlers(
-            pacer, self.sender, self.admins, codec, on_handled=options.on_handled
+            pacer, self.sender, self.admins, codec, on_handled=options.on_handled,
+            group_replies=self.group_replies,
         )
         self.handlers.register(self.app)
 
@@ -193,6 +200,7 @@ class TelegramAdapter:
             await updater.stop()  # confirms the updates fetched so far (next getUpdates offset)
         if self.app.running:
             await self.app.stop()  # handles what was fetched before returning
+        await self.group_replies.close()  # their queued group replies go out, then HTTP closes
         await self.app.shutdown()
 
     async def _initialize(self, stop: asyncio.Event | None) -> bool:

@@ -4,7 +4,8 @@
 (`{"flow": "deleteme", "expires": <ISO UTC>}`, valid ten minutes) and offers two buttons,
 `/deleteme confirm` and `/deleteme cancel`. Deleting the runner row removes every row that
 belongs to them: the schema's foreign keys cascade (identities, logs, sleep, plans, skips,
-streak state, challenge memberships, outbox) and challenge authorship is set to null.
+streak state, challenge memberships, outbox) and challenge authorship is set to null. Club
+posts still pending in the outbox that name the runner (standings, results) are deleted too.
 
 A runner who types an answer instead of pressing a button reaches `answer_deleteme` through
 the guided-conversation handler.
@@ -17,6 +18,7 @@ from typing import Any
 
 from core.commands.base import Context
 from core.messages import Choice, Reply
+from core.storage.club_posts import delete_pending_club_posts_naming
 
 FLOW = "deleteme"
 CONFIRM_WINDOW = timedelta(minutes=10)
@@ -98,6 +100,8 @@ async def _confirm(ctx: Context) -> Reply:
     if state is False:
         return _ask(ctx, "That confirmation expired (it lasts 10 minutes).")
     session = ctx.uow.session
+    # Club posts still waiting to go out must not carry the name of someone who left.
+    await delete_pending_club_posts_naming(ctx.uow, [ctx.runner.display_name or ""])
     await session.delete(ctx.runner)
     await session.flush()
     return Reply(GOODBYE)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from core.messages import Attachment, Choice, Reply
+from core.schedule.audience import is_personal
 from core.schedule.due import DuePush
 from core.storage.models import Identity, OutboxMessage, RunLog, Skip
 from core.storage.unit_of_work import UnitOfWork
@@ -82,7 +83,9 @@ class Claimed:
 
     @property
     def reply(self) -> Reply:
-        return payload_to_reply(self.payload)
+        """The push; a personal one is `private` (never posted in a club channel instead)."""
+        reply = payload_to_reply(self.payload)
+        return replace(reply, private=True) if is_personal(self.kind) else reply
 
     @property
     def group(self) -> bool:

@@ -130,7 +130,7 @@ class WeekSummary:
 
 
 def recap_push(name: str, week: WeekSummary) -> Reply:
-    """The weekly recap on Sunday evening."""
+    """The weekly recap on Sunday evening: sessions, volume and sleep, private to the runner."""
     who = f", {esc(name)}" if name else ""
     lines = [f"<b>Your week{who}</b> ({_day_label(week.first)} – {_day_label(week.last)})", ""]
     if week.planned_runs:
@@ -151,7 +151,7 @@ def recap_push(name: str, week: WeekSummary) -> Reply:
     lines += ["", _verdict(week)]
     if week.next_key:
         lines.append(f"Next week's key session: <b>{week.next_key}</b>.")
-    return Reply("\n".join(lines))
+    return Reply("\n".join(lines), private=True)
 
 
 def _verdict(week: WeekSummary) -> str:

@@ -58,6 +58,7 @@ from core.schedule.pushes import (
 from core.schedule.recap import week_summaries
 from core.schedule.zones import ZoneClock, batches, zone_clocks, zone_table
 from core.storage.models import OutboxMessage, Runner
+from core.storage.processed_updates import purge_processed_updates
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["ChannelPushes", "ClubFeeds", "TickReport", "Ticker"]  # feeds re-exported for callers
@@ -80,6 +81,7 @@ class TickReport:
     plans_updated: int = 0
     channel: int = 0
     purged: int = 0
+    purged_updates: int = 0  # update ids older than a week (`core.storage.processed_updates`)
     challenges_refreshed: int = 0  # streak and adherence boards rebuilt (hourly)
 
     @property
@@ -356,6 +358,7 @@ class Ticker:
         self._last_purge = now
         async with self.uow() as uow:
             report.purged = await outbox.purge(uow, now - self.retention)
+            report.purged_updates = await purge_processed_updates(uow, now)
 
 
 def _race_renderer(runners: dict[int, Runner]) -> Renderer:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.delivery import DeliveryError
 from core.messages import Attachment, Reply
 from core.schedule import outbox
-from core.schedule.pushes import session_push
+from core.schedule.pushes import WeekSummary, recap_push, session_push
 from core.schedule.sender import Sender
 from core.storage.models import (
     Challenge,
@@ -97,9 +97,11 @@ async def test_buttons_keep_working_after_a_restart(dc: DiscordHarness) -> None:
     assert "Logged today" in logged["content"]
 
 
-async def test_closed_dms_fall_back_to_the_club_channel_with_a_mention(
+async def test_closed_dms_fall_back_to_the_club_channel_only_for_a_reply_not_marked_private(
     dc: DiscordHarness,
 ) -> None:
+    # The messenger's mechanism; scheduled pushes to a runner are all personal and arrive
+    # marked private (see the test below), so none of them takes this way.
     rui, runs = dc.world.runner, dc.world.runs_id
     await dc.onboard(rui)
     await join_a_club_challenge(dc, runs)
@@ -123,6 +125,38 @@ async def test_closed_dms_fall_back_to_the_club_channel_with_a_mention(
 
     await dc.say(rui, "today")  # writing in DMs again clears the note
     assert (await dc.identity(rui)).unreachable_reason is None
+
+
+@pytest.mark.parametrize("kind", ["session", "recap"])
+async def test_closed_dms_never_send_a_personal_push_to_the_club_channel(
+    dc: DiscordHarness, kind: str
+) -> None:
+    rui, runs = dc.world.runner, dc.world.runs_id
+    dc.clock.set(datetime(2026, 11, 2, 6, 30, tzinfo=UTC))
+    await dc.onboard(rui)
+    await join_a_club_challenge(dc, runs)
+    dc.fake.close_dms(rui.id)
+    week = WeekSummary(first=date(2026, 10, 26), last=date(2026, 11, 1), planned_runs=3,
+                       done_runs=2, logged_minutes=75, logged_distance_m=12_000, streak=2,
+                       best_streak=5, sleep_hours=6.2, next_key="4 × 400 m")
+    # As queued before pushes were classified: the payload itself does not say "private".
+    push = Reply(morning_push().text) if kind == "session" else Reply(
+        recap_push("Rui", week).text
+    )
+    now = dc.clock.now()
+    async with dc.uow() as uow:
+        runner_id = (await dc.identity(rui)).runner_id
+        await outbox.enqueue(uow, [outbox.outbox_row(
+            key=f"{kind}:{runner_id}:2026-11-02", kind=kind, platform="discord",
+            chat_id=await dm_chat(dc), payload=outbox.reply_to_payload(push), now=now,
+            due_at=now, expires_at=now + timedelta(hours=6), runner_id=runner_id,
+        )])
+
+    report = await Sender(dc.uow, dc.messenger, dc.clock, worker="test").drain()
+
+    assert (report.sent, report.blocked) == (0, 1)
+    assert dc.fake.channel_messages(runs) == []  # sessions, volume and sleep stay private
+    assert not (await dc.identity(rui)).reachable  # until Rui writes to Pacer again
 
 
 async def test_closed_dms_without_a_club_stop_the_pushes(dc: DiscordHarness) -> None:

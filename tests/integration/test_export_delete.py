@@ -18,6 +18,7 @@ from bot import cli
 from core.commands.base import Context
 from core.commands.deleteme import answer_deleteme
 from core.messages import Attachment, Reply
+from core.schedule import outbox
 from core.storage.database import Database
 from core.storage.models import (
     Base,
@@ -269,6 +270,48 @@ async def test_export_sends_json_csv_and_calendar_with_local_dates(bot: TestBot)
     assert [tz.tz_name for tz in cal.timezones] == [CHATHAM]
 
 
+async def test_export_holds_challenges_with_totals_removed_runs_and_the_plan(
+    any_bot: TestBot,
+) -> None:
+    bot = any_bot
+    assert "Welcome" in await bot.say("/start level=beginner days=mon,wed,sat tz=UTC units=km")
+    club = {"group": "harriers"}
+    await bot.say('/challenge new "November Miles" metric=distance until=2026-11-30',
+                  user="olga", admin=True, **club)
+    await bot.say("/challenge join", **club)
+    await bot.say("/done 5k 28:30")
+    await bot.say("/done 21k 1:30:00")
+    async with bot.uow(readonly=True) as uow:
+        long_run = await uow.session.scalar(select(RunLog.id).where(RunLog.distance_m == 21000))
+    removed = await bot.say(f"/challenge remove {long_run} no GPS", user="olga", admin=True,
+                            **club)
+    assert removed.startswith(f"Removed run #{long_run}")
+
+    [reply] = await bot.replies("/export")
+
+    data = json.loads(attachment(reply, ".json").content)
+    [membership] = data["challenges"]
+    assert membership == {
+        "challenge": "November Miles", "club": "harriers", "metric": "distance",
+        "status": "active", "starts_at": membership["starts_at"], "ends_on": "2026-11-30",
+        "tz": "UTC", "goal": None, "joined_at": bot.clock.now().isoformat(),
+        "platform": "console",
+        "totals": {"distance_m": 5000.0, "minutes": 28.5, "sessions": 1, "runs": 1,
+                   "streak": 0, "adherence": None},
+    }
+    assert data["removed_runs"] == [{
+        "challenge": "November Miles", "run_date": "2026-11-02",
+        "run_logged_at": bot.clock.now().isoformat(),
+        "removed_at": bot.clock.now().isoformat(), "reason": "no GPS",
+    }]
+    plan = data["plan"]
+    assert plan["start"] == "2026-11-02" and plan["inputs"]["level"] == "beginner"
+    assert [day["date"] for day in plan["days"][:3]] == ["2026-11-02", "2026-11-03", "2026-11-04"]
+    assert {day["type"] for day in plan["days"]} >= {"rest"}
+    assert all(set(day) == {"date", "week", "type", "title", "minutes", "run_minutes",
+                            "intensity", "key", "detail"} for day in plan["days"])
+
+
 async def test_export_without_a_plan_sends_no_calendar(bot: TestBot) -> None:
     await seed_runner(bot, "ann", onboarded=False, plan_start=None)
     [reply] = await bot.replies("/export")
@@ -422,6 +465,36 @@ async def test_deleteme_asks_then_erases_every_row_of_that_runner_only(any_bot: 
             == 1
         )
         assert await u.session.get(Runner, bob) is not None
+
+
+async def test_deleteme_also_removes_pending_club_posts_naming_the_runner(
+    any_bot: TestBot,
+) -> None:
+    bot = any_bot
+    await seed_runner(bot, "ann")
+    now = bot.clock.now()
+
+    def club_post(key: str, text: str, status: str = "pending") -> dict[str, object]:
+        return outbox.outbox_row(
+            key=key, kind="club_recap", platform="telegram", chat_id="-100", now=now,
+            payload=outbox.reply_to_payload(Reply(text), group=True), due_at=now,
+            expires_at=now + timedelta(days=1), status=status,
+        )
+
+    async with bot.uow() as u:
+        await outbox.enqueue(u, [
+            club_post("standings", "<b>Standings</b>\n1. Ann — 12 km\n2. Bob — 8 km"),
+            club_post("results", "Final results: <b>Bob</b> 30 km"),
+            club_post("lookalike", "Annabel leads with 20 km"),
+            club_post("last-week", "1. Ann — 10 km", status="sent"),
+        ])
+
+    await bot.say("/deleteme")
+    await bot.say("/deleteme confirm")
+
+    async with bot.uow(readonly=True) as u:
+        keys = await u.session.scalars(select(OutboxMessage.key).order_by(OutboxMessage.key))
+        assert list(keys) == ["last-week", "lookalike", "results"]
 
 
 async def test_deleted_runner_starts_afresh(bot: TestBot) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from telegram.error import (
 
 from bot.config import Settings
 from bot.telegram.admins import AdminCache
+from bot.telegram.group_replies import GroupReplyQueue
 from bot.telegram.ordering import PerSenderUpdateProcessor
 from bot.telegram.ratelimit import MessageRateLimiter
 from bot.telegram.retry import Retrier, RetryPolicy, classify
@@ -228,6 +229,59 @@ async def test_one_senders_updates_run_in_order_and_others_meanwhile() -> None:
 
     assert log[3:] == ["end ann1", "start ann2", "end ann2"]
     assert processor._locks == {}  # nothing kept for senders who went quiet
+
+
+async def test_a_sender_waits_for_their_turn_before_taking_a_shared_slot() -> None:
+    processor = PerSenderUpdateProcessor(2, max_waiting_per_sender=1)
+    gate = asyncio.Event()
+    log: list[str] = []
+
+    async def work(name: str) -> None:
+        log.append(f"start {name}")
+        if name == "ann1":
+            await gate.wait()
+        log.append(f"end {name}")
+
+    ann = [
+        asyncio.create_task(processor.process_update(update_from(1, n), work(f"ann{n}")))
+        for n in (1, 2, 3)
+    ]
+    bob = asyncio.create_task(processor.process_update(update_from(2, 9), work("bob")))
+    await bob  # Ann's second update waits for Ann, not in a slot: Bob takes the free one
+    assert log == ["start ann1", "start bob", "end bob"]
+    await ann[2]  # Ann's third found one already waiting: a flood, dropped
+    gate.set()
+    await asyncio.gather(*ann)
+
+    assert log[3:] == ["end ann1", "start ann2", "end ann2"]
+    assert processor._locks == {}
+
+
+async def test_group_replies_go_out_in_order_per_group_and_a_full_queue_drops() -> None:
+    queue = GroupReplyQueue(max_pending=2)
+    gate = asyncio.Event()
+    sent: list[str] = []
+
+    def delivery(name: str, wait: bool = False) -> Callable[[], Awaitable[None]]:
+        async def deliver() -> None:
+            if wait:
+                await gate.wait()
+            sent.append(name)
+        return deliver
+
+    assert queue.submit(-1, delivery("a1", wait=True))
+    await asyncio.sleep(0)  # a1 is being sent (waiting for the group's limit)
+    assert queue.submit(-1, delivery("a2")) and queue.submit(-1, delivery("a3"))
+    assert not queue.submit(-1, delivery("a4"))  # two already wait: dropped
+    assert queue.submit(-2, delivery("b1"))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert sent == ["b1"]  # another group is not held up by the first one's limit
+    gate.set()
+    await queue.close()
+
+    assert sent == ["b1", "a1", "a2", "a3"]
+    assert not queue.submit(-1, delivery("late"))  # closed at shutdown
 
 
 # --- rate limiting and wiring ---------------------------------------------------------------

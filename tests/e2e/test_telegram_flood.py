@@ -1,0 +1,57 @@
+"""One chatty group member does not stall everybody (real PTB, real flood limits).
+
+Ann sends 40 /pace in a group. Telegram allows a bot 20 messages a minute in a group, so most
+of her replies must wait; Bob's private /help must not wait with them. The assertion is about
+order, not time: Bob is answered while the group has had at most the 20 messages its first
+minute allows (before, Bob's turn came after Ann's 25th reply, 15 s of waiting later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from core.clock import FakeClock
+from core.storage.database import Database
+from tests.e2e.conftest import TIMEOUT, TelegramHarness
+from tests.e2e.fakes.telegram_server import FakeTelegram
+
+pytestmark = pytest.mark.slow
+CLUB = -100777
+FLOOD = 40
+GROUP_MINUTE = 20  # Telegram's messages per minute in one group
+
+
+@pytest.fixture
+async def limited(
+    fake_telegram: FakeTelegram, sqlite_db: Database, clock: FakeClock
+) -> AsyncIterator[TelegramHarness]:
+    """The adapter with Telegram's flood limits on, as in production."""
+    harness = TelegramHarness(fake_telegram, sqlite_db, clock, rate_limit=True)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+async def test_a_flooded_group_does_not_hold_up_a_private_reply(limited: TelegramHarness) -> None:
+    fake = limited.fake
+    ann, bob = fake.user(1001, "Ann"), fake.user(1002, "Bob")
+    fake.group(CLUB, "Morning Milers", owner=ann.id)
+
+    for _ in range(FLOOD):
+        fake.send_text(ann, "/pace 7:00", CLUB)
+    fake.send_text(bob, "/help")
+
+    [help_reply] = await fake.wait_for(chat_id=bob.id, timeout=TIMEOUT)
+    assert "/done" in help_reply["text"]
+    group_so_far = len(fake.sent(CLUB))
+    assert group_so_far <= GROUP_MINUTE  # Bob did not wait for the group's limit
+
+    # Ann's flood costs one update slot and a short queue: her extra /pace are dropped
+    # rather than answered minutes late, and what is answered is answered in order.
+    answered = await fake.wait_for(chat_id=CLUB, count=max(group_so_far, 1), timeout=TIMEOUT)
+    assert all(m["text"].startswith("Mile in 7:00") for m in answered)
+    assert len(fake.sent(CLUB)) <= 1 + 8  # the one handled, and the 8 that may wait
