@@ -39,12 +39,13 @@ _FAILURES = (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutErro
 
 def classify(err: Exception) -> DeliveryError:
     """The delivery kind of a discord.py (or network) error."""
-    if isinstance(err, discord.RateLimited):
-        return DeliveryError("retry_after", str(err), retry_after=err.retry_after)
+    if isinstance(err, discord.RateLimited):  # one route's bucket: that channel's messages
+        return DeliveryError("retry_after", str(err), retry_after=err.retry_after, scope="chat")
     if isinstance(err, discord.HTTPException):
         reason = f"{err.status} {err.code}: {err.text}".strip()
         if err.status == 429:
-            return DeliveryError("retry_after", reason, retry_after=_retry_after(err))
+            return DeliveryError("retry_after", reason, retry_after=_retry_after(err),
+                                 scope="global" if _is_global(err) else "chat")
         if err.status >= 500:
             return DeliveryError("transient", reason)
         if isinstance(err, discord.Forbidden) and err.code == DMS_CLOSED:
@@ -53,6 +54,14 @@ def classify(err: Exception) -> DeliveryError:
     if isinstance(err, aiohttp.ClientError | OSError | TimeoutError):
         return DeliveryError("transient", f"{type(err).__name__}: {err}")
     return DeliveryError("permanent", f"{type(err).__name__}: {err}")
+
+
+def _is_global(err: discord.HTTPException) -> bool:
+    """A 429 for every request of the bot (`X-RateLimit-Global`), not one channel's bucket."""
+    response = getattr(err, "response", None)
+    headers = response.headers if response is not None else {}
+    return bool(headers.get("X-RateLimit-Global") == "true"
+                or headers.get("X-RateLimit-Scope") == "global")
 
 
 def _retry_after(err: discord.HTTPException) -> float:
