@@ -146,7 +146,7 @@ class TelegramAdapter:
         reply_retrier = Retrier(options.reply_policy, sleep=options.sleep)
         self.sender = ReplySender(bot, codec, reply_retrier)
         push_sender = ReplySender(bot, codec, Retrier(options.push_policy, sleep=options.sleep))
-        self.messenger = TelegramMessenger(push_sender)
+        self.messenger = TelegramMessenger(push_sender, pacer.uow)
         self.admins = AdminCache.for_bot(bot, reply_retrier, ttl=options.admin_ttl)
         self.handlers = TelegramHandlers(
             pacer, self.sender, self.admins, codec, on_handled=options.on_handled
