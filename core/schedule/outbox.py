@@ -32,6 +32,7 @@ from core.storage.models import OutboxMessage, RunLog, Skip
 from core.storage.outbox_leases import (
     Failure,
     LeasedRow,
+    defer,
     mark_failed,
     mark_sent,
     mark_unreachable,
@@ -42,7 +43,7 @@ from core.storage.outbox_leases import (
 from core.storage.unit_of_work import UnitOfWork
 
 __all__ = [  # the lease queries live in core.storage.outbox_leases; re-exported for callers
-    "Failure", "mark_failed", "mark_sent", "mark_unreachable", "release",
+    "Failure", "defer", "mark_failed", "mark_sent", "mark_unreachable", "release",
     "release_worker_claims", "renew",
 ]
 

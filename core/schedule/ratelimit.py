@@ -113,6 +113,12 @@ class RateLimiter:
             until = None
         return max(self._paused_until, until or 0.0) - now
 
+    def wait_time(self, chat_id: str, *, group: bool = False) -> float:
+        """Seconds until a message to `chat_id` could go out (0: now); counts nothing."""
+        now = self._now()
+        windows = self._windows(chat_id, group, now)
+        return max(0.0, self._paused(chat_id, now), *(w.wait_time(now) for w in windows))
+
     async def acquire(
         self,
         chat_id: str,

@@ -18,7 +18,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field, fields
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.clock import Clock
 from core.delivery import DeliveryError, Messenger, keyed_send
@@ -67,9 +67,19 @@ class _Outcomes:
     failed: list[Failure] = field(default_factory=list)
     blocked: list[tuple[Claimed, str]] = field(default_factory=list)
     released: list[int] = field(default_factory=list)
+    deferred: list[tuple[int, datetime]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.sent) + len(self.failed) + len(self.blocked) + len(self.released)
+        return (len(self.sent) + len(self.failed) + len(self.blocked) + len(self.released)
+                + len(self.deferred))
+
+    def take(self) -> _Outcomes:
+        """The outcomes gathered so far; this one starts empty again."""
+        taken = _Outcomes(self.sent[:], self.failed[:], self.blocked[:], self.released[:],
+                          self.deferred[:])
+        for outcomes in (self.sent, self.failed, self.blocked, self.released, self.deferred):
+            outcomes.clear()
+        return taken
 
 
 @dataclass
@@ -244,8 +254,13 @@ class Sender:
             item.chat_id, group=item.group, deadline=lambda: self._send_by(lease),
             abandon=lambda: self._stopping, step=1.0,
         )
-        if not admitted or self._stopping or self._monotonic() > self._send_by(lease):
+        if self._stopping:
             out.released.append(item.id)
+            return
+        if not admitted or self._monotonic() > self._send_by(lease):
+            # Not within this lease: ready again when the limits allow, not at once.
+            wait = self.limiter.wait_time(item.chat_id, group=item.group)
+            out.deferred.append((item.id, self.clock.now() + timedelta(seconds=wait)))
             return
         try:
             await self._deliver(item.key, item.chat_id, item.reply)
@@ -283,12 +298,7 @@ class Sender:
             if not len(pending):
                 return
             # Take the outcomes gathered so far; sends finishing meanwhile start a new group.
-            taken = _Outcomes(pending.sent[:], pending.failed[:], pending.blocked[:],
-                              pending.released[:])
-            pending.sent.clear()
-            pending.failed.clear()
-            pending.blocked.clear()
-            pending.released.clear()
+            taken = pending.take()
             now = self.clock.now()
             async with self.uow() as uow:
                 held = await outbox.mark_sent(uow, taken.sent, lease.token, now)
@@ -296,6 +306,7 @@ class Sender:
                 for item, reason in taken.blocked:
                     await outbox.mark_unreachable(uow, item, reason)
                 await outbox.release(uow, taken.released, lease.token)
+                await outbox.defer(uow, taken.deferred, lease.token)
         if held < len(taken.sent):
             log.warning(
                 "%s outbox: %d sends finished after their lease was lost; another worker may "
@@ -305,7 +316,7 @@ class Sender:
         report.retried += sum(1 for f in taken.failed if f.retry_at is not None)
         report.dead += sum(1 for f in taken.failed if f.retry_at is None)
         report.blocked += len(taken.blocked)
-        report.released += len(taken.released)
+        report.released += len(taken.released) + len(taken.deferred)
         for item, reason in taken.blocked:
             log.info("%s chat %s blocked the bot (%s): pushes paused", self.platform,
                      item.chat_id, reason)

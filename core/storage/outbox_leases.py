@@ -183,6 +183,19 @@ async def release(uow: UnitOfWork, ids: Sequence[int], token: str) -> int:
     return _count(result)
 
 
+async def defer(uow: UnitOfWork, later: Iterable[tuple[int, datetime]], token: str) -> int:
+    """Give back leases without an attempt, each row ready again only at its given time (a
+    rate-limit wait longer than the lease left)."""
+    held = 0
+    for row_id, ready_at in later:
+        result = await uow.session.execute(
+            update(OUTBOX).where(_held(token, [row_id]))
+            .values(claimed_until=None, claim_token=None, next_attempt_at=ready_at)
+        )
+        held += _count(result)
+    return held
+
+
 async def release_worker_claims(uow: UnitOfWork, worker: str) -> int:
     """On start: a restarted worker with a stable name takes its old leases back at once."""
     result = await uow.session.execute(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.clock import FakeClock
 from core.delivery import DeliveryError, RecordingMessenger
 from core.schedule import outbox
-from core.schedule.ratelimit import UNLIMITED
+from core.schedule.ratelimit import TELEGRAM_LIMITS, UNLIMITED, RateLimits
 from core.schedule.sender import Sender
 from core.storage.database import Database
 from core.storage.models import OutboxMessage
@@ -46,13 +46,14 @@ class Worker:
 
     def __init__(self, uow: UnitOfWorkFactory, clock: FakeClock, name: str,
                  failures: list[DeliveryError | None] | None = None,
-                 messenger: RecordingMessenger | None = None) -> None:
+                 messenger: RecordingMessenger | None = None,
+                 limits: RateLimits = UNLIMITED) -> None:
         self.clock = clock
         self.messenger = messenger or RecordingMessenger("telegram", failures)
         self.waited: list[float] = []
         self.while_waiting: Callable[[], Awaitable[object]] | None = None
         self.sender = Sender(
-            uow, self.messenger, clock, worker=name, limits=UNLIMITED, concurrency=1,
+            uow, self.messenger, clock, worker=name, limits=limits, concurrency=1,
             lease=LEASE, monotonic=lambda: clock.now().timestamp(), sleep=self.wait,
         )
 
@@ -165,3 +166,30 @@ async def test_a_stopped_sender_releases_the_rest_of_its_batch(database: Databas
             select(OutboxMessage.chat_id, OutboxMessage.status, OutboxMessage.claimed_until))
         assert {c: (s, until) for c, s, until in found} == {
             "c1": ("sent", None), "c2": ("pending", None), "c3": ("pending", None)}
+
+
+async def test_a_wait_longer_than_the_lease_defers_the_push_instead_of_reclaiming_it(
+    database: Database,
+) -> None:
+    uow = UnitOfWorkFactory(database)
+    async with uow() as u:  # 21 club posts for one group: Telegram takes 20 a minute there
+        await outbox.enqueue(u, [
+            outbox.outbox_row(
+                key=f"post:{i}", kind="weekly", platform="telegram", chat_id="-100",
+                payload={"text": f"post {i}", "group": True}, now=NOW, due_at=NOW,
+                expires_at=NOW + timedelta(hours=6),
+            )
+            for i in range(21)
+        ])
+    clock = FakeClock(NOW)
+    a = Worker(uow, clock, "worker-a", limits=TELEGRAM_LIMITS)
+
+    report = await a.sender.drain()
+
+    assert len(a.messenger.sent) == 20  # one a second, the lease renewed as it went
+    assert (report.claimed, report.released) == (21, 1)  # claimed once: no spinning
+    async with uow(readonly=True) as u:
+        row = (await u.session.execute(
+            select(OutboxMessage.status, OutboxMessage.next_attempt_at,
+                   OutboxMessage.claimed_until).where(OutboxMessage.key == "post:20"))).one()
+    assert tuple(row) == ("pending", NOW + timedelta(seconds=60), None)
