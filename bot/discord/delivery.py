@@ -8,7 +8,8 @@ Errors become `DeliveryError` kinds for the outbox sender:
 - 429: discord.py waits and retries by itself when the answer looks like Discord's; what it
   gives back (a wait longer than `max_ratelimit_timeout`, or a 429 without Discord's headers,
   e.g. from a proxy) → `retry_after`.
-- 5xx (after discord.py's own retries), timeouts, connection errors → `transient`.
+- 5xx (after discord.py's own retries), timeouts, connection errors, and a client closed by a
+  fatal gateway close (the service then unregisters this messenger) → `transient`.
 - 403 code 50007 "Cannot send messages to this user" (DMs closed) → the push falls back to a
   club channel where the runner joined a challenge, mentioning them (see
   `core.push_fallback`); with no such channel, or for a reply marked private → `blocked`
@@ -85,6 +86,8 @@ class DiscordMessenger:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         channel_id = _channel_id(chat_id)
+        if self.client.is_closed():  # a fatal gateway close shut the HTTP session as well
+            raise DeliveryError("transient", "the Discord client is closed")
         try:
             await self._post(channel_id, reply)
         except discord.Forbidden as err:
@@ -93,6 +96,10 @@ class DiscordMessenger:
             await self._fall_back(chat_id, reply, classify(err))
         except _FAILURES as err:
             raise classify(err) from err
+        except RuntimeError as err:  # "Session is closed": the client closed mid-send
+            if not self.client.is_closed():
+                raise
+            raise DeliveryError("transient", "the Discord client is closed") from err
 
     async def _fall_back(self, chat_id: str, reply: Reply, closed: DeliveryError) -> None:
         """DMs are closed: post in the runner's club channel, mentioning them."""
