@@ -67,9 +67,8 @@ async def serve(
                     log.error("%s stopped with an error", name, exc_info=task.exception())
                 elif not status.failed:
                     status.fail("the service ended by itself")
-                if running:
-                    log.error("%s is off (%s); still serving %s", name, status.reason,
-                              ", ".join(running))
+                if running:  # the service logged why; the reason is in its status
+                    log.warning("%s is off; still serving %s", name, ", ".join(running))
         if stop.is_set():
             return 0
         log.error("no chat platform is left running; exiting with code %d", PLATFORM_FAILED)
