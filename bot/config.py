@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: int = 60
     outbox_poll_seconds: float = 2.0
     outbox_max_attempts: int = 8
+    outbox_lease_seconds: float = 30.0
     worker_name: str = ""
 
     @classmethod
@@ -161,6 +162,8 @@ def _check(settings: Settings) -> None:
         raise ConfigError("PACER_DISCORD_SHARDS must be a number or 'auto'")
     if settings.scheduler_tick_seconds < 5 or settings.outbox_poll_seconds <= 0:
         raise ConfigError("PACER_SCHEDULER_TICK_SECONDS must be >= 5 and polling positive")
+    if settings.outbox_lease_seconds < 3:
+        raise ConfigError("PACER_OUTBOX_LEASE_SECONDS must be at least 3")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -137,6 +137,7 @@ class SchedulerService:
             sender = Sender(
                 self.container.uow, messenger, self.container.clock, worker=self.worker,
                 max_attempts=settings.outbox_max_attempts,
+                lease=timedelta(seconds=settings.outbox_lease_seconds),
             )
             self.senders[platform] = sender
             self.scheduler.add_job(

@@ -4,10 +4,12 @@ Adapters implement `Messenger` for their platform and translate their client lib
 into `DeliveryError` kinds; `core.schedule.sender` drains the outbox through them with rate
 limits, retries and dead letters.
 
-Delivery is at-least-once: a process killed after a platform accepted a message but before the
-outbox recorded it as sent will send it again after the claim lease runs out. A messenger that
-can de-duplicate implements `KeyedMessenger`: it is handed the outbox key (unique per runner or
-channel, kind and local date) and can make the boundary exactly-once.
+Delivery is at-least-once at one boundary only: a process killed (or frozen past its lease)
+after a platform accepted a message but before the outbox recorded it as sent sends it again
+once the claim's lease runs out. Everything else is fenced by the claim token (see
+`core.schedule.sender`). A messenger that can de-duplicate implements `KeyedMessenger`: it is
+handed the outbox key (unique per runner or channel, kind and local date) and can make that
+boundary exactly-once too.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from core.markup import to_plain
 from core.messages import Reply
 
 DeliveryKind = Literal["retry_after", "transient", "blocked", "permanent"]
+PauseScope = Literal["chat", "global"]
 
 
 class DeliveryError(Exception):
     """A send that failed, classified so the sender knows what to do next.
 
-    - `retry_after`: the platform asked us to wait `retry_after` seconds (HTTP 429).
+    - `retry_after`: the platform asked us to wait `retry_after` seconds (HTTP 429), for
+      that one chat (`scope="chat"`: the sender pauses only it) or for every send (`"global"`).
     - `transient`: 5xx, timeouts, connection trouble: retried with exponential backoff.
     - `blocked`: the user blocked the bot or closed their DMs: the identity is marked
       unreachable and gets no pushes until they write again.
@@ -33,12 +37,18 @@ class DeliveryError(Exception):
     """
 
     def __init__(
-        self, kind: DeliveryKind, reason: str, *, retry_after: float | None = None
+        self,
+        kind: DeliveryKind,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        scope: PauseScope = "global",
     ) -> None:
         super().__init__(f"{kind}: {reason}")
         self.kind: DeliveryKind = kind
         self.reason = reason
         self.retry_after = retry_after
+        self.scope: PauseScope = scope
 
 
 class Messenger(Protocol):

@@ -8,7 +8,8 @@ Errors become `DeliveryError` kinds for the outbox sender:
 - 429: discord.py waits and retries by itself when the answer looks like Discord's; what it
   gives back (a wait longer than `max_ratelimit_timeout`, or a 429 without Discord's headers,
   e.g. from a proxy) → `retry_after`.
-- 5xx (after discord.py's own retries), timeouts, connection errors → `transient`.
+- 5xx (after discord.py's own retries), timeouts, connection errors, and a client closed by a
+  fatal gateway close (the service then unregisters this messenger) → `transient`.
 - 403 code 50007 "Cannot send messages to this user" (DMs closed) → a reply marked private
   is `blocked` (the sender then marks the identity unreachable until they write again). Every
   scheduled push to a runner is personal and arrives marked private
@@ -41,12 +42,13 @@ _FAILURES = (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutErro
 
 def classify(err: Exception) -> DeliveryError:
     """The delivery kind of a discord.py (or network) error."""
-    if isinstance(err, discord.RateLimited):
-        return DeliveryError("retry_after", str(err), retry_after=err.retry_after)
+    if isinstance(err, discord.RateLimited):  # one route's bucket: that channel's messages
+        return DeliveryError("retry_after", str(err), retry_after=err.retry_after, scope="chat")
     if isinstance(err, discord.HTTPException):
         reason = f"{err.status} {err.code}: {err.text}".strip()
         if err.status == 429:
-            return DeliveryError("retry_after", reason, retry_after=_retry_after(err))
+            return DeliveryError("retry_after", reason, retry_after=_retry_after(err),
+                                 scope="global" if _is_global(err) else "chat")
         if err.status >= 500:
             return DeliveryError("transient", reason)
         if isinstance(err, discord.Forbidden) and err.code == DMS_CLOSED:
@@ -55,6 +57,14 @@ def classify(err: Exception) -> DeliveryError:
     if isinstance(err, aiohttp.ClientError | OSError | TimeoutError):
         return DeliveryError("transient", f"{type(err).__name__}: {err}")
     return DeliveryError("permanent", f"{type(err).__name__}: {err}")
+
+
+def _is_global(err: discord.HTTPException) -> bool:
+    """A 429 for every request of the bot (`X-RateLimit-Global`), not one channel's bucket."""
+    response = getattr(err, "response", None)
+    headers = response.headers if response is not None else {}
+    return bool(headers.get("X-RateLimit-Global") == "true"
+                or headers.get("X-RateLimit-Scope") == "global")
 
 
 def _retry_after(err: discord.HTTPException) -> float:
@@ -78,6 +88,8 @@ class DiscordMessenger:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         channel_id = _channel_id(chat_id)
+        if self.client.is_closed():  # a fatal gateway close shut the HTTP session as well
+            raise DeliveryError("transient", "the Discord client is closed")
         try:
             await self._post(channel_id, reply)
         except discord.Forbidden as err:
@@ -86,6 +98,10 @@ class DiscordMessenger:
             await self._fall_back(chat_id, reply, classify(err))
         except _FAILURES as err:
             raise classify(err) from err
+        except RuntimeError as err:  # "Session is closed": the client closed mid-send
+            if not self.client.is_closed():
+                raise
+            raise DeliveryError("transient", "the Discord client is closed") from err
 
     async def _fall_back(self, chat_id: str, reply: Reply, closed: DeliveryError) -> None:
         """DMs are closed: post in the runner's club channel, mentioning them."""

@@ -6,6 +6,12 @@ PACER_DISCORD_API_URL, logs in over REST (retrying while Discord is unreachable;
 token turns Discord off with one clear log line), publishes the slash commands if they
 changed, registers the push `Messenger`, and runs the gateway connection as a task (discord.py
 reconnects and resumes by itself). When `stop` is set it closes the client cleanly.
+
+A gateway connection that ends on its own is fatal for Discord: discord.py gives up only on
+close codes it cannot recover from (4004 authentication failed, 4010-4014 bad shard, version or
+intents) and closes its HTTP session as it does, so no push could go out either. Then the
+messenger is unregistered, the failure is logged once and kept in the platform status
+(`bot.platform_status`), and `run_discord` returns; `pacer run` decides whether to exit.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import aiohttp
 import discord
@@ -31,6 +37,7 @@ from bot.discord.client import (
 )
 from bot.discord.delivery import DiscordMessenger
 from bot.discord.sync import sync_if_changed
+from bot.platform_status import status_of
 from core.app import Pacer
 from core.delivery import Messenger
 from core.storage.unit_of_work import UnitOfWorkFactory
@@ -38,6 +45,15 @@ from core.storage.unit_of_work import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 _UNREACHABLE = (aiohttp.ClientError, OSError, TimeoutError, discord.DiscordServerError)
+# Close codes discord.py does not reconnect after (Discord's gateway documentation).
+FATAL_CLOSE_CODES = {
+    4004: "authentication failed: the token is wrong or was reset",
+    4010: "invalid shard",
+    4011: "sharding required",
+    4012: "invalid API version",
+    4013: "invalid intents",
+    4014: "disallowed intents: enable them in the developer portal",
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class DiscordAdapter:
         self.client: AnyPacerClient = make_client(settings, self.bridge, self.options.client)
         self.messenger = DiscordMessenger(self.client, uow)
         self._connection: asyncio.Task[None] | None = None
+        self.failure: str | None = None  # why the gateway connection ended by itself
 
     async def start(self, stop: asyncio.Event | None = None) -> bool:
         """Log in, publish changed commands, connect in the background. False if `stop` was
@@ -112,9 +129,24 @@ class DiscordAdapter:
             await self.client.connect(reconnect=True)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            # Fatal for the gateway only (e.g. a revoked token): pushes still go over REST.
-            log.exception("discord: the gateway connection ended; slash commands are off")
+        except discord.ConnectionClosed as err:
+            self.failure = f"the gateway closed the connection with code {err.code}"
+            if err.code in FATAL_CLOSE_CODES:
+                self.failure += f" ({FATAL_CLOSE_CODES[err.code]})"
+        except discord.PrivilegedIntentsRequired:
+            self.failure = (
+                f"the gateway closed the connection with code 4014 ({FATAL_CLOSE_CODES[4014]})"
+            )
+        except Exception as err:  # discord.py gave up for another reason
+            self.failure = f"the gateway connection ended: {type(err).__name__}: {err}"
+        else:
+            if not self.client.is_closed():
+                self.failure = "the gateway connection ended"
+
+    @property
+    def connection(self) -> asyncio.Task[None] | None:
+        """The gateway connection task (done when the connection ended for good)."""
+        return self._connection
 
     async def wait_ready(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Until the gateway connection is ready (READY and the guilds received)."""
@@ -148,22 +180,38 @@ async def _pause(stop: asyncio.Event | None, seconds: float) -> bool:
 async def run_discord(
     container: Container, stop: asyncio.Event, *, options: DiscordOptions | None = None
 ) -> None:
-    """Serve Discord until `stop` is set; the push messenger is registered meanwhile."""
+    """Serve Discord until `stop` is set, or until the gateway connection fails for good (then
+    the platform status says why); the push messenger is registered meanwhile."""
     adapter = DiscordAdapter(container.settings, container.pacer, container.uow, options)
     messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
+    status = status_of(container.extras, "discord")
     try:
         try:
             started = await adapter.start(stop)
         except ConfigError as err:
             log.error("%s; Discord is off until it is fixed", err)
+            status.fail(str(err))
             return
         if not started:
             return
         messengers["discord"] = adapter.messenger
+        status.running()
         user = adapter.client.user
         log.info("discord: logged in as %s", user.name if user else "?")
-        await stop.wait()
+        stopping = asyncio.create_task(stop.wait())
+        watched: set[asyncio.Future[Any]] = {stopping}
+        if adapter.connection is not None:
+            watched.add(adapter.connection)
+        await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not stop.is_set():
+            reason = adapter.failure or "the gateway connection ended"
+            if messengers.get("discord") is adapter.messenger:
+                del messengers["discord"]  # before anything else: no push may try it now
+            status.fail(reason)
+            log.error("discord: %s; Discord is off (pushes wait in the outbox)", reason)
     finally:
         if messengers.get("discord") is adapter.messenger:
             del messengers["discord"]
+        status.stopped()
         await adapter.stop()

@@ -27,6 +27,7 @@ from bot.telegram.group_replies import GroupReplyQueue
 from bot.telegram.sending import ReplySender
 from bot.telegram.translate import request_from_callback, request_from_message
 from core.app import Pacer
+from core.chat_moves import follow_chat_move
 from core.delivery import DeliveryError
 from core.messages import Platform, Reply, Request, esc
 from core.reachability import mark_unreachable
@@ -73,6 +74,7 @@ class TelegramHandlers:
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the message, button and error handlers to `app`."""
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_message))
+        app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrate))
         app.add_handler(CallbackQueryHandler(self.on_callback))
         app.add_error_handler(self.on_error)
 
@@ -93,6 +95,28 @@ class TelegramHandlers:
         finally:
             if not queued:
                 self._observe(update)
+
+    async def on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup (new chat id): its club channel and pending pushes
+        follow it. Telegram says so in both chats; the second notice changes nothing."""
+        message = update.message
+        try:
+            if message is not None:
+                if message.migrate_to_chat_id is not None:
+                    old, new = message.chat_id, message.migrate_to_chat_id
+                else:
+                    old, new = message.migrate_from_chat_id or message.chat_id, message.chat_id
+                async with self.pacer.uow() as uow:
+                    moved = await follow_chat_move(uow, Platform.TELEGRAM.value, str(old),
+                                                   str(new))
+                if moved.club_channel or moved.pending_pushes:
+                    log.info("telegram: group %s is now supergroup %s (club channel moved: %s, "
+                             "%d pending pushes follow)", old, new, moved.club_channel,
+                             moved.pending_pushes)
+        except Exception:
+            log.exception("telegram: migration update %s failed", update.update_id)
+        finally:
+            self._observe(update)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: handled as if the runner typed the button's command line."""

@@ -64,7 +64,9 @@ def classify(exc: TelegramError) -> DeliveryError:
     """The delivery kind of a PTB error (subclasses before their parents)."""
     reason = exc.message or type(exc).__name__
     if isinstance(exc, RetryAfter):
-        return DeliveryError("retry_after", reason, retry_after=_seconds(exc))
+        # Telegram's flood waits are per chat (1 msg/s, 20/min in a group); the 30 msg/s
+        # overall limit is kept on our side, so a 429 pauses only the chat it came from.
+        return DeliveryError("retry_after", reason, retry_after=_seconds(exc), scope="chat")
     if isinstance(exc, Forbidden):
         return DeliveryError("blocked", reason)
     if isinstance(exc, BadRequest | ChatMigrated):

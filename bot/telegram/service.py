@@ -21,6 +21,7 @@ from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Container
 from bot.config import ConfigError, Settings
+from bot.platform_status import status_of
 from bot.telegram.admins import AdminCache
 from bot.telegram.callback_data import CallbackCodec
 from bot.telegram.commands_menu import publish_commands
@@ -151,7 +152,7 @@ class TelegramAdapter:
         reply_retrier = Retrier(options.reply_policy, sleep=options.sleep)
         self.sender = ReplySender(bot, codec, reply_retrier)
         push_sender = ReplySender(bot, codec, Retrier(options.push_policy, sleep=options.sleep))
-        self.messenger = TelegramMessenger(push_sender)
+        self.messenger = TelegramMessenger(push_sender, pacer.uow)
         self.admins = AdminCache.for_bot(bot, reply_retrier, ttl=options.admin_ttl)
         self.group_replies = GroupReplyQueue(options.group_reply_queue)
         self.handlers = TelegramHandlers(
@@ -237,24 +238,27 @@ async def run_telegram(
 ) -> None:
     """Serve Telegram until `stop` is set; the push messenger is registered meanwhile.
 
-    A token Telegram rejects is a bad setting: it is logged in one line and `stop` is set, so
-    `pacer run` ends instead of running without its chat.
+    A token Telegram rejects is a bad setting: it is logged in one line, the platform status
+    says "failed" and this returns, so `pacer run` does not keep running without its chat.
     """
     adapter = TelegramAdapter(container.settings, container.pacer, options)
     messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
+    status = status_of(container.extras, "telegram")
     try:
         try:
             started = await adapter.start(stop)
         except ConfigError as err:
             log.error("%s", err)
-            stop.set()
+            status.fail(str(err))
             return
         if not started:
             return
         messengers["telegram"] = adapter.messenger
+        status.running()
         log.info("telegram: @%s is %s", adapter.app.bot.username, container.settings.telegram_mode)
         await stop.wait()
     finally:
         if messengers.get("telegram") is adapter.messenger:
             del messengers["telegram"]
+        status.stopped()
         await adapter.stop()

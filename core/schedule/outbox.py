@@ -5,17 +5,18 @@ attempts; the reason is kept in `last_error`) | `stale` (past `expires_at`, neve
 `cancelled` (no longer true, e.g. a nudge for a run logged meanwhile). `skipped` rows record a
 decision with nothing to send, so the tick does not reconsider it.
 
-Claiming sets a lease (`claimed_until`, `claimed_by`) in one short transaction and returns the
-rows; the network send happens outside any transaction; the outcome is written in another.
-PostgreSQL claims with `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint rows;
-SQLite has a single writer (`BEGIN IMMEDIATE`), and the same `UPDATE ... RETURNING` is atomic.
-A worker that dies leaves its leases to run out; then the rows are claimable again.
+Claiming sets a short lease (`claimed_until`, `claimed_by`, a fresh `claim_token`) in one short
+transaction and returns the rows; the network send happens outside any transaction; the outcome
+is written in another, only while the claim's token still holds the row (see
+`core.storage.outbox_leases`, where those queries live). A live sender renews its lease while it
+sends; a worker that dies leaves its leases to run out (seconds, not minutes), then the rows are
+claimable again.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -27,8 +28,25 @@ from sqlalchemy.sql.dml import Insert
 from core.messages import Attachment, Choice, Reply
 from core.schedule.audience import is_personal
 from core.schedule.due import DuePush
-from core.storage.models import Identity, OutboxMessage, RunLog, Skip
+from core.storage import outbox_leases as leases
+from core.storage.models import OutboxMessage, RunLog, Skip
+from core.storage.outbox_leases import (
+    Failure,
+    LeasedRow,
+    defer,
+    mark_failed,
+    mark_sent,
+    mark_unreachable,
+    release,
+    release_worker_claims,
+    renew,
+)
 from core.storage.unit_of_work import UnitOfWork
+
+__all__ = [  # the lease queries live in core.storage.outbox_leases; re-exported for callers
+    "Failure", "defer", "mark_failed", "mark_sent", "mark_unreachable", "release",
+    "release_worker_claims", "renew",
+]
 
 PENDING = "pending"
 SENT = "sent"
@@ -69,17 +87,8 @@ def payload_to_reply(payload: dict[str, Any]) -> Reply:
 
 
 @dataclass(frozen=True)
-class Claimed:
-    """A row this worker holds a lease on."""
-
-    id: int
-    key: str
-    runner_id: int | None
-    platform: str
-    chat_id: str
-    kind: str
-    payload: dict[str, Any]
-    attempts: int
+class Claimed(LeasedRow):
+    """A row this worker holds a lease on (under the claim's `token`)."""
 
     @property
     def reply(self) -> Reply:
@@ -171,36 +180,10 @@ async def expire_stale(uow: UnitOfWork, platform: str, now: datetime) -> int:
 async def claim(
     uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta
 ) -> list[Claimed]:
-    """Lease up to `limit` ready rows of one platform to `worker`, oldest first."""
-    ready = (
-        select(OUTBOX.c.id)
-        .where(
-            OUTBOX.c.platform == platform,
-            OUTBOX.c.status == PENDING,
-            OUTBOX.c.next_attempt_at <= now,
-            OUTBOX.c.expires_at > now,
-            or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
-        )
-        .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)  # renders as nothing on SQLite: one writer anyway
-    )
-    stmt = (
-        update(OUTBOX)
-        .where(OUTBOX.c.id.in_(ready.scalar_subquery()))
-        .values(claimed_until=now + lease, claimed_by=worker)
-        .returning(
-            OUTBOX.c.id, OUTBOX.c.key, OUTBOX.c.runner_id, OUTBOX.c.platform, OUTBOX.c.chat_id,
-            OUTBOX.c.kind, OUTBOX.c.payload, OUTBOX.c.attempts,
-        )
-    )
-    rows = (await uow.session.execute(stmt)).all()
-    # RETURNING order is not guaranteed; ids follow creation, so a chat's pushes stay in order.
-    return sorted(
-        (Claimed(r.id, r.key, r.runner_id, r.platform, r.chat_id, r.kind, r.payload, r.attempts)
-         for r in rows),
-        key=lambda c: c.id,
-    )
+    """Lease up to `limit` ready rows of one platform to `worker` (one new token), oldest
+    first; see `core.storage.outbox_leases`."""
+    rows = await leases.claim(uow, platform, worker, now, limit=limit, lease=lease)
+    return [Claimed(**vars(r)) for r in rows]
 
 
 async def cancel_obsolete(uow: UnitOfWork, claimed: list[Claimed]) -> list[Claimed]:
@@ -222,96 +205,10 @@ async def cancel_obsolete(uow: UnitOfWork, claimed: list[Claimed]) -> list[Claim
         await uow.session.execute(
             update(OUTBOX)
             .where(OUTBOX.c.id.in_(obsolete))
-            .values(status=CANCELLED, claimed_until=None, last_error="logged or skipped meanwhile")
+            .values(status=CANCELLED, claimed_until=None, claim_token=None,
+                    last_error="logged or skipped meanwhile")
         )
     return [c for c in claimed if c.id not in set(obsolete)]
-
-
-async def mark_sent(uow: UnitOfWork, ids: Sequence[int], worker: str, now: datetime) -> None:
-    if ids:
-        await uow.session.execute(
-            update(OUTBOX)
-            .where(OUTBOX.c.id.in_(ids), OUTBOX.c.claimed_by == worker)
-            .values(status=SENT, sent_at=now, attempts=OUTBOX.c.attempts + 1,
-                    claimed_until=None, last_error=None)
-        )
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A failed attempt: retry at `retry_at`, or (None) give up with `reason`."""
-
-    id: int
-    reason: str
-    retry_at: datetime | None
-
-
-async def mark_failed(uow: UnitOfWork, failures: Iterable[Failure], worker: str) -> None:
-    """Record failed attempts: retries get their next time, the rest become dead letters."""
-    for failure in failures:
-        values: dict[str, Any] = {
-            "attempts": OUTBOX.c.attempts + 1,
-            "claimed_until": None,
-            "last_error": failure.reason[:2000],
-        }
-        if failure.retry_at is None:
-            values["status"] = DEAD
-        else:
-            values["next_attempt_at"] = failure.retry_at
-        await uow.session.execute(
-            update(OUTBOX)
-            .where(OUTBOX.c.id == failure.id, OUTBOX.c.claimed_by == worker)
-            .values(**values)
-        )
-
-
-async def mark_unreachable(uow: UnitOfWork, item: Claimed, reason: str) -> None:
-    """The recipient blocked the bot: no more pushes to that chat until they write again.
-
-    The runner's identity is marked unreachable (the dispatcher resets it when they write)
-    and every pending row for that chat becomes a dead letter with the reason.
-    """
-    if item.runner_id is not None:
-        await uow.session.execute(
-            update(Identity)
-            .where(
-                Identity.runner_id == item.runner_id,
-                Identity.platform == item.platform,
-                Identity.chat_id == item.chat_id,
-            )
-            .values(reachable=False, unreachable_reason=reason[:200])
-        )
-    await uow.session.execute(
-        update(OUTBOX)
-        .where(
-            OUTBOX.c.platform == item.platform,
-            OUTBOX.c.chat_id == item.chat_id,
-            OUTBOX.c.status == PENDING,
-            or_(OUTBOX.c.id == item.id, OUTBOX.c.claimed_until.is_(None)),
-        )
-        .values(status=DEAD, claimed_until=None, last_error=f"blocked: {reason}"[:2000])
-    )
-
-
-async def release(uow: UnitOfWork, ids: Sequence[int], worker: str) -> None:
-    """Give back leases without an attempt (shutdown, lease about to run out)."""
-    if ids:
-        await uow.session.execute(
-            update(OUTBOX)
-            .where(OUTBOX.c.id.in_(ids), OUTBOX.c.claimed_by == worker)
-            .values(claimed_until=None)
-        )
-
-
-async def release_worker_claims(uow: UnitOfWork, worker: str) -> int:
-    """On start: a restarted worker with a stable name takes its old leases back at once."""
-    result = await uow.session.execute(
-        update(OUTBOX)
-        .where(OUTBOX.c.claimed_by == worker, OUTBOX.c.status == PENDING,
-               OUTBOX.c.claimed_until.is_not(None))
-        .values(claimed_until=None)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def status_counts(uow: UnitOfWork, kind: str | None = None) -> dict[str, int]:

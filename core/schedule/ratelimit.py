@@ -87,10 +87,16 @@ class RateLimiter:
         self._chats: dict[str, SlidingWindow] = {}
         self._groups: dict[str, SlidingWindow] = {}
         self._paused_until = 0.0
+        self._chat_paused_until: dict[str, float] = {}
 
-    def pause(self, seconds: float) -> None:
-        """The platform said "retry after": hold every send, not just that one."""
-        self._paused_until = max(self._paused_until, self._now() + seconds)
+    def pause(self, seconds: float, chat_id: str | None = None) -> None:
+        """The platform said "retry after": for one chat (`chat_id`) or, without, every send."""
+        until = self._now() + seconds
+        if chat_id is None:
+            self._paused_until = max(self._paused_until, until)
+        else:
+            self._chat_paused_until[chat_id] = max(self._chat_paused_until.get(chat_id, 0.0),
+                                                   until)
 
     def _windows(self, chat_id: str, group: bool, now: float) -> list[SlidingWindow]:
         windows = [self._overall] if self._overall else []
@@ -100,17 +106,50 @@ class RateLimiter:
             windows.append(self._window(self._groups, chat_id, self.limits.per_group, now))
         return windows
 
-    async def acquire(self, chat_id: str, *, group: bool = False) -> None:
-        """Return when sending to `chat_id` now respects every limit (and count the send)."""
+    def _paused(self, chat_id: str, now: float) -> float:
+        until = self._chat_paused_until.get(chat_id)
+        if until is not None and until <= now:
+            del self._chat_paused_until[chat_id]
+            until = None
+        return max(self._paused_until, until or 0.0) - now
+
+    def wait_time(self, chat_id: str, *, group: bool = False) -> float:
+        """Seconds until a message to `chat_id` could go out (0: now); counts nothing."""
+        now = self._now()
+        windows = self._windows(chat_id, group, now)
+        return max(0.0, self._paused(chat_id, now), *(w.wait_time(now) for w in windows))
+
+    async def acquire(
+        self,
+        chat_id: str,
+        *,
+        group: bool = False,
+        deadline: Callable[[], float] | None = None,
+        abandon: Callable[[], bool] | None = None,
+        step: float | None = None,
+    ) -> bool:
+        """Wait until sending to `chat_id` respects every limit and pause, then count the send
+        and return True.
+
+        Never waits past `deadline()` (read again after every wait, since it may move) and
+        gives up as soon as `abandon()` is true: then returns False and counts nothing. With
+        `step`, waits are taken in steps of at most that many seconds, so that a stop is
+        noticed in time.
+        """
         while True:
+            if abandon is not None and abandon():
+                return False
             now = self._now()
             windows = self._windows(chat_id, group, now)
-            wait = max([self._paused_until - now, *(w.wait_time(now) for w in windows)])
+            wait = max([self._paused(chat_id, now), *(w.wait_time(now) for w in windows)])
             if wait <= EPSILON:
                 break
-            await self._sleep(wait)
+            if deadline is not None and now + wait > deadline():
+                return False
+            await self._sleep(wait if step is None else min(wait, step))
         for window in windows:
             window.take(now)
+        return True
 
     def _window(
         self, table: dict[str, SlidingWindow], chat_id: str, limit: Limit, now: float

@@ -393,6 +393,7 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claim_token: Mapped[str | None] = mapped_column(String(32))  # fences outcomes to one claim
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 

@@ -233,3 +233,16 @@ async def test_long_pushes_are_split_and_files_attached(dc: DiscordHarness) -> N
     (attached,) = messages[-1]["attachments"]
     assert dc.fake.attachment_data(attached) == png
 
+
+
+async def test_a_closed_client_is_a_transient_failure_not_a_crash(dc: DiscordHarness) -> None:
+    rui = dc.world.runner
+    await dc.onboard(rui)
+    chat = await dm_chat(dc)
+    await dc.adapter.client.close()  # what discord.py does on a fatal gateway close
+
+    with pytest.raises(DeliveryError) as failed:
+        await dc.messenger.send(chat, morning_push())
+
+    assert (failed.value.kind, failed.value.reason) == ("transient",
+                                                        "the Discord client is closed")

@@ -22,6 +22,7 @@ from core.clock import FakeClock
 from core.storage.database import Database
 from core.storage.unit_of_work import UnitOfWorkFactory
 from tests.e2e.discord_harness import (
+    TIMEOUT,
     DiscordHarness,
     discord_settings,
     fast_options,
@@ -185,3 +186,29 @@ def test_discord_client_gets_an_interaction_only_intent_set() -> None:
     from bot.discord.client import intents
 
     assert intents() == discord.Intents(guilds=True)
+
+
+@pytest.mark.parametrize("code", [4004, 4010, 4011, 4012, 4013, 4014])
+async def test_a_fatal_gateway_close_turns_discord_off_and_says_why(
+    dc_world: DiscordWorld, sqlite_db: Database, clock: FakeClock, code: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake = dc_world.fake
+    uow = UnitOfWorkFactory(sqlite_db)
+    container = Container(discord_settings(fake), sqlite_db, uow, clock, Pacer(uow, clock))
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_discord(container, stop, options=fast_options()))
+    await fake.wait_ready(TIMEOUT)
+    status = container.extras["platforms"]["discord"]  # type: ignore[index]
+    assert status.state == "running"
+
+    with caplog.at_level(logging.ERROR, logger="bot.discord.service"):
+        await fake.drop_gateway(code)
+        await asyncio.wait_for(service, TIMEOUT)  # it ends by itself: `stop` was never set
+
+    assert container.extras["messengers"] == {}  # no push tries a closed session
+    assert status.state == "failed"
+    assert status.reason.startswith(f"the gateway closed the connection with code {code} (")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        f"discord: {status.reason}; Discord is off (pushes wait in the outbox)"]
+    assert not stop.is_set()

@@ -77,19 +77,20 @@ async def test_claims_are_leased_to_one_worker_until_the_lease_runs_out(
     assert sorted(c.key for c in retaken) == ["k0", "k1", "k2", "k3", "k4"]
 
 
-async def test_outcomes_are_recorded_only_by_the_lease_holder(database: Database) -> None:
+async def test_outcomes_are_recorded_only_under_the_claims_token(database: Database) -> None:
     uow = UnitOfWorkFactory(database)
     async with uow() as u:
         await outbox.enqueue(u, [row("a"), row("b"), row("c"), row("d")])
         claimed = {c.key: c for c in await outbox.claim(u, "telegram", "w1", NOW, limit=10,
                                                         lease=LEASE)}
     async with uow() as u:
-        await outbox.mark_sent(u, [claimed["a"].id], "w1", NOW)
-        await outbox.mark_sent(u, [claimed["b"].id], "someone-else", NOW)  # not theirs
+        token = claimed["a"].token
+        assert await outbox.mark_sent(u, [claimed["a"].id], token, NOW) == 1
+        assert await outbox.mark_sent(u, [claimed["b"].id], "an-older-claim", NOW) == 0
         await outbox.mark_failed(u, [
             Failure(claimed["c"].id, "transient: 503", NOW + timedelta(seconds=30)),
             Failure(claimed["d"].id, "permanent: chat not found", None),
-        ], "w1")
+        ], token)
     async with uow(readonly=True) as u:
         rows = {r.key: r for r in await u.session.scalars(select(OutboxMessage))}
         got = {k: (r.status, r.attempts, r.last_error, r.claimed_until) for k, r in rows.items()}
@@ -183,7 +184,7 @@ async def test_purge_deletes_only_old_finished_rows(database: Database) -> None:
         await outbox.enqueue(u, [row("done"), row("waiting")])
         [done] = [c for c in await outbox.claim(u, "telegram", "w", NOW, limit=9, lease=LEASE)
                   if c.key == "done"]
-        await outbox.mark_sent(u, [done.id], "w", NOW)
+        await outbox.mark_sent(u, [done.id], done.token, NOW)
     async with uow() as u:
         assert await outbox.purge(u, NOW) == 0  # nothing older than the cut-off
         assert await outbox.purge(u, NOW + timedelta(days=1)) == 1

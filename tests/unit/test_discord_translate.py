@@ -385,6 +385,21 @@ def test_discord_errors_map_to_delivery_kinds(
     assert (classified.kind, classified.retry_after) == (kind, retry_after)
 
 
+@pytest.mark.parametrize(
+    ("error", "scope"),
+    [
+        (discord.RateLimited(90.0), "chat"),  # one route's bucket
+        (http_error(discord.HTTPException, 429, **{"X-RateLimit-Scope": "user"}), "chat"),
+        (http_error(discord.HTTPException, 429, **{"X-RateLimit-Global": "true"}), "global"),
+        (http_error(discord.HTTPException, 429, **{"X-RateLimit-Scope": "global"}), "global"),
+    ],
+)
+def test_a_discord_429_pauses_its_channel_or_every_send(error: Exception, scope: str) -> None:
+    from bot.discord.delivery import classify
+
+    assert classify(error).scope == scope
+
+
 # --- connection settings -----------------------------------------------------------------------
 
 

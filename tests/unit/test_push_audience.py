@@ -13,7 +13,7 @@ from core.schedule.due import PUSH_KINDS
 def claimed(kind: str, reply: Reply) -> outbox.Claimed:
     return outbox.Claimed(
         id=1, key=f"{kind}:1", runner_id=1, platform="discord", chat_id="42", kind=kind,
-        payload=outbox.reply_to_payload(reply), attempts=0,
+        payload=outbox.reply_to_payload(reply), attempts=0, token="t",
     )
 
 

@@ -101,3 +101,35 @@ def test_platform_presets() -> None:
     assert limits_for("discord") is DISCORD_LIMITS
     assert limits_for("console").overall is None
     assert DISCORD_LIMITS.per_chat == Limit(5, 5.0)  # Discord: 5 messages per 5 s per channel
+
+
+async def test_a_chats_pause_holds_only_that_chat() -> None:
+    t = FakeTime()
+    limiter = RateLimiter(TELEGRAM_LIMITS, monotonic=t.monotonic, sleep=t.sleep)
+    limiter.pause(8.0, "42")
+
+    sent = await send_all(limiter, t, ["7", "42"])
+
+    assert sent == [(0.0, "7"), (8.0, "42")]
+    assert limiter.wait_time("42") == 1.0  # its next message: the 1-per-second limit again
+
+
+async def test_a_global_pause_holds_every_chat() -> None:
+    t = FakeTime()
+    limiter = RateLimiter(TELEGRAM_LIMITS, monotonic=t.monotonic, sleep=t.sleep)
+    limiter.pause(3.0)
+
+    assert await send_all(limiter, t, ["7", "42"]) == [(3.0, "7"), (3.0, "42")]
+
+
+async def test_acquire_never_waits_past_the_deadline_and_counts_nothing_then() -> None:
+    t = FakeTime()
+    limiter = RateLimiter(TELEGRAM_LIMITS, monotonic=t.monotonic, sleep=t.sleep)
+    limiter.pause(60.0, "42")
+
+    assert await limiter.acquire("42", deadline=lambda: 20.0) is False
+    assert t.now == 0.0  # gave up at once: the wait would have run past the deadline
+    assert await limiter.acquire("7", deadline=lambda: 20.0) is True
+    stopping = iter([False, False, True])
+    assert await limiter.acquire("42", abandon=lambda: next(stopping), step=1.0) is False
+    assert t.now == 2.0  # noticed the stop within a step

@@ -77,6 +77,11 @@ def test_a_429_carries_its_wait() -> None:
     assert classify(RetryAfter(12)).retry_after == 12.0
 
 
+def test_a_429_pauses_only_its_chat() -> None:
+    # Flood waits are per chat; the overall 30 msg/s is kept client side.
+    assert classify(RetryAfter(12)).scope == "chat"
+
+
 async def test_a_429_is_retried_after_the_wait_telegram_asked_for() -> None:
     retry, waits = retrier()
     call = Flaky(RetryAfter(4))

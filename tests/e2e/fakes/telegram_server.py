@@ -351,6 +351,13 @@ class FakeTelegram:
             Fault(method.lower(), 504, "Gateway Timeout", None, times, chat_id, True, process)
         )
 
+    def migrate_group(self, old_id: int, new_id: int, by: FakeUser) -> list[dict[str, Any]]:
+        """Group `old_id` is upgraded to supergroup `new_id` (by `by`): the two service-message
+        updates are queued, and sends to the old id answer 400 with `migrate_to_chat_id`."""
+        updates = self.world.migration_updates(old_id, new_id, by)
+        self._notify()
+        return updates
+
     def block(self, chat_id: int) -> None:
         """The user blocked the bot (or the group removed it): sends get 403 Forbidden."""
         self.world.blocked.add(chat_id)

@@ -89,6 +89,7 @@ class TelegramWorld:
         self.users: dict[int, FakeUser] = {}
         self.groups: dict[int, FakeGroup] = {}
         self.blocked: set[int] = set()
+        self.migrated: dict[int, int] = {}  # group id -> the supergroup it became
         self.sent: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
@@ -156,6 +157,22 @@ class TelegramWorld:
             message["entities"] = entities
         self._messages[(chat["id"], message["message_id"])] = message
         return self.enqueue({"update_id": self._take_update_id(update_id), "message": message})
+
+    def migration_updates(self, old_id: int, new_id: int, user: FakeUser) -> list[dict[str, Any]]:
+        """`old_id` becomes supergroup `new_id`: the service message in each chat, as Telegram
+        sends them (old chat first); sends to the old id fail with `migrate_to_chat_id`."""
+        old = self.groups[old_id]
+        self.groups[new_id] = FakeGroup(new_id, old.title, set(old.admins), owner=old.owner,
+                                        type="supergroup", members=set(old.members))
+        self.migrated[old_id] = new_id
+        updates = []
+        for chat, field in ((old, {"migrate_to_chat_id": new_id}),
+                            (self.groups[new_id], {"migrate_from_chat_id": old_id})):
+            message = {"message_id": self._new_message_id(chat.id), "from": user.to_dict(),
+                       "chat": chat.to_dict(), "date": self._now(), **field}
+            updates.append(self.enqueue({"update_id": self._take_update_id(None),
+                                         "message": message}))
+        return updates
 
     def callback_update(
         self, user: FakeUser, message: dict[str, Any], data: str, update_id: int | None
@@ -584,6 +601,9 @@ class TelegramWorld:
 
     def _writable_chat(self, params: Params) -> dict[str, Any]:
         chat = self._chat(params.get("chat_id"))
+        if chat["id"] in self.migrated:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           migrate_to_chat_id=self.migrated[chat["id"]])
         if chat["id"] in self.blocked:
             if chat["type"] == "private":
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
