@@ -54,11 +54,12 @@ COMMANDS: dict[str, CommandSpec] = {
     "stats": CommandSpec("core.commands.stats", needs_profile=True, private_reply=True),
     "race": CommandSpec("core.commands.race", needs_profile=True),
     "pace": CommandSpec("core.commands.pace"),
+    "pr": CommandSpec("core.commands.pr", needs_profile=True, private_reply=True),
     "challenge": CommandSpec("core.commands.challenge"),
     "export": CommandSpec("core.commands.export", private_reply=True),
     "deleteme": CommandSpec("core.commands.deleteme", private_reply=True),
 }
-ALIASES = {"rest": "skip", "log": "done", "stop": "deleteme"}
+ALIASES = {"rest": "skip", "log": "done", "stop": "deleteme", "pb": "pr", "prs": "pr"}
 
 
 def resolve(name: str) -> CommandSpec | None:

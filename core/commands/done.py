@@ -32,6 +32,7 @@ from core.logbook import (
 from core.messages import Reply, esc
 from core.planning import ensure_plan, replan, requires_run
 from core.profile import format_date
+from core.results import LoggedRun, record_log
 from core.run_format import describe_log
 from core.streaks import BACKFILL_WINDOW, KEPT, Status, StreakReport
 
@@ -80,6 +81,12 @@ async def handle(ctx: Context) -> Reply:
         lines.append(backfill)
     lines.append(streak_line(after, state))
     lines += [w.text for w in warnings]
+    result = await record_log(  # a race or time trial: bests, paces, next goal
+        uow, runner, LoggedRun(log.id, entry.day, new.minutes, new.distance_m, new.note,
+                               new.as_planned, new.session_type, new.source),
+        today=today, now=ctx.now,
+    )
+    lines += result.lines
     return Reply("\n".join(lines))
 
 

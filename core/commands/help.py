@@ -27,6 +27,7 @@ COMMAND_HELP: tuple[tuple[str, str, str], ...] = (
         "/race 2026-05-10 goal 6:45 start 09:30",
     ),
     ("pace", "lap splits for a mile goal", "/pace 7:30"),
+    ("pr", "your personal bests, current mile and next goal", "/pr"),
     (
         "settings",
         "reminder time, time zone, units, level, quiet mode",

@@ -197,6 +197,28 @@ class SleepLog(Base):
     logged_at: Mapped[datetime]
 
 
+class PersonalBest(Base):
+    """A personal best the runner set over a standard distance (`core.results`): one row per
+    best ever set, so the current best is the fastest row and the rows are its progression.
+    Removing the log it came from (/undo) removes it, and the previous best is current again."""
+
+    __tablename__ = "personal_bests"
+    __table_args__ = (Index("ix_personal_bests_runner_distance", "runner_id", "distance"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
+    distance: Mapped[str] = mapped_column(String(16))  # a key of core.results.DISTANCES: "mile"
+    distance_m: Mapped[float] = mapped_column(Float)  # the standard distance in metres
+    seconds: Mapped[float] = mapped_column(Float)
+    local_date: Mapped[date] = mapped_column(Date)  # the runner's local day it was run
+    kind: Mapped[str] = mapped_column(String(16))  # race, time_trial or best_effort
+    source: Mapped[str] = mapped_column(String(32))  # console, telegram, gpx, import, ...
+    run_log_id: Mapped[int | None] = mapped_column(
+        ForeignKey("run_logs.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+
+
 class StreakState(Base):
     """Cached streak figures, recomputed from logs and the plan when they change."""
 
