@@ -54,6 +54,7 @@ COMMANDS: dict[str, CommandSpec] = {
     "stats": CommandSpec("core.commands.stats", needs_profile=True, private_reply=True),
     "race": CommandSpec("core.commands.race", needs_profile=True),
     "pace": CommandSpec("core.commands.pace"),
+    "import": CommandSpec("core.commands.activity", needs_profile=True),
     "pr": CommandSpec("core.commands.pr", needs_profile=True, private_reply=True),
     "challenge": CommandSpec("core.commands.challenge"),
     "export": CommandSpec("core.commands.export", private_reply=True),

@@ -16,6 +16,7 @@ Rules, in order:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -139,19 +140,17 @@ def _without_spikes(xs: list[float], ys: list[float], ts: list[float]) -> list[i
 
 
 def _moving_average(values: list[float], ts: list[float]) -> list[float]:
-    """Each value averaged with its neighbours within ±SMOOTH_S seconds (prefix sums)."""
+    """Each value averaged with its neighbours within ±SMOOTH_S seconds — a window narrowed
+    near the ends so that it stays centred (the start and finish stay where they were)."""
     prefix = [0.0]
     for value in values:
         prefix.append(prefix[-1] + value)
     out: list[float] = []
-    lo = hi = 0
-    n = len(values)
-    for i in range(n):
-        while ts[i] - ts[lo] > SMOOTH_S:
-            lo += 1
-        while hi + 1 < n and ts[hi + 1] - ts[i] <= SMOOTH_S:
-            hi += 1
-        out.append((prefix[hi + 1] - prefix[lo]) / (hi + 1 - lo))
+    first, last = ts[0], ts[-1]
+    for i, t in enumerate(ts):
+        half = min(SMOOTH_S, t - first, last - t)
+        lo, hi = bisect_left(ts, t - half), bisect_right(ts, t + half)
+        out.append((prefix[hi] - prefix[lo]) / (hi - lo))
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.activity.clean import clock, to_track
-from core.activity.efforts import MILE_M, WORLD_RECORD_S
+from core.activity.efforts import EFFORT_NAMES, WORLD_RECORD_S
 from core.activity.errors import ActivityError
 from core.activity.readers import read_raw
 from core.activity.summary import Activity, summarise
@@ -61,7 +61,7 @@ def read_activity(name: str, data: bytes, *, now: datetime, units: str) -> Activ
         )
     for effort in activity.efforts:
         if effort.seconds < WORLD_RECORD_S[effort.distance_m]:
-            what = "mile" if effort.distance_m == MILE_M else "5 km"
+            what = EFFORT_NAMES[effort.distance_m]
             raise ActivityError(
                 f"This file has a {what} in {clock(effort.seconds)}, {clock(effort.start_s)} "
                 "into the run — faster than the world record, so the GPS or the file went "
