@@ -147,7 +147,7 @@ def _moving_average(values: list[float], ts: list[float]) -> list[float]:
         prefix.append(prefix[-1] + value)
     out: list[float] = []
     first, last = ts[0], ts[-1]
-    for i, t in enumerate(ts):
+    for t in ts:
         half = min(SMOOTH_S, t - first, last - t)
         lo, hi = bisect_left(ts, t - half), bisect_right(ts, t + half)
         out.append((prefix[hi] - prefix[lo]) / (hi - lo))

@@ -20,6 +20,7 @@ BEST_EFFORT_DISTANCES = (MILE_M, FIVE_K_M, TEN_K_M)
 # Men's outdoor world records (World Athletics): El Guerrouj 3:43.13 (1999), Cheptegei
 # 12:35.36 and 26:11.00 (2020). A "best effort" faster than these is a broken file, not a PR.
 WORLD_RECORD_S = {MILE_M: 223.13, FIVE_K_M: 755.36, TEN_K_M: 1571.0}
+ROUNDING_M = 1e-6
 EFFORT_NAMES = {MILE_M: "mile", FIVE_K_M: "5 km", TEN_K_M: "10 km"}
 
 
@@ -39,8 +40,10 @@ def fastest_segment(
 ) -> BestEffort | None:
     """The fastest `length` metres of the stream, or None when it is shorter than that.
     `distances` must never decrease; `times` must increase with the index."""
-    if len(times) < 2 or length <= 0 or distances[-1] - distances[0] < length:
+    covered = distances[-1] - distances[0]
+    if len(times) < 2 or length <= 0 or covered < length - ROUNDING_M:
         return None
+    wanted, length = length, min(length, covered)  # a 10 km run measured 9999.9999… m
     best: BestEffort | None = None
     n = len(times)
     for i in range(n):
@@ -53,7 +56,7 @@ def fastest_segment(
             break
         end = _first_time_at(times, distances, target)
         if best is None or end - times[i] < best.seconds:
-            best = BestEffort(length, end - times[i], distances[i], times[i])
+            best = BestEffort(wanted, end - times[i], distances[i], times[i])
     for j in range(n):
         # ... or arrive at sample j.
         target = distances[j] - length
@@ -61,7 +64,7 @@ def fastest_segment(
             continue
         start = _last_time_at(times, distances, target)
         if best is None or times[j] - start < best.seconds:
-            best = BestEffort(length, times[j] - start, target, start)
+            best = BestEffort(wanted, times[j] - start, target, start)
     return best
 
 
