@@ -20,7 +20,7 @@ BEST_EFFORT_DISTANCES = (MILE_M, FIVE_K_M, TEN_K_M)
 # Men's outdoor world records (World Athletics): El Guerrouj 3:43.13 (1999), Cheptegei
 # 12:35.36 and 26:11.00 (2020). A "best effort" faster than these is a broken file, not a PR.
 WORLD_RECORD_S = {MILE_M: 223.13, FIVE_K_M: 755.36, TEN_K_M: 1571.0}
-ROUNDING_M = 1e-6
+ROUNDING_M = 0.05  # coordinates rounded to 1e-7 degrees lose millimetres
 EFFORT_NAMES = {MILE_M: "mile", FIVE_K_M: "5 km", TEN_K_M: "10 km"}
 
 
