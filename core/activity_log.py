@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from core.activity.clean import clock
 from core.activity.efforts import EFFORT_NAMES
 from core.activity.summary import METRES_PER_UNIT, Activity
 from core.challenge_totals import RUN_METRICS, refresh_runner, runner_challenges
@@ -163,7 +164,7 @@ def detail_lines(activity: Activity, units: str) -> list[str]:
     facts = [f"moving {format_duration(activity.moving_s / 60)}"]
     if abs(activity.elapsed_s - activity.moving_s) >= 30:
         facts.append(f"elapsed {format_duration(activity.elapsed_s / 60)}")
-    if activity.elevation_gain_m is not None:
+    if activity.elevation_gain_m:
         facts.append(f"climb {activity.elevation_gain_m:.0f} m")
     if activity.avg_heart_rate is not None:
         facts.append(f"avg HR {activity.avg_heart_rate}")
@@ -173,7 +174,7 @@ def detail_lines(activity: Activity, units: str) -> list[str]:
     for effort in activity.efforts:
         lines.append(
             f"⚡ Fastest {EFFORT_NAMES[effort.distance_m]} in this run: "
-            f"{format_duration(effort.seconds / 60)} "
+            f"{clock(effort.seconds)} "
             f"(from {format_distance(effort.start_m, units)})"
         )
     if activity.smoothed_points:
@@ -185,7 +186,7 @@ def split_text(activity: Activity, units: str) -> str:
     parts: list[str] = []
     unit_m = METRES_PER_UNIT[activity.split_unit]
     for split in activity.splits:
-        text = format_duration(split.seconds / 60)
+        text = clock(split.seconds)
         if split.distance_m < unit_m - 0.5:
             text = f"{format_distance(split.distance_m, units)} {text}"
         parts.append(text)

@@ -9,10 +9,9 @@ header, definition and data messages, and its CRC-16) — enough to write what w
 from __future__ import annotations
 
 import random
+import struct
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-
-import struct
 
 START = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
 LAT0, LON0 = 52.4730, 13.4010
