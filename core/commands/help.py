@@ -15,7 +15,11 @@ COMMAND_HELP: tuple[tuple[str, str, str], ...] = (
     ),
     ("today", "today's session, with paces and a tip", "/today"),
     ("week", "this week's plan and what is done", "/week"),
-    ("done", "log a run", "/done · /done 25min · /done 5k 28:30 · /done yesterday 30min"),
+    (
+        "done",
+        "log a run — or send your watch's GPX, FIT or TCX file",
+        "/done · /done 25min · /done 5k 28:30 · /done yesterday 30min",
+    ),
     ("undo", "remove your last log", "/undo"),
     ("skip", "skip today's session; the plan adapts", "/skip sore calves"),
     ("sleep", "log last night's sleep", "/sleep 7.5h · /sleep 7h30"),
