@@ -77,8 +77,9 @@ def similar(log: RunLog, activity: Activity) -> bool:
     return bool(known) and all(abs(theirs - mine) <= SIMILAR * mine for mine, theirs in known)
 
 
-async def log_activity(ctx: Context, activity: Activity) -> list[Reply]:
-    """Log `activity` for the runner of `ctx` (module docstring)."""
+async def log_activity(ctx: Context, activity: Activity, note: str = "") -> list[Reply]:
+    """Log `activity` for the runner of `ctx` (module docstring); `note`: what the runner
+    wrote with the file (a Telegram caption), kept as the run's note."""
     runner, uow = ctx.runner, ctx.uow
     day = local_day(activity, runner.tz)
     known = await activity_starting(uow, runner.id, activity.started_at.replace(microsecond=0))
@@ -97,7 +98,7 @@ async def log_activity(ctx: Context, activity: Activity) -> list[Reply]:
         waiting = await add_activity(uow, runner.id, new, ctx.now, matched_log_id=match.id)
         return [await _ask(ctx, waiting)]
     entry = RunEntry(day, round(activity.moving_s / 60, 2), round(activity.distance_m, 1),
-                     "", as_planned=False)
+                     note, as_planned=False)
     log, lines = await log_entry(ctx, entry)
     await add_activity(uow, runner.id, new, ctx.now, run_log_id=log.id)
     lines += detail_lines(activity, runner.units)
@@ -126,8 +127,8 @@ async def keep(ctx: Context, activity_id: int, *, file: bool) -> Reply:
     lines = [f"✓ Kept the file's figures {when_text}: {what}"]
     efforts = [Effort(e["distance_m"], e["seconds"], "best_effort")
                for e in waiting.best_efforts]
-    outcome = await record_efforts(uow, runner, efforts, waiting.local_date, "file", log_id,
-                                   today=ctx.today, now=ctx.now)
+    outcome = await record_efforts(uow, runner, efforts, waiting.local_date,
+                                   waiting.file_format, log_id, today=ctx.today, now=ctx.now)
     return Reply("\n".join([*lines, *outcome.lines]))
 
 

@@ -100,7 +100,8 @@ def request_from_document(update: Update, upload: Upload) -> Request | None:
     message = update.message
     if message is None or message.chat.type != Chat.PRIVATE:
         return None
-    return _request(update, message.from_user, message.chat, "import", "", upload)
+    caption = (message.caption or "").strip()  # "parkrun, felt strong": the run's note
+    return _request(update, message.from_user, message.chat, "import", caption, upload)
 
 
 def request_from_callback(update: Update, line: str, bot_username: str) -> Request | None:

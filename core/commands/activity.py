@@ -14,6 +14,7 @@ from core.activity_log import keep, log_activity, parse_choice
 from core.commands.base import Context, UserError
 from core.messages import Platform, Reply, esc
 
+NOTE_LIMIT = 300
 HOW = (
     "Send me the activity file from your watch or running app — GPX, FIT or TCX — and I'll "
     "log the run with its splits and best efforts."
@@ -36,7 +37,10 @@ async def handle(ctx: Context) -> Reply | list[Reply]:
                                  units=ctx.runner.units)
     except ActivityError as err:
         raise UserError(esc(str(err))) from err
-    return await log_activity(ctx, activity)
+    # On the console the text is the file's path; elsewhere it is the runner's caption.
+    console = ctx.request.platform is Platform.CONSOLE
+    note = "" if console else " ".join(ctx.request.text.split())[:NOTE_LIMIT]
+    return await log_activity(ctx, activity, note)
 
 
 def _how(ctx: Context) -> str:

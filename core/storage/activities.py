@@ -46,12 +46,13 @@ class StoredActivity:
     elapsed_s: float
     moving_s: float
     best_efforts: list[dict[str, float]]
+    file_format: str
 
 
 def _stored(row: ActivitySummary) -> StoredActivity:
     return StoredActivity(row.id, row.run_log_id, row.matched_log_id, row.started_at,
                           row.local_date, row.distance_m, row.elapsed_s, row.moving_s,
-                          list(row.best_efforts))
+                          list(row.best_efforts), row.file_format)
 
 
 async def add_activity(

@@ -18,19 +18,19 @@ async def test_a_gpx_document_is_logged_with_its_splits(tg: TelegramHarness) -> 
     data = gpx(run(Leg(3000, 300)), start=start)
 
     since = len(tg.fake.sent())
-    update = tg.fake.send_document(ann, "Morning_Run.gpx", data)
+    update = tg.fake.send_document(ann, "Morning_Run.gpx", data, caption="hilly loop")
     await tg.handled(update["update_id"])
     reply = text_of(tg.fake.sent()[since:])
 
     assert [c.method for c in tg.fake.calls_to("getFile")] == ["getFile"]
-    assert reply.splitlines()[0] == "✓ Logged today: 3 km in 15 min · 5:00 /km"
+    assert reply.splitlines()[0] == "✓ Logged today: 3 km in 15 min · 5:00 /km — “hilly loop”"
     assert reply.splitlines()[2:4] == ["⏱ moving 15 min · avg HR 150",
                                        "Splits per km: 5:00 · 5:00 · 5:00"]
     assert reply.splitlines()[4].startswith("⚡ Fastest mile in this run: 8:03 (from ")
     async with tg.uow(readonly=True) as uow:
         logs = (await uow.session.scalars(select(RunLog))).all()
-        assert [(log.distance_m, log.minutes, log.source) for log in logs] == [
-            (3000.0, 15.0, "telegram")
+        assert [(log.distance_m, log.minutes, log.note, log.source) for log in logs] == [
+            (3000.0, 15.0, "hilly loop", "telegram")
         ]
         kept = await uow.session.scalar(select(func.count()).select_from(ActivitySummary))
         assert kept == 1

@@ -159,7 +159,7 @@ class TelegramWorld:
 
     def document_update(
         self, user: FakeUser, filename: str, data: bytes, chat_id: int | None,
-        *, declared_size: int | None = None,
+        *, declared_size: int | None = None, caption: str | None = None,
     ) -> dict[str, Any]:
         """Build and enqueue a `message` update: `user` sends a file (a document). Its bytes
         are kept for getFile and the file download; `declared_size` overrides `file_size`."""
@@ -182,6 +182,8 @@ class TelegramWorld:
                 "file_size": len(data) if declared_size is None else declared_size,
             },
         }
+        if caption is not None:
+            message["caption"] = caption
         self._messages[(chat["id"], message["message_id"])] = message
         return self.enqueue({"update_id": self._take_update_id(None), "message": message})
 
