@@ -101,7 +101,7 @@ async def log_activity(ctx: Context, activity: Activity, note: str = "") -> list
                      note, as_planned=False)
     log, lines = await log_entry(ctx, entry)
     await add_activity(uow, runner.id, new, ctx.now, run_log_id=log.id)
-    lines += detail_lines(activity, runner.units)
+    lines += detail_lines(new, runner.units, activity.smoothed_points)
     lines += await _record(ctx, activity, day, log.id)
     return [Reply("\n".join(lines))]
 
@@ -124,7 +124,8 @@ async def keep(ctx: Context, activity_id: int, *, file: bool) -> Reply:
     await refresh_runner(uow, runner.id, ctx.now, metrics=RUN_METRICS, within=challenges)
     await refresh_streak(uow, runner, ctx.now)
     what = describe_run(minutes, waiting.distance_m, runner.units)
-    lines = [f"✓ Kept the file's figures {when_text}: {what}"]
+    lines = [f"✓ Kept the file's figures {when_text}: {what}",
+             *detail_lines(waiting.summary, runner.units)]
     efforts = [Effort(e["distance_m"], e["seconds"], "best_effort")
                for e in waiting.best_efforts]
     outcome = await record_efforts(uow, runner, efforts, waiting.local_date,
@@ -160,36 +161,35 @@ async def _record(ctx: Context, activity: Activity, day: date, log_id: int) -> l
     return list(outcome.lines)
 
 
-def detail_lines(activity: Activity, units: str) -> list[str]:
+def detail_lines(summary: NewActivity, units: str, smoothed: int = 0) -> list[str]:
     """Moving/elapsed time, climb, heart rate, the splits and the fastest segments."""
-    facts = [f"moving {format_duration(activity.moving_s / 60)}"]
-    if abs(activity.elapsed_s - activity.moving_s) >= 30:
-        facts.append(f"elapsed {format_duration(activity.elapsed_s / 60)}")
-    if activity.elevation_gain_m:
-        facts.append(f"climb {activity.elevation_gain_m:.0f} m")
-    if activity.avg_heart_rate is not None:
-        facts.append(f"avg HR {activity.avg_heart_rate}")
+    facts = [f"moving {format_duration(summary.moving_s / 60)}"]
+    if abs(summary.elapsed_s - summary.moving_s) >= 30:
+        facts.append(f"elapsed {format_duration(summary.elapsed_s / 60)}")
+    if summary.elevation_gain_m:
+        facts.append(f"climb {summary.elevation_gain_m:.0f} m")
+    if summary.avg_heart_rate is not None:
+        facts.append(f"avg HR {summary.avg_heart_rate}")
     lines = ["⏱ " + " · ".join(facts)]
-    if activity.splits:
-        lines.append(f"Splits per {activity.split_unit}: " + split_text(activity, units))
-    for effort in activity.efforts:
+    if summary.splits:
+        lines.append(f"Splits per {summary.split_unit}: " + split_text(summary, units))
+    for effort in summary.best_efforts:
         lines.append(
-            f"⚡ Fastest {EFFORT_NAMES[effort.distance_m]} in this run: "
-            f"{clock(effort.seconds)} "
-            f"(from {format_distance(effort.start_m, units)})"
+            f"⚡ Fastest {EFFORT_NAMES[effort['distance_m']]} in this run: "
+            f"{clock(effort['seconds'])} (from {format_distance(effort['start_m'], units)})"
         )
-    if activity.smoothed_points:
-        lines.append(f"(Smoothed away {activity.smoothed_points} GPS spike point(s).)")
+    if smoothed:
+        lines.append(f"(Smoothed away {smoothed} GPS spike point(s).)")
     return lines
 
 
-def split_text(activity: Activity, units: str) -> str:
+def split_text(summary: NewActivity, units: str) -> str:
     parts: list[str] = []
-    unit_m = METRES_PER_UNIT[activity.split_unit]
-    for split in activity.splits:
-        text = clock(split.seconds)
-        if split.distance_m < unit_m - 0.5:
-            text = f"{format_distance(split.distance_m, units)} {text}"
+    unit_m = METRES_PER_UNIT[summary.split_unit]
+    for metres, seconds in summary.splits:
+        text = clock(seconds)
+        if metres < unit_m - 0.5:
+            text = f"{format_distance(metres, units)} {text}"
         parts.append(text)
     return " · ".join(parts)
 

@@ -47,12 +47,20 @@ class StoredActivity:
     moving_s: float
     best_efforts: list[dict[str, float]]
     file_format: str
+    summary: NewActivity
 
 
 def _stored(row: ActivitySummary) -> StoredActivity:
+    summary = NewActivity(
+        started_at=row.started_at, local_date=row.local_date, file_format=row.file_format,
+        distance_m=row.distance_m, elapsed_s=row.elapsed_s, moving_s=row.moving_s,
+        elevation_gain_m=row.elevation_gain_m, avg_heart_rate=row.avg_heart_rate,
+        split_unit=row.split_unit, splits=list(row.splits),
+        best_efforts=list(row.best_efforts), source=row.source,
+    )
     return StoredActivity(row.id, row.run_log_id, row.matched_log_id, row.started_at,
                           row.local_date, row.distance_m, row.elapsed_s, row.moving_s,
-                          list(row.best_efforts), row.file_format)
+                          list(row.best_efforts), row.file_format, summary)
 
 
 async def add_activity(
