@@ -103,7 +103,12 @@ async def test_a_hand_logged_run_is_matched_and_the_runner_chooses(bot: TestBot,
 
     kept = await bot.say(keep_file.command)
 
-    assert kept.splitlines()[0] == "✓ Kept the file's figures today: 5.02 km in 28:12 · 5:37 /km"
+    assert kept.splitlines()[:3] == [
+        "✓ Kept the file's figures today: 5.02 km in 28:12 · 5:37 /km",
+        "⏱ moving 28:12 · avg HR 150",
+        "Splits per km: 5:37 · 5:37 · 5:37 · 5:37 · 5:37 · 0.02 km 0:07",
+    ]
+    assert kept.splitlines()[3].startswith("⚡ Fastest mile in this run: 9:02 (from ")
     async with bot.uow(readonly=True) as u:
         [log] = (await u.session.scalars(select(RunLog))).all()
         [summary] = (await u.session.scalars(select(ActivitySummary))).all()
