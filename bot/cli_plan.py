@@ -9,6 +9,7 @@ import sys
 from datetime import date, time
 from typing import Any
 
+from bot.cli_history import load_history, recent_race
 from core.training import (
     Athlete,
     Level,
@@ -53,6 +54,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--race-date", type=_date, default=None, help="race day, YYYY-MM-DD")
     p.add_argument("--race-start", type=_clock, default=None, help="race start time, HH:MM")
     p.add_argument("--units", choices=("km", "mi"), default="km")
+    p.add_argument("--recent", type=recent_race, default=None,
+                   help="a recent race instead of --mile-time, e.g. 5k=24:30 (Daniels VDOT)")
+    p.add_argument("--history", default=None, metavar="FILE",
+                   help="the JSON `pacer export` writes: print the plan adapted to it")
+    p.add_argument("--today", type=_date, default=None,
+                   help="the day --history is judged on, YYYY-MM-DD (default today)")
     p.add_argument("--format", choices=("text", "json", "ics"), default="text")
     p.add_argument("--tz", default="UTC", help="time zone for --format ics (default UTC)")
     p.set_defaults(func=run)
@@ -63,20 +70,31 @@ def run(args: argparse.Namespace, today: date | None = None) -> int:
 
     `today` (default: the local date) is what "in the past" is judged against.
     """
-    today = today or date.today()
+    today = getattr(args, "today", None) or today or date.today()
     try:
         level = Level(args.level)
-        start = args.start or today
         count = args.days or DEFAULT_DAYS[level]
+        recent = getattr(args, "recent", None)
+        if recent is not None and args.mile_time is not None:
+            raise PlanError("Give --mile-time or --recent, not both.")
         athlete = Athlete(
             level=level, training_days=SPREADS[count], mile_time_s=args.mile_time,
             goal_s=args.goal, race_date=args.race_date, race_start=args.race_start,
-            units=args.units,
+            units=args.units, recent_race=recent,
         )
+        loaded = load_history(args.history) if getattr(args, "history", None) else None
+        start = args.start or (loaded.plan_start if loaded else None) or today
         validate_athlete(athlete, today)
         if athlete.race_date is not None and athlete.race_date < start:
             raise PlanError("The race date is before the plan's first day.")
-        plan = build_plan(athlete, start, _horizon(args.weeks, start, athlete.race_date))
+        days = _horizon(args.weeks, start, athlete.race_date)
+        if loaded is not None:
+            days = max(days, (today - start).days + 7 * DEFAULT_WEEKS)  # the past and ahead
+            if athlete.race_date is not None:
+                days = min(days, (athlete.race_date - start).days + 1)
+            plan = build_plan(athlete, start, days, loaded.history, today)
+        else:
+            plan = build_plan(athlete, start, days)
         if args.format == "json":
             print(json.dumps(plan_to_dict(plan), indent=2))
         elif args.format == "ics":

@@ -30,6 +30,7 @@ from core.storage.models import (
     SleepLog,
     StreakState,
 )
+from core.storage.personal_bests import all_bests
 from core.storage.unit_of_work import UnitOfWork
 
 EXPORT_VERSION = 1
@@ -109,6 +110,7 @@ async def collect(uow: UnitOfWork, runner: Runner, now: datetime) -> dict[str, A
         select(Skip).where(Skip.runner_id == runner.id).order_by(Skip.local_date)
     )
     streak = await session.get(StreakState, runner.id)
+    bests = await all_bests(uow, runner.id)
     return {
         "version": EXPORT_VERSION,
         "exported_at": now.isoformat(),
@@ -121,6 +123,12 @@ async def collect(uow: UnitOfWork, runner: Runner, now: datetime) -> dict[str, A
             "current": streak.current if streak else 0,
             "best": streak.best if streak else 0,
         },
+        # Every best set, oldest first (the current one per distance is the fastest).
+        "personal_bests": [
+            {"distance": b.distance, "distance_m": b.distance_m, "seconds": b.seconds,
+             "date": b.local_date.isoformat(), "kind": b.kind, "source": b.source}
+            for b in bests
+        ],
     }
 
 

@@ -23,10 +23,12 @@ from core.training import (
     History,
     PlanDay,
     build_plan,
+    compute_paces,
     plan_to_dict,
     session_text,
 )
 
+DEFAULT_EASY_S_PER_KM = 420.0  # 7:00/km: an untimed log's minutes when no paces are known
 HORIZON_DAYS = 28  # how far ahead a plan is stored
 REFRESH_BELOW_DAYS = 14  # extend the stored plan when fewer days than this lie ahead
 
@@ -44,13 +46,20 @@ def athlete_for(runner: Runner, today: date | None = None) -> Athlete:
     return athlete_of(profile)
 
 
-async def history_for(uow: UnitOfWork, runner_id: int, since: date, until: date) -> History:
-    """What the runner did between two local dates (inclusive)."""
+async def history_for(
+    uow: UnitOfWork, runner_id: int, since: date, until: date,
+    easy_s_per_km: float = DEFAULT_EASY_S_PER_KM,
+) -> History:
+    """What the runner did between two local dates (inclusive).
+
+    A log with a distance but no duration counts as that distance at `easy_s_per_km`; a log
+    with neither still means "done" and counts as one minute.
+    """
     window = {"runner_id": runner_id, "since": since, "until": until}
     done: dict[date, float] = {}
-    for day, minutes, count in await direct.rows(uow, _DONE_BY_DAY, window):
-        # A log without a duration still means "done": count it as at least one minute.
-        done[day] = max(float(minutes or 0), 1.0 if count else 0.0)
+    for day, minutes, count, untimed_m in await direct.rows(uow, _DONE_BY_DAY, window):
+        estimated = float(untimed_m or 0) / 1000.0 * easy_s_per_km / 60.0
+        done[day] = max(float(minutes or 0) + estimated, 1.0 if count else 0.0)
     skipped = frozenset(row[0] for row in await direct.rows(uow, _SKIPPED_DAYS, window))
     sleep = {day: hours for day, hours in await direct.rows(uow, _SLEEP_BY_DAY, window)}
     return History(done=done, skipped=skipped, sleep=sleep)
@@ -59,11 +68,12 @@ async def history_for(uow: UnitOfWork, runner_id: int, since: date, until: date)
 # Run directly (`core.storage.direct`): every replan reads them.
 _WINDOW: dict[str, TypeEngine[Any]] = {"since": Date(), "until": Date()}
 _DONE_BY_DAY = direct.Statement(
-    "SELECT local_date, sum(coalesce(minutes, 0)), count(*) FROM run_logs "
+    "SELECT local_date, sum(coalesce(minutes, 0)), count(*), "
+    "sum(CASE WHEN minutes IS NULL THEN coalesce(distance_m, 0) ELSE 0 END) FROM run_logs "
     "WHERE runner_id = :runner_id AND local_date BETWEEN :since AND :until "
     "GROUP BY local_date",
     params=_WINDOW,
-    columns=(Date(), Float(), Integer()),
+    columns=(Date(), Float(), Integer(), Float()),
 )
 _SKIPPED_DAYS = direct.Statement(
     "SELECT local_date FROM skips "
@@ -88,7 +98,9 @@ async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) ->
     end = today + timedelta(days=HORIZON_DAYS - 1)
     if athlete.race_date is not None:
         end = min(end, athlete.race_date)
-    history = await history_for(uow, runner.id, start, today)
+    paces = compute_paces(athlete)
+    easy = paces.easy[1] if paces.easy is not None else DEFAULT_EASY_S_PER_KM
+    history = await history_for(uow, runner.id, start, today, easy)
     plan = build_plan(athlete, start, (end - start).days + 1, history, today)
     as_json = plan_to_dict(plan)
     record = Plan(

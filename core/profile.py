@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
+from core.goals import equivalent_mile_s
 from core.grammar import (
     GrammarError,
     parse_clock,
@@ -24,8 +25,10 @@ from core.grammar import (
     resolve_timezone,
 )
 from core.messages import esc
+from core.race_distances import DISTANCES, distance_key
 from core.storage.models import Runner
-from core.training import Athlete, Level, PlanError, validate_athlete
+from core.training import Athlete, Level, PlanError, parse_mmss, validate_athlete
+from core.training.levels import SLOWEST_MILE_S, WORLD_RECORD_MILE_S
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LEVEL_WORDS = {
@@ -216,7 +219,12 @@ def parse_settings(text: str, tz: str, today_in: Callable[[str], date]) -> dict[
             "<code>time=07:00 tz=Europe/Berlin</code>."
         ) from err
     settings: dict[str, tuple[Setting, str]] = {}
+    recent: dict[str, float] = {}
     for key, raw in pairs.items():
+        race_key = distance_key(key) if setting_for(key) is None else None
+        if race_key is not None:
+            recent[race_key] = _recent_race(race_key, key, raw)
+            continue
         setting = setting_for(key)
         if setting is None:
             raise ProfileError(
@@ -226,6 +234,12 @@ def parse_settings(text: str, tz: str, today_in: Callable[[str], date]) -> dict[
             raise ProfileError(f"You gave {setting.key} twice: give it once.")
         settings[setting.key] = (setting, raw)
     changes: dict[str, Any] = {}
+    if recent:
+        if "mile" in settings or len(recent) > 1:
+            raise ProfileError(
+                "Give one recent result: your mile time (mile=7:30) or one race (5k=24:30)."
+            )
+        changes["mile_time_s"] = next(iter(recent.values()))
     if "tz" in settings:
         setting, raw = settings.pop("tz")
         changes["tz"] = tz = parse_value(setting, raw, today_in(tz))
@@ -233,6 +247,32 @@ def parse_settings(text: str, tz: str, today_in: Callable[[str], date]) -> dict[
     for setting, raw in settings.values():
         changes[setting.field] = parse_value(setting, raw, today)
     return changes
+
+
+def _recent_race(key: str, typed: str, raw: str) -> float:
+    """`5k=24:30`: a recent race as the mile it is worth (Daniels VDOT; `core.goals`)."""
+    metres, label = DISTANCES[key]
+    try:
+        seconds = parse_mile_time(raw) if key == "mile" else _race_time(raw)
+    except GrammarError as err:
+        raise ProfileError(
+            f"I couldn't read {esc(typed)}={esc(raw)}: {esc(str(err))} "
+            "Example: <code>5k=24:30</code>"
+        ) from err
+    mile = round(equivalent_mile_s(metres, seconds), 1)
+    if not WORLD_RECORD_MILE_S <= mile <= SLOWEST_MILE_S:
+        raise ProfileError(
+            f"A {label} in {esc(raw)} is worth a {format_mile(mile)} mile, which can't be "
+            "right: check the time. Example: <code>5k=24:30</code>"
+        )
+    return mile
+
+
+def _race_time(raw: str) -> float:
+    try:
+        return parse_mmss(raw)
+    except ValueError as err:
+        raise GrammarError("the time should look like 24:30 or 1:45:10.") from err
 
 
 def profile_of(runner: Runner) -> Profile:

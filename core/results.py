@@ -12,6 +12,10 @@ or race day, an activity file's best efforts)::
   "telegram", "gpx", "import", ...); `log_id`: the run log it belongs to (its bests go with it
   on /undo), or None.
 
+`undo_result(uow, runner, log_id, today=…, now=…)`, called before a log is removed, puts back
+the mile time (and a goal the result cleared) when that log's result changed it; the caller
+replans after removing the log.
+
 It returns a `ResultOutcome`: the new personal bests, the mile time / VDOT / paces before and
 after when they changed (the runner row is updated and the plan regenerated), and the reply
 `lines` (celebration, new paces, goal reached, next goal suggestion) for the caller to append.
@@ -23,8 +27,8 @@ Rules, with their sources:
   (within `RECENT_DAYS`, Daniels: a race within the last 4–6 weeks), converted to a mile with
   VDOT (Riegel under 1500 m, `core.goals.equivalent_mile_s`). A time trial is the plan's
   measurement, so it sets the mile time either way; a race or best effort only raises fitness
-  (one bad day — heat, hills, a cold — does not lower the paces; Daniels: "train at current
-  fitness, not at a bad day's").
+  (one bad day — heat, hills, a cold — does not lower the paces; Daniels advises training at
+  the fitness your recent best performances show).
 - A goal the new mile reaches is celebrated and cleared, and the next one is proposed at about
   1 % a week (`core.goals`).
 """
@@ -44,7 +48,14 @@ from core.goals import (
 from core.planning import athlete_for, replan, upcoming_race
 from core.race_distances import DISTANCES, EffortKind, distance_label, standard_distance
 from core.storage.models import Runner
-from core.storage.personal_bests import BestRecord, add_bests, current_bests
+from core.storage.personal_bests import (
+    BestRecord,
+    FitnessRecord,
+    add_bests,
+    add_fitness_change,
+    current_bests,
+    fitness_change_of_log,
+)
 from core.storage.unit_of_work import UnitOfWork
 from core.training import Paces, compute_paces
 from core.training.athlete import GOAL_MAX_GAIN, MAX_RACE_M, MIN_RACE_M
@@ -129,7 +140,7 @@ async def record_efforts(
             outcome, extra = _with_next_goal(outcome, runner, runner.mile_time_s, today)
             lines += extra
         return _with_lines(outcome, lines + _kept_lines(runner, valid, on, today))
-    return await _apply_fitness(uow, runner, outcome, fitness, lines, today, now)
+    return await _apply_fitness(uow, runner, outcome, fitness, lines, log_id, today, now)
 
 
 def _plausible(effort: Effort) -> bool:
@@ -224,10 +235,14 @@ async def _apply_fitness(
     outcome: ResultOutcome,
     mile: float,
     lines: list[str],
+    log_id: int | None,
     today: date,
     now: datetime,
 ) -> ResultOutcome:
     old_mile = runner.mile_time_s
+    await add_fitness_change(
+        uow, runner.id, log_id, FitnessRecord(old_mile, mile, runner.goal_s), now
+    )
     old_paces = compute_paces(athlete_for(runner, today))
     runner.mile_time_s = mile
     goal_reached = runner.goal_s is not None and mile <= runner.goal_s + 0.05
@@ -327,9 +342,9 @@ def _with_lines(outcome: ResultOutcome, lines: Sequence[str]) -> ResultOutcome:
 
 
 def _seconds(seconds: float) -> str:
-    whole = round(seconds, 1)
-    if whole >= 60:
-        return fmt_duration(whole) + " min"
+    if seconds >= 59.5:
+        return fmt_duration(seconds) + " min"
+    whole = round(seconds, 1) if seconds < 10 else round(seconds)
     return f"{whole:g} s"
 
 
@@ -343,6 +358,14 @@ async def record_log(
 ) -> ResultOutcome:
     """A logged run as a result: a race or time trial with a distance and a time (see
     `effort_kind`) goes through `record_efforts`; any other log changes nothing."""
+    if log.session_type in ("race", "time_trial") and (
+        log.as_planned or log.minutes is None or log.distance_m is None
+    ):
+        what = "race" if log.session_type == "race" else "time trial"
+        return ResultOutcome(lines=(
+            f"⏱ How fast was your {what}? Give me the distance and time and I'll keep your "
+            "personal best and update your paces: /undo, then <code>/done 1mi 7:05</code>.",
+        ))
     if log.as_planned or log.minutes is None or log.distance_m is None:
         return ResultOutcome()
     kind = effort_kind(log.session_type, log.note)
@@ -366,3 +389,26 @@ class LoggedRun:
     as_planned: bool
     session_type: str | None
     source: str
+
+
+async def undo_result(
+    uow: UnitOfWork, runner: Runner, log_id: int, *, today: date, now: datetime
+) -> list[str]:
+    """Before a log is taken back: put back the mile time (and a goal it cleared) the log's
+    result replaced, unless a later result has changed the mile since. Reply lines; when there
+    are any, the caller regenerates the plan once the log is gone."""
+    change = await fitness_change_of_log(uow, runner.id, log_id)
+    if change is None or runner.mile_time_s is None:
+        return []
+    if abs(runner.mile_time_s - change.mile_after) > SAME_TIME_S:
+        return []  # a later result set the mile since: that one stands
+    runner.mile_time_s = change.mile_before
+    if runner.goal_s is None and change.goal_before is not None:
+        runner.goal_s = change.goal_before
+    runner.updated_at = now
+    if change.mile_before is None:
+        return ["Your mile time is cleared again: sessions go by effort until you log one."]
+    paces = compute_paces(athlete_for(runner, today))
+    vdot = f" (VDOT {paces.vdot:g})" if paces.vdot is not None else ""
+    return [f"Your mile is back to {fmt_duration(change.mile_before)}{vdot}, and your paces "
+            "with it."]

@@ -187,7 +187,7 @@ def _add_onboarding(tree: PacerTree) -> None:
 
 
 def _add_training(tree: PacerTree) -> None:
-    for name in ("today", "week", "undo", "streak", "stats"):
+    for name in ("today", "week", "undo", "streak", "stats", "pr"):
         tree.add_command(_plain(name))
 
     @tree.command(name="done", description=describe("done"))

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # A runner's own training happens in private; a group is for the club and quick logging.
 PRIVATE_COMMANDS = (
-    "today", "done", "week", "skip", "sleep", "streak", "stats", "undo", "race", "pace",
+    "today", "done", "week", "skip", "sleep", "streak", "stats", "pr", "undo", "race", "pace",
     "settings", "start", "export", "deleteme", "help",
 )
 GROUP_COMMANDS = ("challenge", "done", "today", "streak", "stats", "skip", "pace", "help")

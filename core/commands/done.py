@@ -32,7 +32,7 @@ from core.logbook import (
 from core.messages import Reply, esc
 from core.planning import ensure_plan, replan, requires_run
 from core.profile import format_date
-from core.results import LoggedRun, record_log
+from core.results import LoggedRun, record_log, undo_result
 from core.run_format import describe_log
 from core.streaks import BACKFILL_WINDOW, KEPT, Status, StreakReport
 
@@ -104,17 +104,19 @@ async def handle_undo(ctx: Context) -> Reply:
     if log is None:
         raise UserError("Nothing to undo — you haven't logged a run yet. Log one with /done.")
     day, what = log.local_date, describe_log(log, runner.units)
+    restored = await undo_result(uow, runner, log.id, today=today, now=ctx.now)
     await uow.session.delete(log)
     await uow.session.flush()
     # The run no longer counts in challenges (streak boards follow save_streak below).
     challenges = await runner_challenges(uow, runner.id)
     await refresh_runner(uow, runner.id, ctx.now, metrics=RUN_METRICS, within=challenges)
-    if day < today:
+    if day < today or restored:  # restored: the mile time changed back
         await replan(uow, runner, today, ctx.now)
     inputs = await streak_inputs(uow, runner, ctx.now)
     report = inputs.report()
     state = await save_streak(uow, runner.id, inputs, report, ctx.now, challenges)
-    return Reply(f"↩️ Removed your run {when(day, today)}: {what}.\n{streak_line(report, state)}")
+    lines = [f"↩️ Removed your run {when(day, today)}: {what}.", streak_line(report, state)]
+    return Reply("\n".join(lines + restored))
 
 
 def _new_log(

@@ -16,6 +16,7 @@ from core.challenge_totals import refresh_runner
 from core.clock import local_today
 from core.commands.base import Context, UserError
 from core.commands.today import today_reply
+from core.goals import goal_advice
 from core.grammar import suggest_timezones
 from core.messages import Choice, Reply, esc
 from core.planning import replan
@@ -197,6 +198,9 @@ async def _finish_start(ctx: Context, profile: Profile) -> Reply:
         )
     if profile.race_date is not None:
         summary.append(f"Race: {format_value('race_date', profile.race_date)}")
+    advice = goal_advice(profile.mile_time_s, profile.goal_s, profile.race_date, today)
+    if advice:
+        summary.append(advice)
     summary.append("Change any of it later with /settings.")
     today_part = await today_reply(ctx)
     await _session_shown(ctx)
@@ -280,6 +284,10 @@ async def _apply_settings(ctx: Context, changes: Mapping[str, Any]) -> Reply:
     if PLAN_FIELDS.intersection(changed):
         await replan(ctx.uow, runner, ctx.today, ctx.now)
         lines.append("Your plan is updated from today on: see /today and /week.")
+    if {"mile_time_s", "goal_s", "race_date"}.intersection(changed):
+        advice = goal_advice(after.mile_time_s, after.goal_s, after.race_date, ctx.today)
+        if advice:
+            lines.append(advice)
     return Reply("\n".join(lines))
 
 

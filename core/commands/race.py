@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from core.commands.base import Context, UserError
+from core.goals import goal_advice
 from core.messages import Reply, esc
 from core.planning import planned_between, replan
 from core.profile import (
@@ -114,6 +115,9 @@ async def _race_text(ctx: Context, race: date, today: date) -> str:
         facts.append(f"Start: {runner.race_start}")
     if facts:
         lines.append(" · ".join(facts))
+    advice = goal_advice(runner.mile_time_s, runner.goal_s, race, today)
+    if advice:
+        lines.append(advice)
     week_start = max(today, race - timedelta(days=RACE_WEEK_DAYS - 1))
     rows = await planned_between(ctx.uow, runner.id, week_start, race)
     lines.append(

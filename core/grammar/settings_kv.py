@@ -10,9 +10,9 @@ from core.grammar.text import shorten
 KV_EXAMPLE = "Try level=beginner days=3 time=07:00 tz=Europe/Berlin."
 
 # key = value, where value is "double quoted", 'single quoted', “curly quoted” or one word.
-_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # digits first: 5k=24:30
 _PAIR = re.compile(
-    r"""\s*(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*=\s*
+    r"""\s*(?P<key>[A-Za-z0-9][A-Za-z0-9_-]*)\s*=\s*
         (?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|“(?P<cq>[^”]*)”|(?P<bare>[^\s"'“”=]+))""",
     re.VERBOSE,
 )

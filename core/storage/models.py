@@ -251,6 +251,25 @@ class ActivitySummary(Base):
     created_at: Mapped[datetime]
 
 
+class FitnessChange(Base):
+    """A result that changed the runner's mile time (`core.results`): what it was before, so
+    taking the log back (/undo) restores it. Removed with the log."""
+
+    __tablename__ = "fitness_changes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(
+        ForeignKey("runners.id", ondelete="CASCADE"), index=True
+    )
+    run_log_id: Mapped[int | None] = mapped_column(
+        ForeignKey("run_logs.id", ondelete="CASCADE"), index=True
+    )
+    mile_before: Mapped[float | None] = mapped_column(Float)
+    mile_after: Mapped[float] = mapped_column(Float)
+    goal_before: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime]
+
+
 class StreakState(Base):
     """Cached streak figures, recomputed from logs and the plan when they change."""
 

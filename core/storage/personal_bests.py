@@ -1,7 +1,8 @@
-"""Personal bests, stored: one row per best a runner set over a standard distance.
+"""Personal bests and fitness changes, stored: one row per best a runner set over a standard
+distance, and one per result that changed their mile time (so /undo can put it back).
 
 The rules (what counts as a best, which distances) live in `core.results`; this module only
-reads and writes rows and hands back plain `BestRecord` values.
+reads and writes rows and hands back plain values.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, select
 
-from core.storage.models import PersonalBest
+from core.storage.models import FitnessChange, PersonalBest
 from core.storage.unit_of_work import UnitOfWork
 
 
@@ -74,6 +75,41 @@ async def delete_bests_of_log(uow: UnitOfWork, runner_id: int, run_log_id: int) 
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class FitnessRecord:
+    """The mile time (and goal) a result replaced, and the mile it set."""
+
+    mile_before: float | None
+    mile_after: float
+    goal_before: float | None
+
+
+async def add_fitness_change(
+    uow: UnitOfWork, runner_id: int, run_log_id: int | None, record: FitnessRecord,
+    now: datetime,
+) -> None:
+    uow.session.add(FitnessChange(
+        runner_id=runner_id, run_log_id=run_log_id, mile_before=record.mile_before,
+        mile_after=record.mile_after, goal_before=record.goal_before, created_at=now,
+    ))
+    await uow.session.flush()
+
+
+async def fitness_change_of_log(
+    uow: UnitOfWork, runner_id: int, run_log_id: int
+) -> FitnessRecord | None:
+    """The change a log made (the latest, if several), or None."""
+    row = await uow.session.scalar(
+        select(FitnessChange)
+        .where(FitnessChange.runner_id == runner_id, FitnessChange.run_log_id == run_log_id)
+        .order_by(FitnessChange.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    return FitnessRecord(row.mile_before, row.mile_after, row.goal_before)
 
 
 def _record(row: PersonalBest) -> BestRecord:

@@ -1,21 +1,47 @@
-"""Adapting the current week to what happened: missed sessions and poor sleep.
+"""Adapting the plan to what happened: completed weeks, time off, missed sessions, poor sleep.
 
-A missed key session moves to the next free suitable day of the same week; missed optional
-sessions just drop (nothing is crammed). Poor sleep turns the next hard session into an easy
-run of the same length.
+Each rule names its source:
+- A planned run counts when at least half its planned length was done (`counted_runs`); a week
+  earns the next step when enough planned runs counted (`week_completed`). Logs on rest or
+  active-recovery days do not stand in for runs. Source: the guide's 10 % rule ("don't increase
+  your weekly training mileage ... by more than 10% each week") — load grows on what was run,
+  not on what was planned.
+- After two or more full weeks with little or no running (under a quarter of the planned
+  running minutes) the plan steps back (`step_after_layoff`): to about 75 % of the load for
+  trained runners (Daniels' Running Formula, returning after a break of up to a few weeks:
+  train at reduced load, 50–80 %, before building again), and for beginners back to the last
+  run/walk stage they had finished (NHS Couch to 5K's advice after a break: go back and repeat
+  a week you have already completed before moving on).
+- A missed key session moves only onto one of the runner's own training days later in the same
+  week, in place of an easy run, never next to another hard day nor in the two days before a race
+  (`reschedule_missed`); otherwise it is let go. Source: the guide ("the focus should be on
+  consistency ... better to run regularly at a sustainable pace than exhaust yourself with hard
+  sessions"); Daniels' Running Formula — an easy day between hard days.
+- Poor sleep (under 6 h last night, or a 7-night average under 7 h) turns at most one quality
+  session a week into an easy run; a second quality session in the same week keeps its
+  intensity but loses a third of its reps (`protect_sleep`); the runner is told the pattern.
+  A week of short sleep does not earn a load step. Source: the guide ("aim for 7–9 hours"); Mah
+  et al. 2011 and Fullagar et al. 2015 on sleep and performance — cut load, keep some quality.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from statistics import fmean
+from typing import Protocol
 
 from core.training import sessions_easy as easy
 from core.training.athlete import History
 from core.training.draft import Draft
-from core.training.layout import EASY, RECOVERY
+from core.training.layout import EASY, RECOVERY, RUN
 from core.training.levels import Level
+from core.training.model import Rep
 from core.training.passes import TIME_TRIAL
+from core.training.progression import needed_sessions
+from core.training.session import Session
 from core.training.taper import RACE
 
 SHORT_NIGHT_H = 6.0  # last night under this: back off
@@ -23,12 +49,151 @@ LOW_AVERAGE_H = 7.0  # 7-night average under this: back off (the guide: aim for 
 MIN_NIGHTS = 3  # nights logged before an average means anything
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NO_HARD_BEFORE_RACE_DAYS = 2
+COUNTS_SHARE = 0.5  # a planned run counts when at least half its length was done
+LAYOFF_SHARE = 0.25  # a week with less running than this share of the plan is time off
+LAYOFF_WEEKS = 2  # this many weeks off in a row and the plan steps back
+RETURN_LOAD = 0.75  # ... to about this share of the load (Daniels: 50–80 %)
+SHORTEN_TO = 2 / 3  # a second poor-sleep quality session keeps two thirds of its reps
+SWAP_ROLES = frozenset({EASY, RUN})  # runs a moved key session may take the place of
+
+
+class _Rung(Protocol):
+    @property
+    def total(self) -> int: ...
 
 
 def adapt(draft: Draft, history: History, today: date) -> None:
-    """Apply both adaptations in place (keys must already be assigned)."""
+    """Apply the within-week adaptations in place (keys must already be assigned)."""
     reschedule_missed(draft, history, today)
     protect_sleep(draft, history, today)
+
+
+# --- completed weeks and time off -----------------------------------------------------------
+
+
+def planned_length(session: Session) -> int:
+    """A session's length as a runner would log it: its minutes without the strength work."""
+    return max(0, session.minutes - session.strength_minutes)
+
+
+def counted_runs(draft: Draft, week: int, history: History) -> tuple[int, int]:
+    """(planned runs done for at least half their length, planned runs) in a plan week."""
+    done = planned = 0
+    for i in draft.week_indices(week):
+        session = draft.sessions[i]
+        if not session.is_run:
+            continue
+        planned += 1
+        logged = history.done.get(draft.date_of(i), 0.0)
+        if logged > 0 and logged >= COUNTS_SHARE * planned_length(session):
+            done += 1
+    return done, planned
+
+
+def week_completed(draft: Draft, week: int, history: History) -> bool:
+    """Whether a past week earns the next step: enough planned runs counted (all of them for
+    beginners, ~75 % for others), and it was not a week of short sleep."""
+    done, planned = counted_runs(draft, week, history)
+    if planned == 0 or done < needed_sessions(draft.athlete.level, planned):
+        return False
+    sunday = draft.date_of(draft.week_indices(week)[-1])
+    return sleep_average(history, sunday) is None or not _poor_average(history, sunday)
+
+
+def is_layoff(draft: Draft, week: int, history: History) -> bool:
+    """A full week with little or no running: under a quarter of its planned running minutes."""
+    indices = draft.week_indices(week)
+    if len(indices) < 7:
+        return False
+    planned = _planned_minutes(draft, week)
+    if planned == 0:
+        return False
+    logged = sum(history.done.get(draft.date_of(i), 0.0) for i in indices)
+    return logged < LAYOFF_SHARE * planned
+
+
+def step_after_layoff(
+    draft: Draft,
+    ladder: Sequence[_Rung],
+    step: int,
+    week: int,
+    monday: date,
+    history: History | None,
+    today: date | None,
+) -> tuple[int, str | None]:
+    """The step week `week` (starting `monday`, not yet laid out) starts from after time off,
+    and why (None: no change).
+
+    Applies to the first week (past or current) after `LAYOFF_WEEKS` or more full past weeks
+    that were time off; a past week that was itself time off (judged against the week before's
+    planned running) keeps the step where it is.
+    """
+    if history is None or today is None or week <= LAYOFF_WEEKS or step == 0:
+        return step, None
+    if monday > today:
+        return step, None
+    off = 0
+    for previous in range(week - 1, 0, -1):
+        if not is_layoff(draft, previous, history):
+            break
+        off += 1
+    if off < LAYOFF_WEEKS:
+        return step, None
+    if monday + timedelta(days=6) < today:
+        logged = sum(history.done.get(monday + timedelta(days=k), 0.0) for k in range(7))
+        if logged < LAYOFF_SHARE * _planned_minutes(draft, week - 1):
+            return step, None  # still off: the step waits for the return
+    back = _return_step(draft.athlete.level, ladder, step, off)
+    if back >= step:
+        return step, None
+    if draft.athlete.level is Level.BEGINNER:
+        why = (
+            f"Welcome back! After {off} weeks with little running, this week repeats the last "
+            "run/walk stage you finished — the Couch to 5K way: repeat a week you've done, then "
+            "build again."
+        )
+    else:
+        share = round(100 * ladder[back].total / max(1, ladder[min(step, len(ladder) - 1)].total))
+        why = (
+            f"Welcome back! After {off} weeks with little running, this week is about {share} % "
+            "of your last load (Daniels: return at reduced load after a break) and builds from "
+            "there."
+        )
+    return back, why
+
+
+def _planned_minutes(draft: Draft, week: int) -> int:
+    return sum(
+        planned_length(draft.sessions[i]) for i in draft.week_indices(week)
+        if draft.sessions[i].is_run
+    )
+
+
+def _return_step(level: Level, ladder: Sequence[_Rung], step: int, weeks_off: int) -> int:
+    step = min(step, len(ladder) - 1)
+    target = ladder[step].total * RETURN_LOAD
+    by_load = max((s for s in range(step + 1) if ladder[s].total <= target), default=0)
+    if level is not Level.BEGINNER:
+        return by_load
+    stage = getattr(ladder[step], "stage", None)
+    if not isinstance(stage, int):
+        return by_load
+    # The last step of the stage before the current one: a stage the runner finished; after
+    # four or more weeks off, one stage further back.
+    back_stages = 2 if weeks_off >= 4 else 1
+    earlier = [s for s in range(step + 1) if getattr(ladder[s], "stage", 0) <= stage - back_stages]
+    return max(earlier) if earlier else 0
+
+
+def note_week(draft: Draft, week: int, note: str) -> None:
+    """Put a note on the week's first run day (inside the plan)."""
+    for i in draft.week_indices(week):
+        if draft.sessions[i].is_run:
+            draft.notes[i] = note
+            return
+
+
+# --- missed sessions --------------------------------------------------------------------------
 
 
 def reschedule_missed(draft: Draft, history: History, today: date) -> None:
@@ -52,94 +217,222 @@ def reschedule_missed(draft: Draft, history: History, today: date) -> None:
             continue
         target = _slot_for(draft, i, indices, history, today)
         title = draft.sessions[i].title
+        if target is not None and _same_work(draft.sessions[target], draft.sessions[i]):
+            target = None  # the same session later on: nothing to move (beginners' run/walks)
+            draft.notes[i] = (
+                "Skipped: no need to make it up — the plan carries on."
+                if skipped else "Missed: no need to make it up — the plan carries on."
+            )
+            continue
         if target is None:
             draft.notes[i] = (
-                f"Missed {title}: no free day this week fits it without crowding hard days, so "
-                "let it go."
+                f"Missed {title}: none of your training days left this week can take it "
+                "without crowding hard days, so let it go — never double up."
             )
             continue
         _move(draft, i, target, title)
+
+
+def _same_work(a: Session, b: Session) -> bool:
+    return (a.type, a.title, a.minutes) == (b.type, b.title, b.minutes)
 
 
 def _move(draft: Draft, src: int, dst: int, title: str) -> None:
     level = draft.athlete.level
     src_day = WEEKDAYS[draft.date_of(src).weekday()]
     dst_day = WEEKDAYS[draft.date_of(dst).weekday()]
+    replaced = draft.sessions[dst].title.lower()
     draft.sessions[dst], draft.roles[dst] = draft.sessions[src], draft.roles[src]
     draft.keys[dst], draft.keys[src] = True, False
-    draft.notes[dst] = f"Moved from {src_day}: the week's key session is kept."
+    draft.notes[dst] = (
+        f"Moved from {src_day} in place of your {replaced}: the week's key session is kept."
+    )
     draft.sessions[src] = easy.active_recovery(level, draft.weeks[src])
     draft.roles[src] = RECOVERY
-    draft.notes[src] = f"Missed {title}: moved to {dst_day}."
+    draft.notes[src] = f"Missed {title}: moved to {dst_day}, one of your training days."
 
 
 def _slot_for(draft: Draft, src: int, indices: range, history: History, today: date
               ) -> int | None:
-    """The next free suitable day: a day without a run (a recovery or strength day, never the
-    rest day), no back-to-back hard days (beginners: no back-to-back runs at all), and nothing
-    hard in the two days before a race."""
+    """The next of the runner's own training days that can take the key session: an easy run
+    (not the long run, not a key, race or time trial) on a day not yet run or skipped, with no
+    hard day either side, and nothing hard in the two days before a race."""
     busy_today = history.done.get(today, 0.0) > 0 or today in history.skipped
     earliest = today + timedelta(days=1) if busy_today else today
     session = draft.sessions[src]
     race_day = draft.athlete.race_date
-    beginner = draft.athlete.level is Level.BEGINNER
+    training_days = set(draft.athlete.training_days)
 
     def fits(j: int) -> bool:
         day = draft.date_of(j)
         if j == src or day < earliest or day in history.skipped:
             return False
-        if draft.sessions[j].type == "rest" or draft.roles[j] in (RACE, TIME_TRIAL):
+        if day.weekday() not in training_days or draft.keys[j]:
+            return False
+        if draft.roles[j] not in SWAP_ROLES:  # easy runs only: not the long run, not a key
+            return False
+        if not draft.sessions[j].is_run or draft.sessions[j].is_hard:
             return False
         if race_day is not None and session.is_hard and (
             0 <= (race_day - day).days <= NO_HARD_BEFORE_RACE_DAYS
         ):
             return False
-        for n in (j - 1, j + 1):
-            if n == src:
-                continue
-            if draft.is_run(n) if beginner else (session.is_hard and draft.is_hard(n)):
-                return False
-        return True
+        return not any(
+            n != src and session.is_hard and draft.is_hard(n) for n in (j - 1, j + 1)
+        )
 
-    # Only days without a run: "never two sessions in a day", and the week's running stays
-    # the same (the missed day turns into a recovery day).
-    return next((j for j in indices if not draft.sessions[j].is_run and fits(j)), None)
+    return next((j for j in indices if fits(j)), None)
+
+
+# --- sleep ----------------------------------------------------------------------------------
 
 
 def protect_sleep(draft: Draft, history: History, today: date) -> None:
-    """After a short night or a poor week of sleep, the next hard session becomes easy."""
-    reason = _sleep_reason(history, today)
-    if reason is None:
-        return
-    first = max(0, (today - draft.start).days)
+    """Poor sleep: the week's first affected quality session becomes easy, a later one in the
+    same week is shortened (module docstring). Quality sessions before today are judged by the
+    sleep as of their own morning (they count towards the week's one conversion); the next one
+    from today on by the sleep as of today; later ones are left for later nights to decide."""
+    i_today = draft.index_of(today)
+    first = draft.week_indices(draft.weeks[i_today])[0] if i_today is not None else max(
+        0, min(len(draft), (today - draft.start).days)
+    )
+    converted: dict[int, bool] = {}
     for j in range(first, len(draft)):
         session = draft.sessions[j]
-        if not session.is_hard or draft.roles[j] in (RACE, TIME_TRIAL):
-            continue
-        if session.type in ("race", "time_trial"):
+        if not _quality(draft, j):
             continue
         day = draft.date_of(j)
+        as_of = min(day, today)
+        reason = sleep_reason(history, as_of)
         if day == today and history.done.get(today, 0.0) > 0:
-            continue
-        when = "today's" if day == today else f"{WEEKDAYS[day.weekday()]}'s"
-        draft.sessions[j] = easy.easy(
-            draft.athlete.level, session.run_minutes, session.strength_minutes, 0, draft.weeks[j]
-        )
-        draft.roles[j] = EASY
-        draft.keys[j] = False
+            continue  # already run today: the next one is the one to judge
+        week = draft.weeks[j]
+        if reason is not None:
+            if not converted.get(week):
+                converted[week] = True
+                _to_easy(draft, j, session, reason, day, today, history)
+            else:
+                _shorten(draft, j, session, reason, day, today)
+        if day >= today:
+            return
+
+
+def _quality(draft: Draft, j: int) -> bool:
+    session = draft.sessions[j]
+    if not session.is_hard or draft.roles[j] in (RACE, TIME_TRIAL):
+        return False
+    return session.type not in ("race", "time_trial")
+
+
+def _to_easy(draft: Draft, j: int, session: Session, reason: str, day: date, today: date,
+             history: History) -> None:
+    draft.sessions[j] = easy.easy(
+        draft.athlete.level, session.run_minutes, session.strength_minutes, 0, draft.weeks[j]
+    )
+    draft.roles[j] = EASY
+    draft.keys[j] = False
+    pattern = sleep_pattern(history, min(day, today))
+    draft.notes[j] = (
+        f"{reason}: {_when(day, today)} {session.title.lower()} becomes an easy run of the same "
+        f"length. {pattern}Recovery first — aim for 7–9 hours."
+    )
+
+
+def _shorten(draft: Draft, j: int, session: Session, reason: str, day: date, today: date
+             ) -> None:
+    shorter = shortened(session)
+    if shorter is None:
         draft.notes[j] = (
-            f"{reason}: {when} {session.title.lower()} becomes an easy run of the same length. "
-            "Recovery first — aim for 7–9 hours."
+            f"{reason}, and this week's one easy swap is used: keep {_when(day, today)} "
+            f"{session.title.lower()} but cut the main set by a third."
         )
         return
+    draft.sessions[j] = shorter
+    draft.notes[j] = (
+        f"{reason}, and this week's one easy swap is used: {_when(day, today)} session keeps its "
+        "quality with a third fewer reps. Sleep is the fix — aim for 7–9 hours."
+    )
 
 
-def _sleep_reason(history: History, today: date) -> str | None:
-    last = history.sleep.get(today)
+def shortened(session: Session) -> Session | None:
+    """The session with about a third fewer reps (the first rep block), or None when it has no
+    reps to drop (a single block of one)."""
+    if not session.reps:
+        return None
+    rep = session.reps[0]
+    count = max(1, math.ceil(rep.count * SHORTEN_TO))
+    if count >= rep.count:
+        count = rep.count - 1
+    if count < 1:
+        return None
+    dropped = rep.count - count
+    rep_min = _rep_minutes(rep) * dropped
+    cut = min(session.run_minutes - 1, max(1, round(rep_min)))
+    old, new = f"{rep.count} ×", f"{count} ×"
+
+    def fix(text: str) -> str:
+        return text.replace(old, new, 1)
+
+    return replace(
+        session,
+        title=fix(session.title),
+        description=fix(session.description),
+        steps=tuple(fix(s) for s in session.steps),
+        reps=(Rep(count, rep.seconds, rep.distance_m, rep.pace_s_per_km, rep.recovery_s),
+              *session.reps[1:]),
+        minutes=session.minutes - cut,
+        run_minutes=session.run_minutes - cut,
+        hard_minutes=max(0, session.hard_minutes - round(_work_minutes(rep) * dropped)),
+    )
+
+
+def _work_minutes(rep: Rep) -> float:
+    if rep.seconds is not None:
+        return rep.seconds / 60.0
+    pace = rep.pace_s_per_km if rep.pace_s_per_km is not None else 300.0
+    return (rep.distance_m or 0) / 1000.0 * pace / 60.0
+
+
+def _rep_minutes(rep: Rep) -> float:
+    return _work_minutes(rep) + rep.recovery_s / 60.0
+
+
+def _when(day: date, today: date) -> str:
+    return "today's" if day == today else f"{WEEKDAYS[day.weekday()]}'s"
+
+
+def sleep_average(history: History, day: date) -> float | None:
+    """The average of the nights logged in the 7 mornings up to `day`, when at least three are."""
+    nights = [h for k in range(7) if (h := history.sleep.get(day - timedelta(days=k))) is not None]
+    return fmean(nights) if len(nights) >= MIN_NIGHTS else None
+
+
+def _poor_average(history: History, day: date) -> bool:
+    average = sleep_average(history, day)
+    return average is not None and average < LOW_AVERAGE_H
+
+
+def sleep_reason(history: History, day: date) -> str | None:
+    """Why sleep calls for backing off on `day` (as of its morning), or None."""
+    last = history.sleep.get(day)
     if last is not None and last < SHORT_NIGHT_H:
         return f"You slept {last:g} h last night (under {SHORT_NIGHT_H:g})"
-    week = (history.sleep.get(today - timedelta(days=k)) for k in range(7))
-    nights = [h for h in week if h is not None]
-    if len(nights) >= MIN_NIGHTS and fmean(nights) < LOW_AVERAGE_H:
-        return f"Your sleep averaged {fmean(nights):.1f} h over the last {len(nights)} nights"
+    average = sleep_average(history, day)
+    if average is not None and average < LOW_AVERAGE_H:
+        count = sum(1 for k in range(7) if day - timedelta(days=k) in history.sleep)
+        return f"Your sleep averaged {average:.1f} h over the last {count} nights"
     return None
+
+
+def sleep_pattern(history: History, day: date) -> str:
+    """The pattern over the last two weeks, for the runner to see (empty when there is none)."""
+    nights = [history.sleep[d] for k in range(14) if (d := day - timedelta(days=k))
+              in history.sleep]
+    short = sum(1 for h in nights if h < LOW_AVERAGE_H)
+    if len(nights) < 5 or short * 2 < len(nights):
+        return ""
+    return (
+        f"The pattern: {short} of your last {len(nights)} logged nights were under "
+        f"{LOW_AVERAGE_H:g} h — one quality session a week turns easy, the rest are shortened, "
+        "and your weekly load holds until your sleep does. "
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core.training.adaptation import adapt
+from core.training.adaptation import adapt, note_week, step_after_layoff, week_completed
 from core.training.athlete import Athlete, History, PlanError, check_structure
 from core.training.draft import Draft
 from core.training.layout import week_layout
@@ -18,7 +18,7 @@ from core.training.levels import Level
 from core.training.model import Plan
 from core.training.paces import compute_paces
 from core.training.passes import add_time_trial, assign_keys, ensure_weekly_rest
-from core.training.progression import progression, week_completed
+from core.training.progression import progression
 from core.training.taper import apply_taper
 from core.training.weeks import week_sessions
 
@@ -67,6 +67,7 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
     monday = start - timedelta(days=start.weekday())
     step, week = 0, 1
     while monday <= end:
+        step, why = step_after_layoff(draft, ladder, step, week, monday, history, today)
         rung = ladder[min(step, len(ladder) - 1)]
         specific = None
         if race is not None and level is Level.COMPETITIVE:
@@ -78,17 +79,19 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
         draft.add_week(week, sessions, draft.layout.roles, max(0, -offset),
                        min(7, total_days - offset))
         draft.targets[week] = rung.total
+        if why is not None:
+            note_week(draft, week, why)
         sunday = monday + timedelta(days=6)
-        if monday >= start and sunday <= end and _earned(level, monday, runs, history, today):
+        if monday >= start and sunday <= end and _earned(draft, week, monday, history, today):
             step += 1
         monday += timedelta(days=7)
         week += 1
 
 
-def _earned(level: Level, monday: date, runs: int, history: History | None, today: date | None
+def _earned(draft: Draft, week: int, monday: date, history: History | None, today: date | None
             ) -> bool:
     """Whether a full week moves the runner up a step: assumed unless it is over and the
-    history shows it was not completed."""
+    history shows it was not completed (`adaptation.week_completed`)."""
     if history is None or today is None or monday + timedelta(days=6) >= today:
         return True
-    return week_completed(level, monday, runs, history.done)
+    return week_completed(draft, week, history)

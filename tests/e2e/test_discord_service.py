@@ -35,7 +35,7 @@ pytestmark = pytest.mark.slow
 
 COMMAND_PUTS = r"^/applications/\d+/(guilds/\d+/)?commands$"
 NAMES = {
-    "start", "settings", "today", "week", "done", "undo", "skip", "sleep", "streak", "stats",
+    "start", "settings", "today", "week", "done", "undo", "skip", "sleep", "streak", "stats", "pr",
     "race", "pace", "challenge", "export", "deleteme", "help",
 }
 
@@ -160,7 +160,7 @@ async def test_cli_sync_publishes_globally_or_in_one_server(
     assert code == 0
     assert {c["name"] for c in fake_dc.commands[GUILD_ID]} == NAMES
     assert None not in fake_dc.commands
-    assert f"published 16 slash commands in server {GUILD_ID}" in capsys.readouterr().out
+    assert f"published 17 slash commands in server {GUILD_ID}" in capsys.readouterr().out
     assert fake_dc.gateway_queries == []  # REST only: no gateway connection
     assert await asyncio.to_thread(main, ["discord", "sync"]) == 0
     assert {c["name"] for c in fake_dc.commands[None]} == NAMES

@@ -20,14 +20,17 @@ from core.commands.deleteme import answer_deleteme
 from core.messages import Attachment, Reply
 from core.storage.database import Database
 from core.storage.models import (
+    ActivitySummary,
     Base,
     Challenge,
     ChallengeExclusion,
     ChallengeMember,
     ChallengeTotal,
     Club,
+    FitnessChange,
     Identity,
     OutboxMessage,
+    PersonalBest,
     Plan,
     PlannedSession,
     RunLog,
@@ -148,6 +151,21 @@ async def seed_everything(bot: TestBot, runner_id: int) -> None:
                     run_log_id=log.id,
                     removed_by=runner_id,
                     removed_at=NOW,
+                ),
+                PersonalBest(
+                    runner_id=runner_id, distance="mile", distance_m=1609.344, seconds=480.0,
+                    local_date=date(2026, 11, 2), kind="race", source="console",
+                    run_log_id=log.id, created_at=NOW,
+                ),
+                FitnessChange(
+                    runner_id=runner_id, run_log_id=log.id, mile_before=500.0,
+                    mile_after=480.0, created_at=NOW,
+                ),
+                ActivitySummary(
+                    runner_id=runner_id, run_log_id=log.id, started_at=NOW,
+                    local_date=date(2026, 11, 2), file_format="gpx", distance_m=5000.0,
+                    elapsed_s=1500.0, moving_s=1500.0, split_unit="km", splits=[],
+                    best_efforts=[], source="console", created_at=NOW,
                 ),
             ]
         )

@@ -116,7 +116,8 @@ def test_stage_only_advances_after_a_completed_week(seed: int, days: list[int]) 
         if not over or not planned or stage(nxt) is None:
             continue
         if sum(1 for d in week if d.date in done) < len(planned):
-            assert stage(nxt) == stage(week)
+            # never a step up; after two weeks off, a step back (adaptation.step_after_layoff)
+            assert stage(nxt) <= stage(week)
             assert sum(d.run_minutes for d in nxt) <= sum(d.run_minutes for d in week)
             checked += 1
     assert checked >= 1

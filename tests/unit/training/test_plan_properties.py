@@ -104,12 +104,15 @@ def check_always(plan: Plan, start: date, length: int) -> None:
         assert sum(d.key for d in week) <= 1
 
 
-def check_load(plan: Plan) -> None:
-    """10% rule and 80/20, week over week, for full weeks outside the taper."""
+def check_load(plan: Plan, today: date | None = None) -> None:
+    """10% rule and 80/20, week over week, for full weeks outside the taper. The week holding
+    `today` is not a base: a missed session makes it smaller, not the plan's load."""
     weeks = by_week(plan)
     full = {n: w for n, w in weeks.items() if len(w) == 7}
     for n, week in full.items():
-        if n - 1 in full and not in_taper(plan, week):
+        base_is_today = n - 1 in full and today is not None and any(
+            d.date == today for d in full[n - 1])
+        if n - 1 in full and not in_taper(plan, week) and not base_is_today:
             assert runs(week) <= runs(full[n - 1]) * 1.10, (n, runs(full[n - 1]), runs(week))
         if plan.athlete.level is not Level.BEGINNER and not in_taper(plan, week):
             hard = sum(d.hard_minutes for d in week)
@@ -132,7 +135,7 @@ def test_adapted_plans_still_follow_the_guide(data: st.DataObject) -> None:
     history, today = data.draw(histories(start, length))
     plan = build_plan(athlete, start, length, history, today)
     check_always(plan, start, length)
-    check_load(plan)
+    check_load(plan, today)
 
 
 @EXAMPLES
