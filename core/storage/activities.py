@@ -77,6 +77,15 @@ async def add_activity(
     return _stored(row)
 
 
+async def all_activities(uow: UnitOfWork, runner_id: int) -> list[StoredActivity]:
+    """Every activity summary of the runner, oldest first (for `/export`)."""
+    rows = await uow.session.scalars(
+        select(ActivitySummary).where(ActivitySummary.runner_id == runner_id)
+        .order_by(ActivitySummary.started_at, ActivitySummary.id)
+    )
+    return [_stored(row) for row in rows]
+
+
 async def activity_starting(
     uow: UnitOfWork, runner_id: int, started_at: datetime
 ) -> StoredActivity | None:

@@ -6,6 +6,7 @@ Berlin (UTC+1), in kilometres.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -183,3 +184,22 @@ async def test_undo_takes_the_file_run_and_its_summary_back(bot: TestBot,
 
     assert (await bot.say("/undo")).startswith("↩️ Removed your run today: 3 km in 15 min")
     assert (await count(bot, RunLog), await count(bot, ActivitySummary)) == (0, 0)
+
+
+async def test_only_the_summary_is_kept_never_the_track(bot: TestBot, tmp_path: Path) -> None:
+    await onboard(bot)
+    await bot.say(f"/import {write(tmp_path, 'a.gpx', gpx(run(Leg(2000, 300)), start=MORNING))}")
+
+    [export] = await bot.replies("/export")
+    [document] = [a for a in export.attachments if a.filename.endswith(".json")]
+    data = json.loads(document.content)
+
+    assert data["activities"] == [{
+        "started_at": "2026-11-02T06:30:00+00:00", "date": "2026-11-02", "format": "gpx",
+        "distance_m": 2000.0, "elapsed_s": 600.0, "moving_s": 600.0, "elevation_gain_m": 0.0,
+        "avg_heart_rate": 150, "split_unit": "km", "splits": [[1000.0, 300.0], [1000.0, 300.0]],
+        "best_efforts": [{"distance_m": 1609.344, "seconds": 482.8,
+                          "start_m": data["activities"][0]["best_efforts"][0]["start_m"]}],
+    }]
+    text = document.content.decode()
+    assert "52.47" not in text and "13.40" not in text  # no coordinate anywhere
