@@ -46,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--user", default=None, help="the local runner's name (console)")
     run.set_defaults(func=_run)
 
-    for module in ("bot.cli_plan", "bot.cli_discord"):
+    for module in ("bot.cli_plan", "bot.cli_discord", "bot.cli_import"):
         importlib.import_module(module).register(sub)
 
     export = sub.add_parser("export", help="print one runner's data")

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from core.activity.unpack import MAX_FILE_BYTES
 from core.app import Pacer
 from core.markup import to_plain
-from core.messages import Choice, Platform, Reply, Request
+from core.messages import Choice, Platform, Reply, Request, Upload
 
 
 def parse_line(line: str) -> tuple[str, str]:
@@ -62,6 +63,7 @@ class Console:
             command=command,
             text=text,
             display_name=self.user,
+            upload=local_file(text) if command == "import" else None,
         )
 
     async def say(self, line: str) -> list[Reply]:
@@ -83,6 +85,19 @@ class Console:
             self.out.write(f"  (saved {attachment.filename} to {path})\n")
         self.out.write("\n")
         self.out.flush()
+
+
+def local_file(text: str) -> Upload | None:
+    """`/import PATH`: the file at PATH, as a chat upload (not read when over the size
+    limit); None when there is no such file (the core says so)."""
+    path = Path(text.strip().strip("'\"")).expanduser()
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            return None
+        return Upload(path.name, size, b"" if size > MAX_FILE_BYTES else path.read_bytes())
+    except (OSError, ValueError):
+        return None
 
 
 async def read_lines(stream: TextIO, prompt: Callable[[], None]) -> asyncio.Queue[str | None]:

@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from core.markup import to_plain
+from core.storage.activities import NewActivity, all_activities
 from core.storage.models import (
     Identity,
     PlannedSession,
@@ -121,6 +122,7 @@ async def collect(uow: UnitOfWork, runner: Runner, now: datetime) -> dict[str, A
     )
     streak = await session.get(StreakState, runner.id)
     bests = await all_bests(uow, runner.id)
+    activities = await all_activities(uow, runner.id)
     return {
         "version": EXPORT_VERSION,
         "exported_at": now.isoformat(),
@@ -142,6 +144,8 @@ async def collect(uow: UnitOfWork, runner: Runner, now: datetime) -> dict[str, A
         "challenges": [membership_entry(m) for m in await memberships(uow, runner.id)],
         "removed_runs": [removal_entry(r) for r in await removals(uow, runner.id)],
         "plan": plan_entry(await current_plan(uow, runner.id)),
+        # What Pacer kept of activity files (the summary, never the track): issue 18.
+        "activities": [activity_entry(a.summary) for a in activities],
     }
 
 
@@ -204,6 +208,14 @@ def plan_entry(plan: PlanRecord | None) -> dict[str, Any] | None:
             for day in plan.days
         ],
     }
+
+
+def activity_entry(a: NewActivity) -> dict[str, Any]:
+    return {"started_at": a.started_at.isoformat(), "date": a.local_date.isoformat(),
+            "format": a.file_format, "distance_m": a.distance_m, "elapsed_s": a.elapsed_s,
+            "moving_s": a.moving_s, "elevation_gain_m": a.elevation_gain_m,
+            "avg_heart_rate": a.avg_heart_rate, "split_unit": a.split_unit,
+            "splits": a.splits, "best_efforts": a.best_efforts}
 
 
 def to_json(document: dict[str, Any]) -> str:

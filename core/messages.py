@@ -27,6 +27,16 @@ class ChatKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file a person sent: its name, its size as the platform reported it, and its bytes
+    (empty when the adapter did not download it because it is over the size limit)."""
+
+    filename: str
+    size: int
+    content: bytes = b""
+
+
+@dataclass(frozen=True)
 class Request:
     """One thing a person said to Pacer.
 
@@ -45,6 +55,7 @@ class Request:
     chat_title: str = ""
     guild_id: str | None = None
     update_id: str | None = None
+    upload: Upload | None = None  # a file sent with the message (an activity file)
 
     @property
     def in_group(self) -> bool:

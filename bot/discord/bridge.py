@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -38,7 +38,9 @@ from bot.discord.translate import (
     discord_files,
     render_reply,
     request_for,
+    request_from_dm,
     split_line,
+    upload_of,
 )
 from core.app import Pacer
 from core.commands.table import COMMANDS, CommandTable
@@ -98,6 +100,31 @@ class DiscordBridge:
         if request is not None:
             await self._serve(interaction, request)
 
+    async def on_attachment(
+        self, interaction: discord.Interaction[Any], file: discord.Attachment
+    ) -> None:
+        """`/done` with a file: the activity file is fetched and logged like `/import`."""
+        request = await self._request(interaction, lambda: ("import", ""))
+        if request is not None:
+            await self._serve(interaction, request, attachment=file)
+
+    async def on_dm(self, message: discord.Message) -> None:
+        """A DM with files: each is an activity file to log; the answers go to the DM."""
+        for number, attachment in enumerate(message.attachments):
+            try:
+                request = request_from_dm(message, await upload_of(attachment), number)
+                for reply in await self.pacer.handle(request):
+                    for out in render_reply(reply):
+                        view, files = build_view(out), discord_files(out.attachments)
+                        await message.channel.send(**_content(out.content),
+                                                   **_extras(view, files))
+            except Exception:
+                log.exception("discord: DM file %s of message %s failed", number, message.id)
+                try:
+                    await message.channel.send(SORRY)
+                except SEND_ERRORS as err:
+                    log.warning("discord: could not apologise in a DM: %s", err)
+
     async def on_choice(self, interaction: discord.Interaction[Any], line: str | None) -> None:
         """A button or menu choice: as if the member typed its command line."""
         if line is None:
@@ -149,12 +176,14 @@ class DiscordBridge:
         request: Request,
         *,
         clear_buttons: bool = False,
+        attachment: discord.Attachment | None = None,
     ) -> None:
         responder = Responder(interaction, in_guild=request.in_group)
         try:
             if clear_buttons:
                 await responder.clear_buttons()  # acknowledges the press at once
-            work = asyncio.create_task(self.pacer.handle(request), name="pacer-discord-handle")
+            work = asyncio.create_task(self._handle(request, attachment),
+                                       name="pacer-discord-handle")
             self._work.add(work)
             work.add_done_callback(self._work.discard)
             if not responder.acknowledged:
@@ -169,6 +198,13 @@ class DiscordBridge:
         except Exception:
             log.exception("discord: interaction %s (/%s) failed", interaction.id, request.command)
             await responder.apologise()
+
+    async def _handle(
+        self, request: Request, attachment: discord.Attachment | None
+    ) -> list[Reply]:
+        if attachment is not None:  # fetched after the answer was deferred
+            request = replace(request, upload=await upload_of(attachment))
+        return await self.pacer.handle(request)
 
     async def _in_time(
         self, responder: Responder, request: Request, work: asyncio.Task[list[Reply]]

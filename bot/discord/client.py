@@ -102,6 +102,12 @@ class _PacerClientMixin:
             gateway = await use_gateway_from_api(client)
             log.info("discord: gateway %s (from %s)", gateway, self.api_url)
 
+    async def on_message(self, message: discord.Message) -> None:
+        """A DM with files (a watch's activity file); everything else is not for Pacer."""
+        if (self.bridge is not None and message.guild is None and message.attachments
+                and not message.author.bot):
+            await self.bridge.on_dm(message)
+
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Answer-modal submissions; everything else is routed by discord.py itself."""
         if interaction.type is not discord.InteractionType.modal_submit or self.bridge is None:
@@ -135,8 +141,10 @@ AnyPacerClient = PacerClient | PacerShardedClient
 
 
 def intents() -> discord.Intents:
-    """Only guilds: interactions need no intent, and the guild cache names channels."""
-    return discord.Intents(guilds=True)
+    """Guilds (the guild cache names channels) and DM messages (a runner's activity files);
+    interactions need no intent, and DMs carry their attachments without the privileged
+    message-content intent."""
+    return discord.Intents(guilds=True, dm_messages=True)
 
 
 def make_client(

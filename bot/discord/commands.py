@@ -52,6 +52,10 @@ class CommandHandler(Protocol):
 
     async def on_command(self, interaction: discord.Interaction[Any]) -> None: ...
 
+    async def on_attachment(
+        self, interaction: discord.Interaction[Any], file: discord.Attachment
+    ) -> None: ...
+
     async def apologise(self, interaction: discord.Interaction[Any]) -> None: ...
 
 
@@ -189,9 +193,23 @@ def _add_onboarding(tree: PacerTree) -> None:
 
 def _add_training(tree: PacerTree) -> None:
     @tree.command(name="done", description=describe("done"))
-    @app_commands.describe(what="As planned if empty; or 25min · 5k 28:30 · yesterday 30min")
-    async def done(interaction: discord.Interaction[Any], what: str | None = None) -> None:
-        await _run(interaction)
+    @app_commands.describe(
+        what="As planned if empty; or 25min · 5k 28:30 · yesterday 30min",
+        file="Or your watch's activity file (GPX, FIT or TCX): logged with splits",
+    )
+    async def done(
+        interaction: discord.Interaction[Any], what: str | None = None,
+        file: discord.Attachment | None = None,
+    ) -> None:
+        if file is not None:
+            await handler_of(interaction).on_attachment(interaction, file)
+        else:
+            await _run(interaction)
+
+    @tree.command(name="import", description=describe("import"))
+    @app_commands.describe(file="Your watch's or app's activity file: GPX, FIT or TCX")
+    async def import_file(interaction: discord.Interaction[Any], file: discord.Attachment) -> None:
+        await handler_of(interaction).on_attachment(interaction, file)
 
     @tree.command(name="skip", description=describe("skip"))
     @app_commands.describe(reason="Why (optional): sore calves, travel…")

@@ -32,9 +32,10 @@ from bot.discord.components import (
     ChoiceMenu,
     encode_line,
 )
+from core.activity.unpack import MAX_FILE_BYTES
 from core.commands.table import COMMANDS
 from core.markup import to_markdown
-from core.messages import Attachment, ChatKind, Choice, Platform, Reply, Request
+from core.messages import Attachment, ChatKind, Choice, Platform, Reply, Request, Upload
 
 MESSAGE_LIMIT = 2000  # characters of message content
 FILES_PER_MESSAGE = 10
@@ -145,6 +146,29 @@ def request_for(interaction: discord.Interaction[Any], command: str, text: str) 
         guild_id=str(interaction.guild_id) if in_guild else None,
         update_id=str(interaction.id),
     )
+
+
+def request_from_dm(message: discord.Message, upload: Upload, number: int = 0) -> Request:
+    """File `number` of a DM to the bot: `/import` with the file; `update_id` is the message
+    id and the file's number (a re-delivered message is handled once)."""
+    return Request(
+        platform=Platform.DISCORD,
+        user_id=str(message.author.id),
+        chat_id=str(message.channel.id),
+        command="import",
+        display_name=message.author.display_name,
+        update_id=f"message:{message.id}:{number}",
+        upload=upload,
+    )
+
+
+async def upload_of(attachment: discord.Attachment) -> Upload:
+    """The attachment's bytes, fetched with discord.py (from the URL Discord gives it);
+    not fetched when it is over the size limit."""
+    if attachment.size > MAX_FILE_BYTES:
+        return Upload(attachment.filename, attachment.size)
+    content = await attachment.read()
+    return Upload(attachment.filename, max(attachment.size, len(content)), content)
 
 
 def chat_title(interaction: discord.Interaction[Any]) -> str:

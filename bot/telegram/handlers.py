@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, Document, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
@@ -25,11 +25,16 @@ from bot.telegram.admins import AdminCache
 from bot.telegram.callback_data import CallbackCodec
 from bot.telegram.group_replies import GroupReplyQueue
 from bot.telegram.sending import ReplySender
-from bot.telegram.translate import request_from_callback, request_from_message
+from bot.telegram.translate import (
+    request_from_callback,
+    request_from_document,
+    request_from_message,
+)
+from core.activity.unpack import MAX_FILE_BYTES
 from core.app import Pacer
 from core.chat_moves import follow_chat_move
 from core.delivery import DeliveryError
-from core.messages import Platform, Reply, Request, esc
+from core.messages import Platform, Reply, Request, Upload, esc
 from core.reachability import mark_unreachable
 
 log = logging.getLogger(__name__)
@@ -75,6 +80,10 @@ class TelegramHandlers:
         """Add the message, button and error handlers to `app`."""
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_message))
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrate))
+        app.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.Document.ALL,
+            self.on_document,
+        ))
         app.add_handler(CallbackQueryHandler(self.on_callback))
         app.add_error_handler(self.on_error)
 
@@ -117,6 +126,32 @@ class TelegramHandlers:
             log.exception("telegram: migration update %s failed", update.update_id)
         finally:
             self._observe(update)
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A file in the private chat: an activity to log (downloaded with getFile, unless it
+        is over the size limit — then the core only hears its size)."""
+        try:
+            message = update.message
+            document = message.document if message is not None else None
+            if document is not None:
+                upload = await self._download(document)
+                request = request_from_document(update, upload)
+                if request is not None:
+                    await self._serve(update, request, None)
+        except Exception:
+            log.exception("telegram: document update %s failed", update.update_id)
+            await self._apologise(update)
+        finally:
+            self._observe(update)
+
+    async def _download(self, document: Document) -> Upload:
+        name = document.file_name or "activity"
+        size = document.file_size or 0
+        if size > MAX_FILE_BYTES:
+            return Upload(name, size)
+        file = await self.sender.retrier.run(document.get_file, "getFile")
+        content = bytes(await self.sender.retrier.run(file.download_as_bytearray, "download"))
+        return Upload(name, max(size, len(content)), content)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: handled as if the runner typed the button's command line."""

@@ -25,7 +25,7 @@ from telegram import (
 
 from bot.telegram.callback_data import CallbackCodec
 from bot.telegram.textsplit import CAPTION_LIMIT, fits, split_html
-from core.messages import Attachment, ChatKind, Choice, Platform, Reply, Request
+from core.messages import Attachment, ChatKind, Choice, Platform, Reply, Request, Upload
 
 # What Telegram shows as a photo; anything else (SVG, GIF, a PDF) goes as a document.
 PHOTO_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
@@ -94,6 +94,16 @@ def request_from_message(update: Update, bot_username: str) -> Request | None:
     return _request(update, message.from_user, message.chat, command, text)
 
 
+def request_from_document(update: Update, upload: Upload) -> Request | None:
+    """The request a document sent in a private chat makes: `/import` with the file (an
+    activity file from a watch or app); None elsewhere (files in groups are not for Pacer)."""
+    message = update.message
+    if message is None or message.chat.type != Chat.PRIVATE:
+        return None
+    caption = (message.caption or "").strip()  # "parkrun, felt strong": the run's note
+    return _request(update, message.from_user, message.chat, "import", caption, upload)
+
+
 def request_from_callback(update: Update, line: str, bot_username: str) -> Request | None:
     """The request a button press makes: as if the runner typed the button's command line."""
     query = update.callback_query
@@ -107,7 +117,8 @@ def request_from_callback(update: Update, line: str, bot_username: str) -> Reque
 
 
 def _request(
-    update: Update, user: User | None, chat: Chat, command: str, text: str
+    update: Update, user: User | None, chat: Chat, command: str, text: str,
+    upload: Upload | None = None,
 ) -> Request | None:
     kind = chat_kind(chat)
     if user is None or user.is_bot or kind is None:
@@ -124,6 +135,7 @@ def _request(
         chat_kind=kind,
         chat_title=chat.title or "",
         update_id=str(update.update_id),
+        upload=upload,
     )
 
 

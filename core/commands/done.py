@@ -42,11 +42,18 @@ ALREADY_LOGGED = "Already logged — /undo if that was a mistake."
 
 async def handle(ctx: Context) -> Reply:
     """`/done [what]`: store one run and tell the runner what it did for their streak."""
-    runner, uow, today = ctx.runner, ctx.uow, ctx.today
     try:
-        entry = parse_done(ctx.request.text, today, runner.units)
+        entry = parse_done(ctx.request.text, ctx.today, ctx.runner.units)
     except GrammarError as err:
         raise UserError(esc(str(err))) from err
+    _, lines = await log_entry(ctx, entry)
+    return Reply("\n".join(lines))
+
+
+async def log_entry(ctx: Context, entry: RunEntry) -> tuple[StoredLog, list[str]]:
+    """Store `entry` (typed, or read from an activity file) like `/done` does: the stored log
+    and the reply lines (logged, backfill, streak, guardrails, results)."""
+    runner, uow, today = ctx.runner, ctx.uow, ctx.today
     book = await load_logbook(uow, runner, ctx.now, entry.day, settled=True)
     row = book.planned_on(entry.day)
     if row is None and entry.day == today:  # the stored plan ran out: extend it first
@@ -90,7 +97,7 @@ async def handle(ctx: Context) -> Reply:
     lines += result.lines
     if earlier:  # a second run that day: say what the day holds, in case it was a correction
         lines.append(more_runs_line(entry.day, today, [*earlier, log], runner.units))
-    return Reply("\n".join(lines))
+    return log, lines
 
 
 async def handle_undo(ctx: Context) -> Reply:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from core.commands import (
+    activity,
     challenge,
     deleteme,
     done,
@@ -114,9 +115,11 @@ COMMANDS = CommandTable(
                 needs_profile=True, in_groups=True),
         Command("week", week.handle, "this week's plan and what is done", "/week",
                 needs_profile=True),
-        Command("done", done.handle, "log a run",
+        Command("done", done.handle, "log a run — or send your watch's GPX, FIT or TCX file",
                 "/done · /done 25min · /done 5k 28:30 · /done yesterday 30min",
                 needs_profile=True, in_groups=True, text_option="what"),
+        Command("import", activity.handle, "log a run from an activity file (GPX, FIT, TCX)",
+                "send the file · /import PATH in the console", needs_profile=True, slow=True),
         Command("undo", logs.handle_undo, "remove your last log, or run N of /logs",
                 "/undo · /undo 3", needs_profile=True),
         Command("logs", logs.handle, "your runs of the last 14 days, numbered", "/logs",

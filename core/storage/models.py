@@ -219,6 +219,38 @@ class PersonalBest(Base):
     created_at: Mapped[datetime]
 
 
+class ActivitySummary(Base):
+    """What Pacer keeps of an activity file (GPX, FIT, TCX) or an imported activity row:
+    the summary, the splits and the best efforts — never the GPS track or the file itself.
+    `run_log_id` is the run it was logged as; a file that matched a hand-logged run waits with
+    `run_log_id` empty and `matched_log_id` set until the runner says which to keep."""
+
+    __tablename__ = "activity_summaries"
+    __table_args__ = (UniqueConstraint("runner_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
+    run_log_id: Mapped[int | None] = mapped_column(
+        ForeignKey("run_logs.id", ondelete="CASCADE"), index=True
+    )
+    matched_log_id: Mapped[int | None] = mapped_column(
+        ForeignKey("run_logs.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[datetime]
+    local_date: Mapped[date] = mapped_column(Date)
+    file_format: Mapped[str] = mapped_column(String(8))  # gpx, fit, tcx, strava
+    distance_m: Mapped[float] = mapped_column(Float)
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    moving_s: Mapped[float] = mapped_column(Float)
+    elevation_gain_m: Mapped[float | None] = mapped_column(Float)
+    avg_heart_rate: Mapped[int | None] = mapped_column(Integer)
+    split_unit: Mapped[str] = mapped_column(String(2))  # km or mi
+    splits: Mapped[list[Any]] = mapped_column(JSON)  # [[metres, seconds], ...]
+    best_efforts: Mapped[list[Any]] = mapped_column(JSON)  # [{distance_m, seconds, start_m}]
+    source: Mapped[str] = mapped_column(String(16))  # telegram, discord, console, import
+    created_at: Mapped[datetime]
+
+
 class FitnessChange(Base):
     """A result that changed the runner's mile time (`core.results`): what it was before, so
     taking the log back (/undo) restores it. Removed with the log."""

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.slow
 COMMAND_PUTS = r"^/applications/\d+/(guilds/\d+/)?commands$"
 NAMES = {
     "start", "settings", "today", "week", "done", "undo", "logs", "edit", "skip", "sleep",
-    "streak", "stats", "pr",
+    "streak", "stats", "pr", "import",
     "race", "pace", "challenge", "export", "deleteme", "help",
 }
 
@@ -182,10 +182,11 @@ async def test_cli_sync_reports_a_rejected_token_in_one_line(
     )
 
 
-def test_discord_client_gets_an_interaction_only_intent_set() -> None:
+def test_discord_client_asks_for_guilds_and_dm_messages_only() -> None:
     from bot.discord.client import intents
 
-    assert intents() == discord.Intents(guilds=True)
+    # DM messages carry a runner's activity files; nothing privileged is asked for.
+    assert intents() == discord.Intents(guilds=True, dm_messages=True)
 
 
 @pytest.mark.parametrize("code", [4004, 4010, 4011, 4012, 4013, 4014])

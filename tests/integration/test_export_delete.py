@@ -21,6 +21,7 @@ from core.messages import Attachment, Reply
 from core.schedule import outbox
 from core.storage.database import Database
 from core.storage.models import (
+    ActivitySummary,
     Base,
     Challenge,
     ChallengeExclusion,
@@ -160,6 +161,12 @@ async def seed_everything(bot: TestBot, runner_id: int) -> None:
                 FitnessChange(
                     runner_id=runner_id, run_log_id=log.id, mile_before=500.0,
                     mile_after=480.0, created_at=NOW,
+                ),
+                ActivitySummary(
+                    runner_id=runner_id, run_log_id=log.id, started_at=NOW,
+                    local_date=date(2026, 11, 2), file_format="gpx", distance_m=5000.0,
+                    elapsed_s=1500.0, moving_s=1500.0, split_unit="km", splits=[],
+                    best_efforts=[], source="console", created_at=NOW,
                 ),
             ]
         )

@@ -6,6 +6,7 @@ import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.console import local_file
 from core.app import Pacer
 from core.clock import FakeClock
 from core.markup import to_plain
@@ -63,6 +64,9 @@ class TestBot:
             is_admin=admin,
             chat_title=group or "",
             update_id=update_id,
+            # `/import PATH` on the console reads the file, as the console adapter does.
+            upload=local_file(text) if command == "import" and platform is Platform.CONSOLE
+            else None,
         )
 
     async def replies(self, line: str, user: str = "ann", **kw: object) -> list[Reply]:

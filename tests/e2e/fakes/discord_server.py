@@ -29,7 +29,7 @@ import re
 import secrets
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -79,6 +79,7 @@ EVERYONE_PERMISSIONS = (
 )
 
 GUILD_MEMBERS_INTENT = 1 << 1
+DIRECT_MESSAGES_INTENT = 1 << 12
 
 # Interaction types and callback types.
 APPLICATION_COMMAND = 2
@@ -535,6 +536,35 @@ class FakeDiscord:
         if self._session is not None:
             self._dispatch_soon("GUILD_CREATE", self._guild_create(guild))
         return guild
+
+    async def send_dm(
+        self, member: FakeMember, content: str = "", files: Sequence[FakeFile] = ()
+    ) -> Json:
+        """`member` writes to the bot in their DM channel, with files; the bot hears it as
+        MESSAGE_CREATE when it identified with the DIRECT_MESSAGES intent (as on Discord).
+        The message is not in `dms()` (that lists what the bot posted)."""
+        channel_id = self.dm_channel_id(member.id)
+        message: Json = {
+            "id": str(self._snowflake()),
+            "channel_id": str(channel_id),
+            "author": member.user_dict(),
+            "content": content,
+            "timestamp": self._timestamp(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [self._store_attachment(f) for f in files],
+            "embeds": [],
+            "components": [],
+            "pinned": False,
+            "type": 0,
+            "flags": 0,
+        }
+        if self._intents() & DIRECT_MESSAGES_INTENT:
+            await self._dispatch("MESSAGE_CREATE", message)
+        return message
 
     def close_dms(self, user_id: int) -> None:
         """The user blocks DMs: posting in their DM channel answers 403 code 50007."""

@@ -195,6 +195,17 @@ class FakeTelegram:
         self._notify()
         return update
 
+    def send_document(
+        self, user: FakeUser, filename: str, data: bytes, chat_id: int | None = None,
+        *, declared_size: int | None = None, caption: str | None = None,
+    ) -> dict[str, Any]:
+        """Enqueue a document (a file, with an optional caption) from `user`; the bot fetches
+        it with getFile and a download from `base_file_url`. Return the update."""
+        update = self.world.document_update(user, filename, data, chat_id,
+                                            declared_size=declared_size, caption=caption)
+        self._notify()
+        return update
+
     def click(
         self, user: FakeUser, message: dict[str, Any], data: str, *, update_id: int | None = None
     ) -> dict[str, Any]:

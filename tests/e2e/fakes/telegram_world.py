@@ -174,6 +174,36 @@ class TelegramWorld:
                                          "message": message}))
         return updates
 
+    def document_update(
+        self, user: FakeUser, filename: str, data: bytes, chat_id: int | None,
+        *, declared_size: int | None = None, caption: str | None = None,
+    ) -> dict[str, Any]:
+        """Build and enqueue a `message` update: `user` sends a file (a document). Its bytes
+        are kept for getFile and the file download; `declared_size` overrides `file_size`."""
+        self.users.setdefault(user.id, user)
+        chat = self._user_chat(user, chat_id)
+        number = len(self._files) + 1
+        file_id = f"D{number:06d}"
+        upload = UploadedFile("document", filename, "application/octet-stream", data)
+        self._files[file_id] = (f"documents/file_{number}_{filename}", upload)
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(chat["id"]),
+            "from": user.to_dict(),
+            "chat": chat,
+            "date": self._now(),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_name": filename,
+                "mime_type": "application/octet-stream",
+                "file_size": len(data) if declared_size is None else declared_size,
+            },
+        }
+        if caption is not None:
+            message["caption"] = caption
+        self._messages[(chat["id"], message["message_id"])] = message
+        return self.enqueue({"update_id": self._take_update_id(None), "message": message})
+
     def callback_update(
         self, user: FakeUser, message: dict[str, Any], data: str, update_id: int | None
     ) -> dict[str, Any]:
