@@ -9,6 +9,8 @@ import sys
 from datetime import date, time
 from typing import Any
 
+from core.grammar.errors import GrammarError
+from core.grammar.training_days import SPREADS, parse_training_days
 from core.training import (
     Athlete,
     Level,
@@ -22,16 +24,9 @@ from core.training import (
 )
 
 DEFAULT_DAYS = {Level.BEGINNER: 3, Level.IMPROVING: 4, Level.COMPETITIVE: 5}
-# A sensible spread of weekdays (0=Mon) for N training days: rest between sessions where it
-# fits, and the weekend for the long run.
-SPREADS = {
-    3: (1, 3, 5),
-    4: (1, 3, 5, 6),
-    5: (0, 1, 3, 5, 6),
-    6: (0, 1, 2, 4, 5, 6),
-    7: (0, 1, 2, 3, 4, 5, 6),
-}
 DEFAULT_WEEKS = 8
+DEFAULT_BEGINNER_WEEKS = 12  # the run/walk bridge to a continuous mile takes about this long
+MIN_DAYS = 3
 MAX_WEEKS = 52
 
 
@@ -43,9 +38,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument("--level", required=True, choices=[lv.value for lv in Level])
     p.add_argument("--days", type=_days, default=None,
-                   help="training days per week, 3-7 (default: 3/4/5 by level)")
+                   help="training days as in chat's /start days=: a count 3-7 (Pacer spreads "
+                        "them) or day names such as mon,wed,sat or mon-fri "
+                        "(default: 3/4/5 by level)")
     p.add_argument("--weeks", type=_weeks, default=None,
-                   help=f"weeks to plan, 1-{MAX_WEEKS} (default {DEFAULT_WEEKS}, or to the race)")
+                   help=f"weeks to plan, 1-{MAX_WEEKS} (default {DEFAULT_WEEKS}, "
+                        f"{DEFAULT_BEGINNER_WEEKS} for beginners, or to the race)")
     p.add_argument("--start", type=_date, default=None,
                    help="first day, YYYY-MM-DD (default today)")
     p.add_argument("--mile-time", type=_mmss, default=None, help="current mile time, M:SS")
@@ -67,16 +65,19 @@ def run(args: argparse.Namespace, today: date | None = None) -> int:
     try:
         level = Level(args.level)
         start = args.start or today
-        count = args.days or DEFAULT_DAYS[level]
+        days = args.days or SPREADS[DEFAULT_DAYS[level]]
         athlete = Athlete(
-            level=level, training_days=SPREADS[count], mile_time_s=args.mile_time,
+            level=level, training_days=days, mile_time_s=args.mile_time,
             goal_s=args.goal, race_date=args.race_date, race_start=args.race_start,
             units=args.units,
         )
         validate_athlete(athlete, today)
         if athlete.race_date is not None and athlete.race_date < start:
             raise PlanError("The race date is before the plan's first day.")
-        plan = build_plan(athlete, start, _horizon(args.weeks, start, athlete.race_date))
+        weeks = args.weeks
+        if weeks is None and level is Level.BEGINNER and athlete.race_date is None:
+            weeks = DEFAULT_BEGINNER_WEEKS
+        plan = build_plan(athlete, start, _horizon(weeks, start, athlete.race_date))
         if args.format == "json":
             print(json.dumps(plan_to_dict(plan), indent=2))
         elif args.format == "ics":
@@ -140,8 +141,18 @@ def _bounded(text: str, low: int, high: int, what: str) -> int:
     return value
 
 
-def _days(text: str) -> int:
-    return _bounded(text, 3, 7, "training days per week")
+def _days(text: str) -> tuple[int, ...]:
+    """The same reading as chat's `/start days=` (`core.grammar.training_days`)."""
+    try:
+        days = parse_training_days(text)
+    except GrammarError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    if len(days) < MIN_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"pick at least {MIN_DAYS} training days a week: the plans in the guide start at "
+            "three sessions a week"
+        )
+    return days
 
 
 def _weeks(text: str) -> int:
