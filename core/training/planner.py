@@ -138,9 +138,11 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
         draft.targets[week] = sum(x.run_minutes for x in sessions)
         draft.light[week] = rung.light
         sunday = monday + timedelta(days=6)
-        # A lighter week always moves on: repeating it would only make the next step steeper.
+        # A runner's lighter week always moves on (repeating it would only make the next step
+        # steeper); a beginner's repeats its stage, so it is earned like any other.
         if monday >= start and sunday <= end and (
-            rung.light or _earned(level, monday, runs, history, today)
+            (rung.light and level is not Level.BEGINNER)
+            or _earned(level, monday, runs, history, today)
         ):
             step += 1
         monday += timedelta(days=7)

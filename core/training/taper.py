@@ -155,7 +155,7 @@ def _beginner_window(draft: Draft, days: dict[int, int], available: set[int], we
         if i is not None and draft.date_of(i).weekday() in available:
             light_at = i
             break
-    stage = _stage_before(draft, min(days.values()))
+    stage = _stage_before(draft, min(days.values()) - 1)
     for k, i in days.items():
         if i == light_at:
             draft.sessions[i] = easy.run_walk(LIGHT_MAIN_MIN, stage, 0, week_no, light=True)
