@@ -33,9 +33,10 @@ TT_EVE_MAX_RUN = 40
 # Which day gives way when a (partial) week has no rest day: gentlest first.
 _REST_ORDER = (RECOVERY, STRENGTH, LIGHT, RUN, EASY, SHAKEOUT, LONG, HARD, SHARP, KEY,
                TIME_TRIAL)
-# Which day is the week's key session: the first role found, in this order.
+# Which day is the week's key session: the first role found, in this order. The first-day
+# session is a welcome, never a key session to move when missed.
 _KEY_RANK = {role: n for n, role in enumerate((RACE, TIME_TRIAL, KEY, SHARP, HARD, LONG, RUN,
-                                               FIRST, LIGHT))}
+                                               LIGHT))}
 
 
 def ensure_weekly_rest(draft: Draft) -> None:

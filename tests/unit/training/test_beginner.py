@@ -143,12 +143,13 @@ def test_stage_only_advances_after_a_completed_week(seed: int, days: list[int]) 
         week, nxt = by[n], by[n + 1]
         planned = [d for d in week if d.run_minutes]
         over = len(week) == 7 and week[-1].date < today
-        if week[0].date <= start + timedelta(days=1):
-            continue  # the first-day session took this week's first run
+        # the first-day session may have taken this week's first run
+        first_day_week = week[0].date <= start + timedelta(days=1)
         if not over or not planned or stage(nxt) is None:
             continue
         if sum(1 for d in week if d.date in done) < len(planned):
             assert stage(nxt) == stage(week)
-            assert sum(d.minutes for d in nxt) <= sum(d.minutes for d in week)
+            if not first_day_week:
+                assert sum(d.minutes for d in nxt) <= sum(d.minutes for d in week)
             checked += 1
     assert checked >= 1

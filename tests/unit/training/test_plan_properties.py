@@ -365,10 +365,13 @@ def test_taper_for_every_race_weekday(weekday: int, seed: int) -> None:
                     assert day.intensity != "hard"
         week_before = [d for k in range(7, 14) if (d := at(k)) is not None]
         taper = [d for k in range(1, 7) if (d := at(k)) is not None]
-        if len(week_before) == 7:
-            plan = Plan(athlete, build_plan(athlete, start, 1).paces, days)
-            before = load(plan, week_before)
-            assert load(plan, taper) <= 0.70 * before, (before, load(plan, taper))
+        if beginner:  # one lighter run/walk early in race week, otherwise walks and rest
+            runs_in_taper = [d for d in taper if d.run_minutes]
+            assert len(runs_in_taper) <= 1
+            assert all(d.description.startswith("A lighter session") for d in runs_in_taper)
+        elif len(week_before) == 7:
+            before = runs(week_before)
+            assert runs(taper) <= 0.70 * before, (before, runs(taper))
             # every easy run at most 60% of its usual length (the long run grows ≤ 10% a week)
             longest = max(d.run_minutes for k in range(7, 21) if (d := at(k)) is not None)
             assert all(d.run_minutes <= 0.66 * longest + 1 for d in taper

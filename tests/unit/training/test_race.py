@@ -48,9 +48,11 @@ def test_taper_cuts_volume_keeps_intensity_and_rests_the_last_days(
     before = run_between(d, race - timedelta(days=13), race - timedelta(days=7))
     during = run_between(d, race - timedelta(days=6), race)
     sharp = [x for x in window if x.intensity == "hard"]
-    if level is Level.BEGINNER:
+    if level is Level.BEGINNER:  # one lighter run/walk early in the week, otherwise walks
         assert not sharp
-        assert during - d[-1].run_minutes <= 0.7 * before
+        runs = [x for x in window if x.run_minutes]
+        assert len(runs) <= 1
+        assert all(x.description.startswith("A lighter session") for x in runs)
     else:
         assert during <= 0.75 * before, (before, during)
         assert len(sharp) <= 1  # and never a third hard session in seven days (properties)
