@@ -11,8 +11,8 @@ from core.markup import to_plain
 from core.training.athlete import PlanError
 from core.training.model import Plan
 from core.training.race_week import warmup_lead_min
-from core.training.sessions_race import RACE_COOL_MIN
 from core.training.render_text import session_text
+from core.training.sessions_race import RACE_COOL_MIN
 
 PRODID = "-//Pacer//Mile training plan//EN"
 MIN_EVENT_MIN = 15
