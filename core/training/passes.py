@@ -67,15 +67,11 @@ def first_day(draft: Draft) -> None:
         return
     level, session = draft.athlete.level, draft.sessions[0]
     if level is Level.BEGINNER:
-        if session.type == "run_walk":
-            return
         first = easy.run_walk(BRIDGE_START_MAIN, 0, 0, 1)
-        if draft.is_run(1):
+        if session.type != "run_walk" and draft.is_run(1):
             draft.sessions[1], draft.roles[1] = easy.active_recovery(level, 1), RECOVERY
     else:
-        if session.type == "easy" and session.run_minutes <= FIRST_RUN_MIN[level]:
-            return
-        first = easy.easy(level, FIRST_RUN_MIN[level], 0, 0, 1)
+        first = easy.easy(level, min(FIRST_RUN_MIN[level], session.run_minutes or 99), 0, 0, 1)
     draft.sessions[0], draft.roles[0] = first, FIRST
     draft.notes[0] = (
         "Welcome! Your first session is short on purpose: finish feeling you could do more. "
