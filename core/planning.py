@@ -89,7 +89,9 @@ async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) ->
     if athlete.race_date is not None:
         end = min(end, athlete.race_date)
     history = await history_for(uow, runner.id, start, today)
-    plan = build_plan(athlete, start, (end - start).days + 1, history, today)
+    # The stored plan is a rolling horizon: its last day is not the end of training, so no
+    # closing time trial there (it would move on with every extension).
+    plan = build_plan(athlete, start, (end - start).days + 1, history, today, finale=False)
     as_json = plan_to_dict(plan)
     record = Plan(
         runner_id=runner.id,

@@ -41,11 +41,13 @@ SPECIFIC_WEEKS = 4  # competitive: mile-specific key sessions in the last four w
 
 
 def build_plan(athlete: Athlete, start: date, days: int, history: History | None = None,
-               today: date | None = None) -> Plan:
+               today: date | None = None, finale: bool = True) -> Plan:
     """A plan of `days` consecutive days from `start`, ending early on race day.
 
     With `history` and `today`, past weeks gate progression and the current week adapts to
-    missed sessions and poor sleep. Raises `PlanError` for inputs no plan can be built from.
+    missed sessions and poor sleep. Without a race, a plan of four weeks or more ends with a
+    mile time trial; `finale=False` leaves it out, for a rolling horizon whose last day is not
+    the end of the runner's training. Raises `PlanError` for inputs no plan can be built from.
     """
     check_structure(athlete)
     if not 1 <= days <= MAX_PLAN_DAYS:
@@ -66,7 +68,7 @@ def build_plan(athlete: Athlete, start: date, days: int, history: History | None
         ensure_weekly_rest(draft)  # race day may have taken the rest day of its week
         if athlete.level is Level.BEGINNER and race <= end:
             _bridge_note_on_race(draft, race)
-    if race is None or race > end:
+    if finale and (race is None or race > end):
         add_time_trial(draft)
     assign_keys(draft)
     vary_tips(draft)

@@ -475,3 +475,12 @@ def test_load_grows_without_history(runner: Runner) -> None:
     full = [load(plan, w) for _, w in full_weeks(plan) if not special(plan, w)]
     assert full[1] > full[0]  # it progresses when weeks are completed
     assert max(full) > full[0]
+
+
+def test_a_rolling_horizon_has_no_closing_time_trial() -> None:
+    for level in Level:
+        athlete = Athlete(level, (0, 2, 5))
+        types = [d.type for d in build_plan(athlete, BASE, 84).days]
+        assert types.count("time_trial") == 1 and "time_trial" in types[-7:]
+        rolling = build_plan(athlete, BASE, 84, finale=False)
+        assert all(d.type != "time_trial" for d in rolling.days)
