@@ -10,6 +10,8 @@ from datetime import date, time
 from typing import Any
 
 from bot.cli_history import load_history, recent_race
+from core.grammar.errors import GrammarError
+from core.grammar.training_days import SPREADS, parse_training_days
 from core.training import (
     Athlete,
     Level,
@@ -23,16 +25,9 @@ from core.training import (
 )
 
 DEFAULT_DAYS = {Level.BEGINNER: 3, Level.IMPROVING: 4, Level.COMPETITIVE: 5}
-# A sensible spread of weekdays (0=Mon) for N training days: rest between sessions where it
-# fits, and the weekend for the long run.
-SPREADS = {
-    3: (1, 3, 5),
-    4: (1, 3, 5, 6),
-    5: (0, 1, 3, 5, 6),
-    6: (0, 1, 2, 4, 5, 6),
-    7: (0, 1, 2, 3, 4, 5, 6),
-}
 DEFAULT_WEEKS = 8
+DEFAULT_BEGINNER_WEEKS = 12  # the run/walk bridge to a continuous mile takes about this long
+MIN_DAYS = 3
 MAX_WEEKS = 52
 
 
@@ -44,9 +39,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument("--level", required=True, choices=[lv.value for lv in Level])
     p.add_argument("--days", type=_days, default=None,
-                   help="training days per week, 3-7 (default: 3/4/5 by level)")
+                   help="training days as in chat's /start days=: a count 3-7 (Pacer spreads "
+                        "them) or day names such as mon,wed,sat or mon-fri "
+                        "(default: 3/4/5 by level)")
     p.add_argument("--weeks", type=_weeks, default=None,
-                   help=f"weeks to plan, 1-{MAX_WEEKS} (default {DEFAULT_WEEKS}, or to the race)")
+                   help=f"weeks to plan, 1-{MAX_WEEKS} (default {DEFAULT_WEEKS}, "
+                        f"{DEFAULT_BEGINNER_WEEKS} for beginners, or to the race)")
     p.add_argument("--start", type=_date, default=None,
                    help="first day, YYYY-MM-DD (default today)")
     p.add_argument("--mile-time", type=_mmss, default=None, help="current mile time, M:SS")
@@ -73,12 +71,12 @@ def run(args: argparse.Namespace, today: date | None = None) -> int:
     today = getattr(args, "today", None) or today or date.today()
     try:
         level = Level(args.level)
-        count = args.days or DEFAULT_DAYS[level]
+        days = args.days or SPREADS[DEFAULT_DAYS[level]]
         recent = getattr(args, "recent", None)
         if recent is not None and args.mile_time is not None:
             raise PlanError("Give --mile-time or --recent, not both.")
         athlete = Athlete(
-            level=level, training_days=SPREADS[count], mile_time_s=args.mile_time,
+            level=level, training_days=days, mile_time_s=args.mile_time,
             goal_s=args.goal, race_date=args.race_date, race_start=args.race_start,
             units=args.units, recent_race=recent,
         )
@@ -87,14 +85,17 @@ def run(args: argparse.Namespace, today: date | None = None) -> int:
         validate_athlete(athlete, today)
         if athlete.race_date is not None and athlete.race_date < start:
             raise PlanError("The race date is before the plan's first day.")
-        days = _horizon(args.weeks, start, athlete.race_date)
+        weeks = args.weeks
+        if weeks is None and level is Level.BEGINNER and athlete.race_date is None:
+            weeks = DEFAULT_BEGINNER_WEEKS
+        horizon = _horizon(weeks, start, athlete.race_date)
         if loaded is not None:
-            days = max(days, (today - start).days + 7 * DEFAULT_WEEKS)  # the past and ahead
+            horizon = max(horizon, (today - start).days + 7 * DEFAULT_WEEKS)  # past and ahead
             if athlete.race_date is not None:
-                days = min(days, (athlete.race_date - start).days + 1)
-            plan = build_plan(athlete, start, days, loaded.history, today)
+                horizon = min(horizon, (athlete.race_date - start).days + 1)
+            plan = build_plan(athlete, start, horizon, loaded.history, today)
         else:
-            plan = build_plan(athlete, start, days)
+            plan = build_plan(athlete, start, horizon)
         if args.format == "json":
             print(json.dumps(plan_to_dict(plan), indent=2))
         elif args.format == "ics":
@@ -158,8 +159,18 @@ def _bounded(text: str, low: int, high: int, what: str) -> int:
     return value
 
 
-def _days(text: str) -> int:
-    return _bounded(text, 3, 7, "training days per week")
+def _days(text: str) -> tuple[int, ...]:
+    """The same reading as chat's `/start days=` (`core.grammar.training_days`)."""
+    try:
+        days = parse_training_days(text)
+    except GrammarError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    if len(days) < MIN_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"pick at least {MIN_DAYS} training days a week: the plans in the guide start at "
+            "three sessions a week"
+        )
+    return days
 
 
 def _weeks(text: str) -> int:

@@ -101,7 +101,9 @@ async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) ->
     paces = compute_paces(athlete)
     easy = paces.easy[1] if paces.easy is not None else DEFAULT_EASY_S_PER_KM
     history = await history_for(uow, runner.id, start, today, easy)
-    plan = build_plan(athlete, start, (end - start).days + 1, history, today)
+    # The stored plan is a rolling horizon: its last day is not the end of training, so no
+    # closing time trial there (it would move on with every extension).
+    plan = build_plan(athlete, start, (end - start).days + 1, history, today, finale=False)
     as_json = plan_to_dict(plan)
     record = Plan(
         runner_id=runner.id,

@@ -25,6 +25,7 @@ class Draft:
     notes: list[str | None] = field(default_factory=list)
     keys: list[bool] = field(default_factory=list)
     targets: dict[int, int] = field(default_factory=dict)  # week -> planned running minutes
+    light: dict[int, bool] = field(default_factory=dict)  # week -> a lighter week of a block
     spans: list[range] = field(default_factory=list)  # week n's day indices are spans[n - 1]
 
     def __len__(self) -> int:

@@ -84,7 +84,8 @@ def week_layout(level: Level, training_days: tuple[int, ...]) -> WeekLayout:
 
 
 def _beginner_runs(days: tuple[int, ...]) -> tuple[int, ...]:
-    """Up to three sessions with at least one full day between each (across weeks too)."""
+    """Up to three sessions with at least one full day between each, across weeks too (the
+    guide: three sessions a week, a day of full rest between each)."""
     for size in range(min(3, len(days)), 0, -1):
         for combo in combinations(days, size):
             if not any(adjacent(a, b) for a, b in combinations(combo, 2)):
@@ -124,8 +125,8 @@ def _runner_week(level: Level, days: tuple[int, ...]
 
 def _rest_day(level: Level, days: tuple[int, ...], runs: tuple[int, ...], long_day: int | None
               ) -> int:
-    """A full rest day: a day the runner can't train if there is one, after the long run if
-    possible (beginners: Sunday first)."""
+    """A full rest day (the guide: one full rest day every week): a day the runner can't train
+    if there is one, after the long run if possible (beginners: Sunday first)."""
     free = [d for d in range(7) if d not in runs]
     after_long = None if long_day is None else (long_day + 1) % 7
 
@@ -137,7 +138,8 @@ def _rest_day(level: Level, days: tuple[int, ...], runs: tuple[int, ...], long_d
 
 
 def _strength(roles: list[str], level: Level) -> frozenset[int]:
-    """Strength twice a week: after easy runs, else as its own (gentle) day."""
+    """Strength twice a week (the guide: 15–20 min twice a week wards off injuries): after easy
+    runs, else as its own (gentle) day."""
     hard = {d for d, r in enumerate(roles) if r in HARD_ROLES}
     easy_roles = {RUN, KEY} if level is Level.BEGINNER else {EASY}
     candidates = sorted(
@@ -156,7 +158,8 @@ def _strength(roles: list[str], level: Level) -> frozenset[int]:
 
 
 def _strides(roles: list[str]) -> frozenset[int]:
-    """Strides twice a week after easy runs (the long run if there is only one easy day)."""
+    """Strides twice a week after easy runs, the long run if there is only one easy day (the
+    guide: 4–6 × 50–100 m, twice a week, for competitive runners)."""
     easy = [d for d, r in enumerate(roles) if r == EASY]
     longs = [d for d, r in enumerate(roles) if r == LONG]
     return frozenset((easy + longs)[:2])

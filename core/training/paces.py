@@ -104,3 +104,28 @@ def _paces(distance_m: float, time_s: float, goal_s: float | None) -> Paces:
 
 def _per_400(mile_s: float) -> float:
     return round(mile_s * 400.0 / MILE_M, 1)
+
+
+@lru_cache(maxsize=4096)
+def progressed(paces: Paces, vdot_gain: float) -> Paces:
+    """The training paces of a VDOT `vdot_gain` higher (easy and goal mile pace unchanged).
+
+    Daniels' Running Formula: after some weeks of consistent training at one VDOT, train at
+    the next one up; quality sessions get faster while easy running stays easy.
+    """
+    if paces.vdot is None or vdot_gain <= 0:
+        return paces
+    value = paces.vdot + vdot_gain
+    return Paces(
+        easy=paces.easy,
+        threshold=round(pace_at(value, THRESHOLD), 1),
+        interval=round(pace_at(value, INTERVAL), 1),
+        repetition=round(pace_at(value, REPETITION), 1),
+        goal_mile_400=paces.goal_mile_400,
+        vdot=round(value, 1),
+    )
+
+
+def goal_vdot(athlete: Athlete) -> float | None:
+    """The VDOT the goal mile implies, if there is a goal."""
+    return None if athlete.goal_s is None else vdot(MILE_M, athlete.goal_s)

@@ -8,6 +8,7 @@ replans as history arrives. A partial first week is a lead-in and never earns a 
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 from core.training.adaptation import adapt, note_week, step_after_layoff, week_completed
@@ -16,22 +17,37 @@ from core.training.draft import Draft
 from core.training.layout import week_layout
 from core.training.levels import Level
 from core.training.model import Plan
-from core.training.paces import compute_paces
-from core.training.passes import add_time_trial, assign_keys, ensure_weekly_rest
+from core.training.paces import compute_paces, goal_vdot, progressed
+from core.training.passes import (
+    add_time_trial,
+    assign_keys,
+    beginner_bridge_ready,
+    bridge_note,
+    ensure_weekly_rest,
+    first_day,
+    vary_tips,
+)
 from core.training.progression import progression
 from core.training.taper import apply_taper
-from core.training.weeks import week_sessions
+from core.training.weeks import VDOT_MAX_GAIN, vdot_gain, week_sessions
 
 MAX_PLAN_DAYS = 3 * 366
+LONG_GROWTH = 1.10  # the long run grows at most 10% on the last two weeks' (the seed guide)
+LIGHT_WEEK_NOTE = (
+    "A lighter week: about a quarter less, so the last three weeks sink in — every fourth "
+    "week is one (Daniels). Enjoy the extra freshness."
+)
 SPECIFIC_WEEKS = 4  # competitive: mile-specific key sessions in the last four weeks to a race
 
 
 def build_plan(athlete: Athlete, start: date, days: int, history: History | None = None,
-               today: date | None = None) -> Plan:
+               today: date | None = None, finale: bool = True) -> Plan:
     """A plan of `days` consecutive days from `start`, ending early on race day.
 
     With `history` and `today`, past weeks gate progression and the current week adapts to
-    missed sessions and poor sleep. Raises `PlanError` for inputs no plan can be built from.
+    missed sessions and poor sleep. Without a race, a plan of four weeks or more ends with a
+    mile time trial; `finale=False` leaves it out, for a rolling horizon whose last day is not
+    the end of the runner's training. Raises `PlanError` for inputs no plan can be built from.
     """
     check_structure(athlete)
     if not 1 <= days <= MAX_PLAN_DAYS:
@@ -45,16 +61,35 @@ def build_plan(athlete: Athlete, start: date, days: int, history: History | None
     layout = week_layout(athlete.level, athlete.training_days)
     draft = Draft(athlete, compute_paces(athlete), layout, start)
     _lay_out_weeks(draft, end, race, history, today)
+    first_day(draft)
     ensure_weekly_rest(draft)
     if race is not None:
         apply_taper(draft, race)
         ensure_weekly_rest(draft)  # race day may have taken the rest day of its week
-    if athlete.level is Level.BEGINNER and (race is None or race > end):
+        if athlete.level is Level.BEGINNER and race <= end:
+            _bridge_note_on_race(draft, race)
+    if finale and (race is None or race > end):
         add_time_trial(draft)
     assign_keys(draft)
+    vary_tips(draft)
     if history is not None and today is not None:
         adapt(draft, history, today)
     return Plan(athlete, draft.paces, draft.days())
+
+
+def _bridge_note_on_race(draft: Draft, race: date) -> None:
+    """A beginner whose bridge has not reached about three quarters of a mile runs what is
+    comfortable and walks the rest: the race day says so."""
+    i = draft.index_of(race)
+    if i is None:
+        return
+    ready, longest, mile_s = beginner_bridge_ready(draft, i)
+    if not ready:
+        draft.notes[i] = bridge_note(longest, mile_s).replace(
+            "today run as far as you comfortably can, then walk",
+            "run as far as you comfortably can, then walk and jog to the finish — that is a "
+            "fine first race",
+        )
 
 
 def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History | None,
@@ -66,6 +101,13 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
     total_days = (end - start).days + 1
     monday = start - timedelta(days=start.weekday())
     step, week = 0, 1
+    shown_gain = 0.0
+    longs: list[int] = []  # each week's long run, for its 10% rule
+    target = goal_vdot(athlete)
+    current = draft.paces.vdot
+    max_gain = 0.0 if current is None else float(VDOT_MAX_GAIN)
+    if target is not None and current is not None:
+        max_gain = max(0.0, min(max_gain, target - current))
     while monday <= end:
         step, why = step_after_layoff(draft, ladder, step, week, monday, history, today)
         rung = ladder[min(step, len(ladder) - 1)]
@@ -74,15 +116,39 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
             weeks_out = (race - monday).days // 7
             if 0 <= weeks_out < SPECIFIC_WEEKS:
                 specific = SPECIFIC_WEEKS - 1 - weeks_out
-        sessions = week_sessions(level, draft.paces, draft.layout, rung, step, week, specific)
+        gain = min(vdot_gain(rung.quality), max_gain)
+        paces = progressed(draft.paces, gain) if gain else draft.paces
+        cap = None if not longs else math.floor(max(longs[-2:]) * LONG_GROWTH)
+        sessions = week_sessions(level, paces, draft.layout, rung, week, specific, cap)
+        long_day = draft.layout.long_day
+        longs.append(0 if long_day is None else sessions[long_day].run_minutes)
         offset = (monday - start).days
+        first = len(draft)
         draft.add_week(week, sessions, draft.layout.roles, max(0, -offset),
                        min(7, total_days - offset))
-        draft.targets[week] = rung.total
+        hard_at = next((i for i in range(first, len(draft)) if draft.sessions[i].is_hard), None)
+        if gain > shown_gain and hard_at is not None and specific is None:
+            shown_gain = gain
+            draft.notes[hard_at] = (
+                f"Your fitness has grown with the weeks of training: from this week the quality "
+                f"sessions use paces of VDOT {paces.vdot:.1f} (Daniels: move up one VDOT after "
+                "4–6 good weeks). Easy runs stay easy."
+            )
+        if rung.light and specific is None and len(draft) - first == 7:
+            run_at = next((i for i in range(first, len(draft)) if draft.sessions[i].is_run), None)
+            if run_at is not None and draft.notes[run_at] is None:
+                draft.notes[run_at] = LIGHT_WEEK_NOTE
+        draft.targets[week] = sum(x.run_minutes for x in sessions)
+        draft.light[week] = rung.light
         if why is not None:
             note_week(draft, week, why)
         sunday = monday + timedelta(days=6)
-        if monday >= start and sunday <= end and _earned(draft, week, monday, history, today):
+        # A runner's lighter week always moves on (repeating it would only make the next step
+        # steeper); a beginner's repeats its stage, so it is earned like any other.
+        if monday >= start and sunday <= end and (
+            (rung.light and level is not Level.BEGINNER)
+            or _earned(draft, week, monday, history, today)
+        ):
             step += 1
         monday += timedelta(days=7)
         week += 1

@@ -1,5 +1,6 @@
-"""How training load grows: weekly running minutes under the 10% rule, run/walk stages, and
-whether a past week counts as done (progress is earned by what was logged, not the calendar).
+"""How training load grows: the beginner's run/walk bridge, weekly running minutes under the
+10% rule with a lighter week every fourth week, and whether a past week counts as done
+(progress is earned by what was logged, not the calendar).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from core.training.levels import Level
-from core.training.sessions_easy import STAGES
+from core.training.sessions_easy import CONTINUOUS
 
 MAX_STEPS = 160  # a plan never progresses more than once a week: three years is plenty
 
@@ -20,34 +21,64 @@ BASE_PER_RUN = {Level.BEGINNER: 5, Level.IMPROVING: 32, Level.COMPETITIVE: 45}
 CAP_PER_RUN = {Level.BEGINNER: 16, Level.IMPROVING: 45, Level.COMPETITIVE: 60}
 # Growth per completed week: the 10% rule is a ceiling, not a target, for trained runners.
 GROWTH = {Level.BEGINNER: 1.10, Level.IMPROVING: 1.08, Level.COMPETITIVE: 1.08}
-MIN_REPS_TO_ADVANCE = 2  # a run/walk stage is only worth it with at least two full intervals
+BLOCK = 4  # every fourth week is lighter
+LIGHT_SHARE = 0.75  # a lighter week: about a quarter less running than the week before
+
+# The beginner's bridge, one rung per completed week: (main-set minutes, run/walk stage).
+# Sessions are a 5-min brisk-walk warm-up, the main set and a 5-min walk: 25 → 30 min on feet,
+# growing within 10% a week, while the run segments grow 30 s → 1 → 2 → 3 → 5 → 8 → 10 min →
+# continuous. Every fourth week repeats the stage with the shortest main set (15 min).
+BRIDGE = ((15, 0), (17, 1), (19, 2), (15, 2), (20, 3), (20, 4), (20, 5), (15, 5), (20, 6),
+          (20, CONTINUOUS), (20, CONTINUOUS), (15, CONTINUOUS))
+BRIDGE_LIGHT_MAIN = 15
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One rung of the ladder: the week's running minutes and (beginners) run/walk stage."""
+    """One rung of the ladder.
+
+    Runners: `total` is the week's running minutes and `quality` how far the quality sessions
+    have progressed. Beginners: `total` is each session's main-set minutes and `stage` the
+    run/walk stage. `light` marks the lighter week of a block.
+    """
 
     total: int
     stage: int
+    light: bool = False
+    quality: int = 0
 
 
 @lru_cache(maxsize=64)
 def progression(level: Level, runs: int) -> tuple[Step, ...]:
-    """The ladder for a level and number of weekly runs; week n of training uses rung n."""
+    """The ladder for a level and number of weekly runs; week n of training uses rung n.
+
+    Sources: the seed guide (10% rule; run/walk 30 s/90 s → 1/1 → 2/1 …; 15–20 min main sets),
+    NHS Couch to 5K (run segments grown week by week to continuous running, 20–30 min sessions)
+    and Daniels' Running Formula (a lighter week every 3–4 weeks; quality progresses by reps,
+    then rep length, then pace).
+    """
+    if level is Level.BEGINNER:
+        steps = [Step(main, stage, light=main == BRIDGE_LIGHT_MAIN and n > 0)
+                 for n, (main, stage) in enumerate(BRIDGE)]
+        while len(steps) < MAX_STEPS:
+            light = len(steps) % BLOCK == BLOCK - 1
+            steps.append(Step(BRIDGE_LIGHT_MAIN if light else 20, CONTINUOUS, light))
+        return tuple(steps)
     runs = max(runs, 1)
     total = BASE_PER_RUN[level] * runs
     cap = CAP_PER_RUN[level] * runs
-    stage = 0
-    steps = [Step(total, stage)]
-    for _ in range(MAX_STEPS - 1):
+    quality, last = 0, total
+    out: list[Step] = []
+    while len(out) < MAX_STEPS:
+        if len(out) % BLOCK == BLOCK - 1:
+            out.append(Step(round(last * LIGHT_SHARE), 0, True, max(0, quality - 2)))
+            continue
+        out.append(Step(total, 0, False, quality))
+        last = total
+        quality += 1
         # floor keeps every increase within the 10% rule in whole minutes
         total = min(cap, max(total, math.floor(total * GROWTH[level])))
-        if level is Level.BEGINNER and stage + 1 < len(STAGES):
-            shortest_session_s = (total // runs) * 60
-            if shortest_session_s >= MIN_REPS_TO_ADVANCE * STAGES[stage + 1][0]:
-                stage += 1
-        steps.append(Step(total, stage))
-    return tuple(steps)
+    return tuple(out)
 
 
 def needed_sessions(level: Level, planned: int) -> int:

@@ -22,10 +22,35 @@ WARMUP = (
 )
 
 
-def race_warmup_timeline(start: time) -> list[tuple[time, str]]:
-    """Race-morning timeline, clock times counted back from the start."""
+# A beginner's warm-up: a brisk walk with a few short jogs, not a 12-minute jog and strides
+# (NHS Couch to 5K starts every run with a brisk walk; a first mile needs no more).
+BEGINNER_WARMUP = (
+    (60, "Arrive and collect your number: in good time, but not so early you overthink it"),
+    (20, "Brisk walk, 10 min, with 3–4 easy jogs of 20–30 s"),
+    (8, "Warm-up done: keep warm, walk to the start, go through your race plan"),
+    (0, "Start: run your plan"),
+)
+BEGINNER_WARMUP_TEXT = (
+    "Warm up: 10 min brisk walk with 3–4 easy jogs of 20–30 s — finish 5–10 min before the "
+    "start"
+)
+
+
+def warmup_for(level: Level | None) -> tuple[tuple[int, str], ...]:
+    """The race-morning warm-up steps for a level (minutes before the start, what to do)."""
+    return BEGINNER_WARMUP if level is Level.BEGINNER else WARMUP
+
+
+def warmup_lead_min(level: Level | None) -> int:
+    """Minutes before the start that the warm-up itself begins."""
+    return warmup_for(level)[1][0]
+
+
+def race_warmup_timeline(start: time, level: Level | None = None) -> list[tuple[time, str]]:
+    """Race-morning timeline, clock times counted back from the start (the seed guide's warm-up:
+    10–15 min jog, dynamic stretches, 4–6 strides, done 5–10 min before; beginners walk)."""
     anchor = datetime.combine(date(2000, 1, 2), start)
-    return [((anchor - timedelta(minutes=m)).time(), what) for m, what in WARMUP]
+    return [((anchor - timedelta(minutes=m)).time(), what) for m, what in warmup_for(level)]
 
 
 def goal_for(athlete: Athlete) -> float | None:
@@ -81,8 +106,10 @@ def _race_day(athlete: Athlete, goal: float | None) -> str:
         lines.append("Warm-up timeline:")
         lines.extend(
             f"• {when.strftime('%H:%M')} {what}"
-            for when, what in race_warmup_timeline(athlete.race_start)
+            for when, what in race_warmup_timeline(athlete.race_start, athlete.level)
         )
+    elif athlete.level is Level.BEGINNER:
+        lines.append(f"• {BEGINNER_WARMUP_TEXT}")
     else:
         lines.append(
             "• Warm up: 10–15 min easy jog, dynamic stretches, 4–6 strides of 50–100 m — "

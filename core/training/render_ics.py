@@ -10,8 +10,9 @@ from icalendar import Calendar, Event
 from core.markup import to_plain
 from core.training.athlete import PlanError
 from core.training.model import Plan
-from core.training.race_week import WARMUP
+from core.training.race_week import warmup_lead_min
 from core.training.render_text import session_text
+from core.training.sessions_race import RACE_COOL_MIN
 
 PRODID = "-//Pacer//Mile training plan//EN"
 MIN_EVENT_MIN = 15
@@ -41,14 +42,17 @@ def plan_to_ics(plan: Plan, tz: str = "UTC", default_start: time = time(7, 0)) -
         if day.type == "rest":
             continue
         start = datetime.combine(day.date, default_start, zone)
+        minutes = max(day.minutes, MIN_EVENT_MIN)
         if day.type == "race" and race_start is not None:
-            warmup = WARMUP[1][0]  # minutes before the gun the warm-up jog starts
-            start = datetime.combine(day.date, race_start, zone) - timedelta(minutes=warmup)
+            # From the start of the warm-up to the end of the cool-down after the race.
+            lead = warmup_lead_min(plan.athlete.level)
+            start = datetime.combine(day.date, race_start, zone) - timedelta(minutes=lead)
+            minutes = lead + day.hard_minutes + RACE_COOL_MIN
         event = Event()
         event.add("uid", f"{day.date.isoformat()}-{day.type}@pacer")
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
-        event.add("duration", timedelta(minutes=max(day.minutes, MIN_EVENT_MIN)))
+        event.add("duration", timedelta(minutes=minutes))
         event.add("summary", day.title)
         event.add("description", to_plain(session_text(day, paces, units)))
         event.add("categories", [day.type])

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from core.training.laps import lap_time
-from core.training.levels import MILE_M, Units
+from core.training.levels import MILE_M, Level, Units
 from core.training.model import Paces, Plan, PlanDay
 from core.training.timefmt import (
     fmt_duration,
@@ -20,6 +20,11 @@ from core.training.timefmt import (
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EASY_EFFORT = "conversational (RPE 3–4/10)"
+DANIELS_MIN_VDOT = 30.0  # Daniels' pace tables start here; below it, quality runs by effort
+BEGINNER_EFFORT = (
+    "Run by effort: conversational — you can talk in full sentences (RPE 3–4/10). No speed "
+    "work: if you're gasping, slow down or walk."
+)
 
 
 def day_label(day: date) -> str:
@@ -52,6 +57,7 @@ def pace_summary(day: PlanDay, paces: Paces, units: Units) -> str | None:
     """The paces a session needs, or the efforts when no time is known."""
     kind = day.type
     easy = fmt_pace_range(*paces.easy, units) if paces.easy else EASY_EFFORT
+    by_effort = paces.vdot is None or paces.vdot < DANIELS_MIN_VDOT
     if kind in ("easy", "long", "shakeout"):
         text = f"easy {easy}"
         if day.strides is not None:
@@ -65,7 +71,9 @@ def pace_summary(day: PlanDay, paces: Paces, units: Units) -> str | None:
     }
     if kind in fast:
         label, value, effort = fast[kind]
-        main = fmt_pace(value, units) if value else effort
+        rep_pace = day.reps[0].pace_s_per_km if day.reps else None
+        value = rep_pace or value  # the session's own pace: it may be a step faster
+        main = fmt_pace(value, units) if value and not by_effort else effort
         return f"{label} {main} · warm-up and jogs easy {easy}"
     if kind == "fartlek":
         return f"surges by feel (RPE 7–9/10) · the rest easy {easy}"
@@ -123,7 +131,7 @@ def plan_to_text(plan: Plan) -> str:
     lines = [f"Pacer plan · {athlete.level.value} · training days: {days_text}"]
     if plan.days:
         lines[0] += f" · {plan.days[0].date.isoformat()} to {plan.days[-1].date.isoformat()}"
-    lines.append(paces_text(paces, units))
+    lines.append(paces_text(paces, units, athlete.level))
     weeks: dict[int, list[PlanDay]] = {}
     for day in plan.days:
         weeks.setdefault(day.week, []).append(day)
@@ -132,7 +140,12 @@ def plan_to_text(plan: Plan) -> str:
         hard = sum(d.hard_minutes for d in week)
         share = f", {100 * (run - hard) // run}% easy" if run else ""
         lines.append("")
-        lines.append(f"Week {number}: {fmt_minutes(run)} of running{share}")
+        if athlete.level is Level.BEGINNER:
+            feet = sum(d.minutes - d.strength_minutes for d in week if d.run_minutes)
+            lines.append(f"Week {number}: {fmt_minutes(feet)} on your feet, "
+                         f"{fmt_minutes(run)} of it running{share}")
+        else:
+            lines.append(f"Week {number}: {fmt_minutes(run)} of running{share}")
         for day in week:
             head = f"  {day_label(day.date):<10}  {day.title}"
             if day.type != "rest":
@@ -141,14 +154,28 @@ def plan_to_text(plan: Plan) -> str:
                 head += " · KEY"
             lines.append(head)
             lines.extend(f"      {step}" for step in day.steps)
+            pace = pace_summary(day, paces, units)
+            if pace and athlete.level is not Level.BEGINNER:
+                lines.append(f"      Pace: {pace}")
             if day.note:
                 lines.append(f"      Note: {day.note}")
             lines.append(f"      Tip: {day.tip}")
     return "\n".join(lines)
 
 
-def paces_text(paces: Paces, units: Units) -> str:
-    """One line with the runner's paces, or how to run by effort."""
+def paces_text(paces: Paces, units: Units, level: Level | None = None) -> str:
+    """One line with the runner's paces, or how to run by effort: always for beginners (the
+    seed guide: don't get hung up on speed), and for quality work below Daniels' tables."""
+    if level is Level.BEGINNER:
+        return BEGINNER_EFFORT
+    if paces.vdot is not None and paces.vdot < DANIELS_MIN_VDOT and paces.easy is not None:
+        return (
+            f"Paces: easy {fmt_pace_range(*paces.easy, units)} · faster work by effort (your "
+            "mile is below Daniels' pace tables): threshold = comfortably hard (RPE 7/10), "
+            "intervals = hard (RPE 8/10)"
+            + (f" · goal mile pace {fmt_duration(paces.goal_mile_400, tenths=True)} per 400 m"
+               if paces.goal_mile_400 is not None else "")
+        )
     if paces.easy is None or paces.threshold is None or paces.interval is None:
         text = (
             "No time given, so run by effort: easy = conversational (RPE 3–4/10), threshold = "

@@ -70,6 +70,16 @@ class Session:
         return copy
 
 
+def with_tip(session: Session, tip: str) -> Session:
+    """The same session with another tip (built without the frozen `__init__`)."""
+    values = dict(session.__dict__)
+    values["tip"] = tip
+    values["day_fields"] = {**session.day_fields, "tip": tip}
+    copy = object.__new__(Session)
+    object.__setattr__(copy, "__dict__", values)
+    return copy
+
+
 def place(session: Session, day: date, week: int, key: bool = False, note: str | None = None
           ) -> PlanDay:
     """The session on a calendar day."""

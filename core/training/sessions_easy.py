@@ -14,10 +14,12 @@ from core.training.model import Rep, Strides
 from core.training.session import Session, minutes_of
 from core.training.timefmt import fmt_seconds_short
 
-# Run/walk stages (run seconds, walk seconds), from the guide: 30 s/90 s, 1/1, 2/1, 3/1, 5/1, …
+# Run/walk stages (run seconds, walk seconds): the guide's 30 s/90 s, 1/1, 2/1, 3/1, then
+# Couch to 5K's longer segments with short walks; CONTINUOUS is the stage after the last one.
 STAGES: tuple[tuple[int, int], ...] = ((30, 90), (60, 60), (120, 60), (180, 60), (300, 60),
-                                       (480, 60))
-RUN_WALK_SESSION_MIN = 20  # brisk-walk warm-up and cool-down fill a session to about this
+                                       (480, 60), (600, 60))
+CONTINUOUS = len(STAGES)
+BRIDGE_WALK_MIN = 5  # brisk-walk warm-up and easy-walk cool-down around every main set
 STRENGTH_WORK = "squats, lunges, glute bridges, calf raises, plank"
 STRIDE_MINUTES = 4  # 4–6 strides with walk-back recoveries
 
@@ -92,35 +94,57 @@ def long_run(level: Level, run_min: int, strides: int, index: int) -> Session:
 
 
 @lru_cache(maxsize=2048)
-def run_walk(run_min: int, stage: int, strength_min: int, index: int, light: bool = False
+def run_walk(main_min: int, stage: int, strength_min: int, index: int, light: bool = False
              ) -> Session:
-    """Alternate running and walking; `run_min` minutes of running in the stage's intervals."""
-    run_s, walk_s = STAGES[stage]
-    total = run_min * 60
-    full, rem = divmod(total, run_s)
-    reps = [Rep(full, run_s, None, None, walk_s)] if full else []
-    if rem:
-        reps.append(Rep(1, rem, None, None, 0))
-    main_s = full * (run_s + walk_s) + rem
-    main_min = minutes_of(main_s)
-    walk_min = max(5, -(-(RUN_WALK_SESSION_MIN - main_min) // 2))
-    pattern = f"run {fmt_seconds_short(run_s)} / walk {fmt_seconds_short(walk_s)}"
-    main = f"Main set: {full} × ({pattern})"
-    if rem:
-        main += f", then run {fmt_seconds_short(rem)}"
-    steps = [f"Warm up: {walk_min} min brisk walk", main, f"Cool down: {walk_min} min easy walk"]
+    """A beginner session: 5 min brisk walk, a main set of at least `main_min` minutes in the
+    stage's run/walk intervals (or running continuously), 5 min easy walk.
+
+    Source: the seed guide (run/walk, 15–20 min main sets, conversational) and NHS Couch to 5K
+    (warm-up and cool-down walks, run segments growing to continuous running).
+    """
+    warm = cool = BRIDGE_WALK_MIN
+    if stage >= CONTINUOUS:
+        run_min = main_min
+        reps: tuple[Rep, ...] = (Rep(1, main_min * 60, None, None, 0),)
+        title = f"Continuous run: {main_min} min"
+        main = f"Main set: run {main_min} min without stopping, conversational"
+        pattern = "continuous"
+        main_total = main_min
+    else:
+        run_s, walk_s = STAGES[stage]
+        count, rem = divmod(main_min * 60, run_s + walk_s)
+        if rem >= run_s:  # a whole rep more rather than a main set under the minutes asked
+            count, rem = count + 1, 0
+        pattern = f"run {fmt_seconds_short(run_s)} / walk {fmt_seconds_short(walk_s)}"
+        reps = (Rep(count, run_s, None, None, walk_s),)
+        main = f"Main set: {count} × ({pattern})"
+        if rem:
+            reps += (Rep(1, rem, None, None, 0),)
+            main += f", then run {fmt_seconds_short(rem)}"
+        run_min = minutes_of(count * run_s + rem)
+        title = f"Run/walk: {pattern}"
+        main_total = minutes_of(count * (run_s + walk_s) + rem)
+    steps = [f"Warm up: {warm} min brisk walk", main, f"Cool down: {cool} min easy walk"]
     if strength_min:
         steps.append(f"Strength: {strength_min} min — {STRENGTH_WORK}")
     if light:
-        description = f"A lighter session: {run_min} min of running ({pattern}), nice and easy."
+        description = (
+            f"A lighter session: {main_total} min of {pattern} running and walking, nice and "
+            "easy — your body absorbs the last weeks' work."
+        )
+    elif stage >= CONTINUOUS:
+        description = (
+            f"{main_min} min of running without a walk break, at a pace you could chat at. "
+            "Slow down rather than stop."
+        )
     else:
         description = (
             f"Alternate running and walking: {run_min} min of running in all ({pattern}), at a "
             "conversational pace. No speed work — just keep moving."
         )
     return Session(
-        "run_walk", f"Run/walk: {pattern}", description,
-        walk_min * 2 + main_min + strength_min, run_min, reps=tuple(reps),
+        "run_walk", title, description,
+        warm + main_total + cool + strength_min, run_min, reps=reps,
         strength_minutes=strength_min, steps=tuple(steps),
         tip=tips.tip_for("run_walk", Level.BEGINNER, index),
     )
@@ -128,8 +152,19 @@ def run_walk(run_min: int, stage: int, strength_min: int, index: int, light: boo
 
 def stage_of(session: Session) -> int:
     """The run/walk stage a run/walk session uses (0 for anything else)."""
-    run_s = session.reps[0].seconds if session.reps else None
-    return next((n for n, (s, _) in enumerate(STAGES) if s == run_s), 0)
+    if not session.reps:
+        return 0
+    rep = session.reps[0]
+    if rep.recovery_s == 0 and len(session.reps) == 1:
+        return CONTINUOUS
+    return next((n for n, (s, _) in enumerate(STAGES) if s == rep.seconds), 0)
+
+
+def longest_run_s(session: Session) -> int:
+    """The longest stretch of running without a walk in a beginner session (seconds)."""
+    if session.type != "run_walk":
+        return 0
+    return max((r.seconds or 0 for r in session.reps), default=0)
 
 
 @lru_cache(maxsize=64)

@@ -16,11 +16,20 @@ from core.training.timefmt import fmt_seconds_short
 
 # (surges, surge seconds, easy seconds between): surges of 30 s to 2 min, as the guide says.
 FARTLEK = ((6, 30, 90), (6, 60, 90), (5, 90, 90), (4, 120, 120), (8, 60, 60), (6, 90, 60))
-INTERVAL_COUNTS = (4, 5, 6, 6, 7, 8)  # × 2 min fast / 2:30 jog
-INTERVAL_FAST_S, INTERVAL_JOG_S = 120, 150
-# (reps, seconds, recovery): VO2max reps of 3–5 minutes.
-VO2MAX = ((5, 180, 150), (4, 240, 180), (3, 300, 180), (4, 300, 180))
-MILE_PACE_COUNTS = (6, 8, 10, 8)  # × 400 m at goal mile pace, 90 s recovery
+# Quality progressions (Daniels' Running Formula: first more reps, then longer reps; faster
+# paces come from a higher VDOT, see `weeks.fitness_bump`). Each variant is one step further.
+# Intervals (improving): (reps, seconds fast, seconds jog), the guide's 2 min with 2–3 min jogs,
+# then 3–4 min reps (its VO2max length).
+INTERVALS = ((4, 120, 150), (5, 120, 150), (6, 120, 150), (7, 120, 150), (8, 120, 150),
+             (5, 180, 150), (6, 180, 150), (4, 240, 180), (5, 240, 180))
+# VO2max (competitive): (reps, seconds, recovery), reps of 3–5 minutes, at most 20 min of work.
+VO2MAX = ((5, 180, 150), (6, 180, 150), (4, 240, 180), (5, 240, 180), (4, 300, 180))
+# Threshold: (reps, seconds, recovery): the guide's 20 min or 2 × 10 min, growing to 30 min.
+THRESHOLD = ((2, 600, 150), (1, 1200, 0), (3, 480, 120), (2, 720, 150), (1, 1500, 0),
+             (3, 600, 120))
+MILE_PACE_COUNTS = (6, 8, 10, 8)  # race-specific weeks: × 400 m at goal mile pace, 90 s rec.
+# Without a race: (reps, metres) at goal mile pace — more 400s, then longer reps.
+MILE_PACE_SETS = ((6, 400), (8, 400), (10, 400), (6, 500), (5, 600))
 PRACTICE = ("even", "negative", "banking", "scenario")
 MILE_RECOVERY_S = 90
 MAX_MILE_PACE_S = 900  # at most 15 min at mile pace per session (slower runners: fewer reps)
@@ -57,7 +66,7 @@ def fartlek(level: Level, variant: int, index: int) -> Session:
         f"run to it fast — with {fmt_seconds_short(easy_s)} easy running between"
     )
     return Session(
-        "fartlek", "Fartlek (speed play)",
+        "fartlek", f"Fartlek: {count} × {fmt_seconds_short(surge)} surges",
         "An easy run with bursts of speed of 30 s to 2 min: play with the pace, no strict rules.",
         warm + minutes_of(count * (surge + easy_s)) + cool,
         warm + minutes_of(count * (surge + easy_s)) + cool,
@@ -67,53 +76,60 @@ def fartlek(level: Level, variant: int, index: int) -> Session:
 
 
 def intervals(level: Level, variant: int, pace: float | None, index: int) -> Session:
-    """`count` × 2 min fast with 2:30 jogs (the guide's first structured intervals)."""
+    """The guide's structured intervals (2 min fast, 2–3 min jog), progressing by `variant`."""
     return _intervals(level, variant, index).with_pace(pace)
 
 
 @lru_cache(maxsize=1024)
 def _intervals(level: Level, variant: int, index: int) -> Session:
-    count = INTERVAL_COUNTS[min(variant, len(INTERVAL_COUNTS) - 1)]
+    count, fast_s, jog_s = INTERVALS[min(variant, len(INTERVALS) - 1)]
     warm, cool = _warm(level)
-    run = warm + minutes_of(count * (INTERVAL_FAST_S + INTERVAL_JOG_S)) + cool
-    main = f"{count} × 2 min {EFFORT['fast']}, 2–3 min easy jog between"
+    run = warm + minutes_of(count * (fast_s + jog_s)) + cool
+    length = fmt_seconds_short(fast_s)
+    main = f"{count} × {length} {EFFORT['fast']}, {fmt_seconds_short(jog_s)} easy jog between"
     return Session(
-        "intervals", f"Intervals: {count} × 2 min",
-        f"Structured speed: {count} × 2 min at a fast pace with 2–3 min of recovery jogging.",
-        run, run, reps=(Rep(count, INTERVAL_FAST_S, None, None, INTERVAL_JOG_S),),
+        "intervals", f"Intervals: {count} × {length}",
+        f"Structured speed: {count} × {length} at a fast pace with "
+        f"{fmt_seconds_short(jog_s)} of recovery jogging.",
+        run, run, reps=(Rep(count, fast_s, None, None, jog_s),),
         steps=_frame(level, main), tip=tips.tip_for("intervals", level, index),
-        hard_minutes=count * INTERVAL_FAST_S // 60,
+        hard_minutes=count * fast_s // 60,
     )
 
 
 def threshold(level: Level, variant: int, pace: float | None, index: int) -> Session:
-    """20 min at threshold (current 10k) pace, or 2 × 10 min with 2–3 min recovery."""
+    """The guide's 20 min at threshold (current 10k) pace, or 2 × 10 min with 2–3 min
+    recovery; later variants grow towards 30 min (Daniels: T work ≤ 10% of the week)."""
     return _threshold(level, variant, index).with_pace(pace)
 
 
 @lru_cache(maxsize=1024)
 def _threshold(level: Level, variant: int, index: int) -> Session:
     warm, cool = _warm(level)
-    if variant % 2 == 0:
-        reps = (Rep(2, 600, None, None, 150),)
-        main = f"2 × 10 min at {EFFORT['threshold']}, 2–3 min easy jog between"
-        title, main_s = "Threshold: 2 × 10 min", 2 * 600 + 150
+    count, seconds, recovery = THRESHOLD[min(variant, len(THRESHOLD) - 1)]
+    length = fmt_seconds_short(seconds)
+    if count == 1:
+        main = f"{length} continuous at {EFFORT['threshold']}"
+        title = f"Threshold: {length}"
     else:
-        reps = (Rep(1, 1200, None, None, 0),)
-        main = f"20 min continuous at {EFFORT['threshold']}"
-        title, main_s = "Threshold: 20 min", 1200
-    run = warm + minutes_of(main_s) + cool
+        main = (
+            f"{count} × {length} at {EFFORT['threshold']}, {fmt_seconds_short(recovery)} easy "
+            "jog between"
+        )
+        title = f"Threshold: {count} × {length}"
+    run = warm + minutes_of(count * seconds + (count - 1) * recovery) + cool
+    work = count * seconds // 60
     return Session(
         "threshold", title,
-        "Lactate-threshold work: 20 minutes at your current 10k pace teaches your body to handle "
-        "the burn.",
-        run, run, reps=reps, steps=_frame(level, main),
-        tip=tips.tip_for("threshold", level, index), hard_minutes=20,
+        f"Lactate-threshold work: {work} minutes at your current 10k pace teaches your body to "
+        "handle the burn.",
+        run, run, reps=(Rep(count, seconds, None, None, recovery),), steps=_frame(level, main),
+        tip=tips.tip_for("threshold", level, index), hard_minutes=work,
     )
 
 
 def vo2max(level: Level, variant: int, pace: float | None, index: int) -> Session:
-    """VO2max reps of 3–5 min at interval pace."""
+    """VO2max reps of 3–5 min at interval pace (the guide), progressing by `variant`."""
     return _vo2max(level, variant, index).with_pace(pace)
 
 
@@ -136,23 +152,33 @@ def _vo2max(level: Level, variant: int, index: int) -> Session:
     )
 
 
+def mile_pace_block(level: Level, variant: int, per_400: float | None, index: int) -> Session:
+    """Mile-pace work without a race ahead: more 400s, then 500s and 600s (the guide's 400 m
+    repeats at goal mile pace, lengthened as Daniels progresses rep work)."""
+    count, metres = MILE_PACE_SETS[min(variant, len(MILE_PACE_SETS) - 1)]
+    rep_s = (per_400 if per_400 is not None else DEFAULT_400_S) * metres / 400
+    count = max(MIN_MILE_REPS, min(count, int(MAX_MILE_PACE_S // rep_s)))
+    return mile_pace(level, 0, per_400, index, count=count, metres=metres)
+
+
 def mile_pace(level: Level, variant: int, per_400: float | None, index: int,
-              count: int | None = None) -> Session:
-    """400 m repeats at goal mile pace with 90 s recovery, with a pacing practice.
+              count: int | None = None, metres: int = 400) -> Session:
+    """Repeats at goal mile pace with 90 s recovery (the guide: 400 m), with a pacing practice.
 
     Slower runners do fewer reps: at most 15 minutes at mile pace, at least three reps.
     """
-    rep_s = per_400 if per_400 is not None else DEFAULT_400_S
+    rep_s = (per_400 if per_400 is not None else DEFAULT_400_S) * metres / 400
     if count is None:
         count = MILE_PACE_COUNTS[min(variant, len(MILE_PACE_COUNTS) - 1)]
         count = max(MIN_MILE_REPS, min(count, int(MAX_MILE_PACE_S // rep_s)))
     run = sum(_warm(level)) + minutes_of(count * (rep_s + MILE_RECOVERY_S))
-    base = _mile_pace(level, count, index, run, round(count * rep_s / 60))
+    base = _mile_pace(level, count, index, run, round(count * rep_s / 60), metres)
     return base.with_pace(None if per_400 is None else round(per_400 * 2.5, 1))
 
 
 @lru_cache(maxsize=1024)
-def _mile_pace(level: Level, count: int, index: int, run: int, hard_min: int) -> Session:
+def _mile_pace(level: Level, count: int, index: int, run: int, hard_min: int, metres: int = 400
+               ) -> Session:
     practice = PRACTICE[index % len(PRACTICE)] if count > 4 else "even"
     how = {
         "even": "every rep at the same pace (even splits)",
@@ -160,11 +186,11 @@ def _mile_pace(level: Level, count: int, index: int, run: int, hard_min: int) ->
         "banking": "the first two reps 1–2 s fast, then hold goal pace (banking time)",
         "scenario": "with a group if you can: practise being boxed in and answering a surge",
     }[practice]
-    main = f"{count} × 400 m at {EFFORT['mile']}, 90 s recovery between — {how}"
+    main = f"{count} × {metres} m at {EFFORT['mile']}, 90 s recovery between — {how}"
     return Session(
-        "mile_pace", f"Mile pace: {count} × 400 m",
-        f"Mile-specific work: {count} × 400 m at your goal mile pace, 90 s recovery.",
-        run, run, reps=(Rep(count, None, 400, None, MILE_RECOVERY_S),),
+        "mile_pace", f"Mile pace: {count} × {metres} m",
+        f"Mile-specific work: {count} × {metres} m at your goal mile pace, 90 s recovery.",
+        run, run, reps=(Rep(count, None, metres, None, MILE_RECOVERY_S),),
         steps=_frame(level, main, ", then 4 strides"),
         tip=tips.tip_for("mile_pace", level, index, practice), hard_minutes=hard_min,
     )

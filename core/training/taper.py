@@ -1,7 +1,11 @@
-"""Race week: cut running to about two thirds, keep one short sharp session early, nothing
-hard in the last two days, a shakeout (or rest) the day before, then race day.
+"""Race week, whatever weekday the race falls on (Bosquet 2007 taper meta-analysis: cut volume
+by 40–60 %, keep intensity, about a week; the seed guide's race-day advice).
 
-The taper covers the six days before the race, whatever weekday the race falls on.
+The six days before the race: running at most about two thirds of the last full week, every
+easy run shortened (to 60 % of its usual length at most, whatever the budget), one short sharp
+session early in the week unless the week already holds two hard sessions, nothing hard in the
+last two days, no run over 45 min (30 for beginners) in the last three, a shakeout (or rest)
+the day before, then race day.
 """
 
 from __future__ import annotations
@@ -19,8 +23,13 @@ from core.training.session import Session
 from core.training.sessions_race import race
 
 TAPER_SHARE = 0.65  # race-week running ≈ 60–70% of a normal week
+TAPER_RUN_SHARE = 0.6  # each easy run: at most 60% of its usual length (volume −40–60 %)
+LAST_DAYS = 3  # the last three days before the race: short runs only
+LAST_DAYS_MAX_RUN = {Level.BEGINNER: 30, Level.IMPROVING: 45, Level.COMPETITIVE: 45}
+MAX_HARD_PER_7_DAYS = 2  # the sharpener never makes a third hard session in any seven days
 DEFAULT_RACE_S = {Level.BEGINNER: 780.0, Level.IMPROVING: 480.0, Level.COMPETITIVE: 380.0}
 MIN_EASY_RUN = 15
+LIGHT_MAIN_MIN = 15  # a beginner's race-week run/walk: the shortest main set of the bridge
 SHARP, SHAKEOUT, LIGHT, RACE = "sharp", "shakeout", "light", "race"
 
 
@@ -49,10 +58,11 @@ def apply_taper(draft: Draft, race_day: date) -> None:
     if level is Level.BEGINNER:
         _beginner_window(draft, days, available, week_no)
         return
-    sharp_at = _sharp_day(draft, days, available)
+    sharp_at = _sharp_day(draft, days, available, ri)
     if sharp_at is not None:
         sharp = hard.sharpener(
-            level, draft.paces.interval, draft.paces.goal_mile_400, max_minutes=budget
+            level, draft.paces.interval, draft.paces.goal_mile_400,
+            max_minutes=min(budget, LAST_DAYS_MAX_RUN[level]),
         )
         draft.sessions[sharp_at], draft.roles[sharp_at] = sharp, SHARP
         budget -= sharp.run_minutes
@@ -61,10 +71,14 @@ def apply_taper(draft: Draft, race_day: date) -> None:
         budget -= _race_eve(draft, eve, available, budget, week_no)
     easy_runs = [i for i in days.values() if i not in (sharp_at, eve) and draft.sessions[i].is_run]
     planned = sum(draft.sessions[i].run_minutes for i in easy_runs)
-    # Easy runs share what is left of the budget, each cut by the same factor (never grown).
-    factor = min(1.0, budget / planned) if planned and budget > 0 else 0.0
+    # Easy runs share what is left of the budget, each cut by the same factor, and never to
+    # more than 60% of their usual length: a long run three days out is no taper.
+    factor = min(TAPER_RUN_SHARE, budget / planned) if planned and budget > 0 else 0.0
+    last_days = {i for k, i in days.items() if k <= LAST_DAYS}
     for i in easy_runs:
         minutes = math.floor(draft.sessions[i].run_minutes * factor)
+        if i in last_days:
+            minutes = min(minutes, LAST_DAYS_MAX_RUN[level])
         if minutes >= MIN_EASY_RUN:
             draft.sessions[i], draft.roles[i] = easy.easy(level, minutes, 0, 0, week_no + i), EASY
         else:
@@ -100,14 +114,28 @@ def _normal_week(draft: Draft, race_day: date) -> int:
     return draft.targets.get(week, draft.targets[known[0] if week < known[0] else known[-1]])
 
 
-def _sharp_day(draft: Draft, days: dict[int, int], available: set[int]) -> int | None:
+def _sharp_day(draft: Draft, days: dict[int, int], available: set[int], race_at: int | None
+               ) -> int | None:
     """Early in race week, on a day the runner trains (a usual run day first), never on the
-    rest day and never next to another hard day."""
+    rest day, never next to another hard day, and never a third hard session in seven days."""
+    taper = set(days.values())
+
+    def hard(j: int) -> bool:
+        return j == race_at or (j not in taper and draft.is_hard(j))
+
+    def stacked(i: int) -> bool:
+        return any(
+            1 + sum(hard(j) for j in range(lo, lo + 7) if j != i) > MAX_HARD_PER_7_DAYS
+            for lo in range(i - 6, i + 1)
+        )
+
     def usable(k: int) -> int | None:
         i = days.get(k)
         if i is None or draft.date_of(i).weekday() not in available or draft.roles[i] == REST:
             return None
-        return None if k == 6 and draft.is_hard(i - 1) else i
+        if hard(i - 1) or stacked(i):
+            return None
+        return i
 
     order = (5, 4, 3, 6)
     for k in order:
@@ -127,12 +155,10 @@ def _beginner_window(draft: Draft, days: dict[int, int], available: set[int], we
         if i is not None and draft.date_of(i).weekday() in available:
             light_at = i
             break
-    stage = _stage_before(draft, min(days.values()))
+    stage = _stage_before(draft, min(days.values()) - 1)
     for k, i in days.items():
         if i == light_at:
-            draft.sessions[i] = easy.run_walk(
-                max(2, _last_run_walk_minutes(draft, i) // 2), stage, 0, week_no, light=True
-            )
+            draft.sessions[i] = easy.run_walk(LIGHT_MAIN_MIN, stage, 0, week_no, light=True)
             draft.roles[i] = LIGHT
         elif k == 1:
             draft.sessions[i], draft.roles[i] = easy.rest(Level.BEGINNER, week_no), REST
@@ -144,11 +170,6 @@ def _beginner_window(draft: Draft, days: dict[int, int], available: set[int], we
 def _stage_before(draft: Draft, i: int) -> int:
     session = _last_run_walk(draft, i)
     return 0 if session is None else easy.stage_of(session)
-
-
-def _last_run_walk_minutes(draft: Draft, i: int) -> int:
-    session = _last_run_walk(draft, i)
-    return session.run_minutes if session is not None else 4
 
 
 def _last_run_walk(draft: Draft, i: int) -> Session | None:

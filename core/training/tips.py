@@ -76,6 +76,14 @@ MENTAL = (
     "Embrace the discomfort: hold your form, pace and rhythm when your body screams at you "
     "to slow down.",
 )
+REST_DAY = (
+    "Most coaches recommend one full rest day every week: it is when the training sinks in, so "
+    "enjoy it without guilt."
+)
+STRENGTH_FORM = (
+    "Strength work on your easy days — squats, lunges, calf raises — keeps muscles and joints "
+    "ready for the running."
+)
 STRIDES = (
     "Strides are short bursts of faster running that improve speed, efficiency and form: "
     "stay relaxed, don't sprint."
@@ -146,3 +154,23 @@ def tip_for(session_type: str, level: Level, index: int, variant: str = "") -> s
     if session_type == "race":
         return RACE[level]
     return CONSISTENCY
+
+
+MAX_PER_WEEK = 2  # no tip more than twice in a week
+_POOLS = {
+    "rest": (REST_DAY, SLEEP, OWN_PROGRESS, CONSISTENCY, TEN_PERCENT),
+    "active_recovery": (ACTIVE_RECOVERY, SLEEP, OWN_PROGRESS, CONSISTENCY, STRENGTH_FORM),
+    "strength": (STRENGTH, STRENGTH_FORM, SLEEP, CONSISTENCY),
+}
+_BEGINNER_RUNS = (CONVERSATIONAL, NO_RUSH, TEN_PERCENT, OWN_PROGRESS, CONSISTENCY, SLEEP)
+_RUNNER_RUNS = (AEROBIC_BASE, CONSISTENCY, *FORM, TEN_PERCENT, SLEEP, *MENTAL)
+
+
+def alternative(session_type: str, level: Level, used: dict[str, int]) -> str | None:
+    """A tip from the guide that fits the day and this week has used least (None if all are
+    spent)."""
+    pool = _POOLS.get(session_type) or (
+        _BEGINNER_RUNS if level is Level.BEGINNER else _RUNNER_RUNS
+    )
+    best = min(pool, key=lambda tip: used.get(tip, 0))
+    return best if used.get(best, 0) < MAX_PER_WEEK else None

@@ -72,7 +72,8 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
     await onboard(bot)
     bot.at(day(0, "07:30"))
     reply = await bot.say("/done")
-    assert "✓ Logged today: Fartlek (speed play) as planned · " in reply
+    # signing up on a training day: a short first session that day (issue 13, item 7)
+    assert "✓ Logged today: Easy run as planned · 20 min" in reply
     assert "🔥 Streak: 1 day" in reply
 
     bot.at(day(1, "20:00"))  # Tuesday: no run planned, the streak carries on
@@ -132,7 +133,7 @@ async def test_an_as_planned_log_stores_the_planned_session(bot: TestBot) -> Non
         )
         assert log is not None and planned is not None
         assert log.as_planned and log.minutes == planned.minutes
-        assert (log.intensity, log.session_type, log.source) == ("hard", "fartlek", "console")
+        assert (log.intensity, log.session_type, log.source) == ("easy", "easy", "console")
         assert log.local_date == MONDAY
 
 
@@ -147,7 +148,7 @@ async def test_a_second_run_on_a_run_day_is_an_extra_easy_run(bot: TestBot) -> N
         rows = await u.session.execute(
             select(RunLog.intensity, RunLog.session_type).order_by(RunLog.id)
         )
-        assert [tuple(r) for r in rows] == [("hard", "fartlek"), ("easy", None)]
+        assert [tuple(r) for r in rows] == [("easy", "easy"), ("easy", None)]
 
 
 async def test_runs_in_another_time_zone_belong_to_the_local_day(bot: TestBot) -> None:
@@ -292,7 +293,9 @@ async def test_undo(any_bot: TestBot) -> None:
 
 
 async def test_skip_ends_the_streak_and_a_run_brings_it_back(bot: TestBot) -> None:
+    bot.at(day(-1, "20:00"))  # signed up on Sunday, not a training day: Monday keeps its key
     await onboard(bot)
+    bot.at(day(0, "08:00"))
     await bot.say("/done")
     bot.at(day(2, "07:00"))
     replies = await bot.replies("/skip tired <3")
@@ -311,11 +314,13 @@ async def test_skip_ends_the_streak_and_a_run_brings_it_back(bot: TestBot) -> No
 
 
 async def test_skip_tells_the_runner_about_the_streak_and_the_week(bot: TestBot) -> None:
+    bot.at(day(-1, "20:00"))  # signed up on Sunday, not a training day: Monday keeps its key
     await onboard(bot)
+    bot.at(day(0, "08:00"))
     await bot.say("/done")
     bot.at(day(2, "07:00"))
     reply = await bot.say("/skip")
-    assert "↷ Skipped today's Fartlek (speed play)" in reply
+    assert "↷ Skipped today's Fartlek: 6 × 1 min surges" in reply
     assert "Your 2-day streak ends here" in reply  # Monday's run and Tuesday's rest
     assert "/done today still counts" in reply
     assert "stays as planned" in reply or "I've adapted the rest of your week" in reply

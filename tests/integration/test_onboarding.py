@@ -377,3 +377,32 @@ async def test_welcome_on_a_day_without_a_run_does_not_ask_for_a_log(bot: TestBo
     assert "Welcome to Pacer" in text
     assert "Log it with /done" not in text  # Monday is not a training day
     assert "Next run: Tue 3 Nov" in text
+
+
+# --- the first day (issue 13, item 7) -----------------------------------------------------------
+
+
+async def test_signing_up_on_a_training_day_gives_a_short_first_session_that_day(
+    bot: TestBot,
+) -> None:
+    bot.at("2026-11-03 08:00")  # a Tuesday: one of the chosen days, though not a usual run day
+    reply = await bot.say("/start level=beginner days=mon,tue,thu,sat tz=UTC")
+    assert "Today · Tue 3 Nov · Run/walk: run 30 s / walk 1:30\n26 min · easy" in reply
+    assert "Welcome! Your first session is short on purpose" in reply
+    week = await bot.say("/week")
+    assert "· Wed 4 · Active recovery · 20 min" in week  # no back-to-back runs for beginners
+    assert "· Sun 8 · Rest day" in week  # a six-day first week keeps its rest day
+
+
+async def test_an_improving_runner_starts_with_a_short_easy_run_not_the_key_session(
+    bot: TestBot,
+) -> None:
+    bot.at("2026-11-04 08:00")  # Wednesday: the week's first hard day in this layout
+    reply = await bot.say("/start level=improving days=mon,wed,fri,sat tz=UTC mile=7:30")
+    assert "Today · Wed 4 Nov · Easy run\n20 min · easy" in reply
+
+
+async def test_signing_up_on_a_day_off_changes_nothing(bot: TestBot) -> None:
+    bot.at("2026-11-03 08:00")  # Tuesday, not a chosen day
+    reply = await bot.say("/start level=beginner days=mon,wed,sat tz=UTC")
+    assert "Today · Tue 3 Nov · Active recovery" in reply

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from core.training import Athlete, History, Level, PlanDay, build_plan
 from core.training.adaptation import COUNTS_SHARE
+from core.training.planner import LIGHT_WEEK_NOTE
 
 MON = date(2026, 6, 1)
 TUE, WED, THU = (MON + timedelta(days=k) for k in (1, 2, 3))
@@ -38,7 +39,7 @@ def test_missed_key_session_moves_to_a_later_training_day_in_place_of_an_easy_ru
     missed = day(adapted, TUE)
     assert missed.run_minutes == 0 and not missed.key
     assert missed.note == (
-        "Missed Fartlek (speed play): moved to Thursday, one of your training days."
+        "Missed Fartlek: 6 × 30 s surges: moved to Thursday, one of your training days."
     )
     # nothing is crammed: the week holds no more running than planned
     week = [d.run_minutes for d in adapted if d.week == 1]
@@ -234,7 +235,9 @@ def test_poor_sleep_converts_at_most_one_quality_session_a_week(
 def test_load_never_grows_after_a_week_without_its_runs(
     case: tuple[Athlete, History, date],
 ) -> None:
-    """A week whose planned runs were not done for half their length earns no step."""
+    """A week whose planned runs were not done for half their length earns no step: the next
+    week holds no more running than it — or, after a lighter week (which always moves on, see
+    `core.training.planner`), no more than the full week before it."""
     athlete, history, today = case
     plan = build_plan(athlete, MON, 84, history, today)
     weeks: dict[int, list[PlanDay]] = {}
@@ -248,7 +251,12 @@ def test_load_never_grows_after_a_week_without_its_runs(
                       >= COUNTS_SHARE * (d.minutes - d.strength_minutes))
         if runs and counted == 0:
             nxt = sum(d.run_minutes for d in weeks[n + 1])
-            assert nxt <= sum(d.run_minutes for d in runs) or any(
+            ceiling = sum(d.run_minutes for d in runs)
+            if plan.athlete.level is not Level.BEGINNER and n - 1 in weeks and any(
+                d.note == LIGHT_WEEK_NOTE for d in week
+            ):
+                ceiling = max(ceiling, sum(d.run_minutes for d in weeks[n - 1]))
+            assert nxt <= ceiling or any(
                 d.note and "Welcome back" in d.note for d in weeks[n + 1])
 
 

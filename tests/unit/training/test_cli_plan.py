@@ -12,7 +12,8 @@ from datetime import date
 import icalendar
 import pytest
 
-from bot.cli_plan import SPREADS, register, run
+from bot.cli_plan import register, run
+from core.grammar.training_days import SPREADS, parse_training_days
 
 TODAY = date(2026, 5, 20)
 START = ["--start", "2026-06-01"]
@@ -89,6 +90,8 @@ def test_bad_input_is_one_line_and_exit_2(
         ["--level", "expert"],
         ["--level", "beginner", "--weeks", "53"],
         ["--level", "beginner", "--days", "2"],
+        ["--level", "beginner", "--days", "mon,wed"],
+        ["--level", "beginner", "--days", "mon,wed,fooday"],
         ["--level", "beginner", "--mile-time", "seven"],
         ["--level", "beginner", "--start", "tomorrow"],
     ],
@@ -104,3 +107,31 @@ def test_day_spreads_leave_a_rest_day_between_beginner_sessions() -> None:
     mon_wed_fri_like = SPREADS[3]
     assert all((b - a) >= 2 for a, b in itertools.pairwise(mon_wed_fri_like))
     assert all(len(days) == n and {5, 6} & set(days) for n, days in SPREADS.items())
+
+
+@pytest.mark.parametrize("text", ["mon,wed,sat", "tue thu sat", "mon-fri", "3", "5", "fri-mon",
+                                  "Monday, Wednesday and Saturday"])
+def test_days_read_like_chat_and_give_the_same_days(
+    text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = plan(["--level", "improving", "--days", text, "--weeks", "1", *START,
+                           "--format", "json"], capsys)
+    assert code == 0 and err == ""
+    assert tuple(json.loads(out)["athlete"]["training_days"]) == parse_training_days(text)
+
+
+def test_bad_day_names_get_the_chat_explanation(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        plan(["--level", "beginner", "--days", "mon,wed,fooday"], capsys)
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        'pacer plan: error: argument --days: I don\'t know the day "fooday". Try 3 (I pick the '
+        "days), mon,wed,sat, mon-fri or tue thu sat."
+    )
+
+
+def test_a_beginner_plan_runs_12_weeks_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan(["--level", "beginner", *START, "--format", "json"], capsys)
+    days = json.loads(out)["days"]
+    assert code == 0 and len(days) == 84
+    assert days[-2]["title"] == "Time trial: your first continuous mile"

@@ -48,14 +48,15 @@ def test_taper_cuts_volume_keeps_intensity_and_rests_the_last_days(
     before = run_between(d, race - timedelta(days=13), race - timedelta(days=7))
     during = run_between(d, race - timedelta(days=6), race)
     sharp = [x for x in window if x.intensity == "hard"]
-    if level is Level.BEGINNER:
+    if level is Level.BEGINNER:  # one lighter run/walk early in the week, otherwise walks
         assert not sharp
-        assert during - d[-1].run_minutes <= 0.7 * before
+        runs = [x for x in window if x.run_minutes]
+        assert len(runs) <= 1
+        assert all(x.description.startswith("A lighter session") for x in runs)
     else:
         assert during <= 0.75 * before, (before, during)
-        assert len(sharp) <= 1
-        if set(days) & {(race - timedelta(days=k)).weekday() for k in (3, 4, 5)}:
-            assert len(sharp) == 1 and sharp[0].date <= race - timedelta(days=3)
+        assert len(sharp) <= 1  # and never a third hard session in seven days (properties)
+        assert all(x.date <= race - timedelta(days=3) for x in sharp)
 
 
 def test_sunday_race_week_is_60_to_70_percent_of_the_week_before() -> None:
@@ -80,8 +81,12 @@ def test_race_day_has_the_guide_warm_up_and_pacing_by_level() -> None:
         race = build_plan(athlete, START, 90).days[-1]
         text = " ".join(race.steps)
         assert words in text
-        assert "strides" in text and "Dynamic stretches" in text and "jog" in text
         assert "09:22" in text  # warm-up done 8 minutes before the 09:30 start
+        if level is Level.BEGINNER:  # a brisk walk with a few short jogs, no strides
+            assert race.steps[1] == "09:10 Brisk walk, 10 min, with 3–4 easy jogs of 20–30 s"
+            assert "strides" not in text and "Dynamic stretches" not in text
+        else:
+            assert "strides" in text and "Dynamic stretches" in text and "jog" in text
 
 
 def test_warmup_timeline_finishes_5_to_10_minutes_before_the_start() -> None:

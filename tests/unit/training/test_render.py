@@ -133,3 +133,37 @@ def test_lap_splits_say_a_mile_is_four_laps_and_a_bit() -> None:
     assert "3:44/km" in text and "6:00/mi" in lap_splits(360.0, "mi")
     with pytest.raises(PlanError):
         lap_splits(100.0)
+
+
+def test_ics_race_event_runs_from_the_warm_up_to_the_end_of_the_cool_down() -> None:
+    cal = icalendar.Calendar.from_ical(plan_to_ics(PLAN, tz="UTC"))
+    race = next(e for e in cal.walk("VEVENT") if str(e["SUMMARY"]).startswith("Race day"))
+    # 35 min of warm-up before 18:30, the mile at 5:40 (6 min), then a 10-min cool-down
+    assert race.decoded("DURATION") == timedelta(minutes=35 + 6 + 10)
+
+
+def test_a_beginner_plan_speaks_effort_and_time_on_feet() -> None:
+    plan = build_plan(Athlete(Level.BEGINNER, (0, 2, 5), mile_time_s=900.0), START, 14)
+    lines = plan_to_text(plan).splitlines()
+    assert lines[1] == (
+        "Run by effort: conversational — you can talk in full sentences (RPE 3–4/10). No speed "
+        "work: if you're gasping, slow down or walk."
+    )
+    assert "VDOT" not in plan_to_text(plan) and "threshold" not in plan_to_text(plan)
+    assert lines[3] == "Week 1: 1 h 18 min on your feet, 12 min of it running, 100% easy"
+
+
+def test_below_daniels_tables_faster_work_goes_by_effort() -> None:
+    plan = build_plan(Athlete(Level.IMPROVING, (1, 3, 5, 6), mile_time_s=660.0), START, 56)
+    header = plan_to_text(plan).splitlines()[1]
+    assert header.startswith("Paces: easy ") and "below Daniels' pace tables" in header
+    intervals = next(d for d in plan.days if d.type == "intervals")
+    assert "fast reps RPE 8/10" in session_text(intervals, plan.paces, "km")
+
+
+def test_the_text_plan_shows_each_sessions_paces_in_the_runners_units() -> None:
+    racer = Athlete(Level.COMPETITIVE, RACER.training_days, 350.0, 340.0, units="mi")
+    text = plan_to_text(build_plan(racer, START, 28))
+    threshold = text.split("Threshold: ")[1]
+    assert "      Pace: threshold 6:51/mi · warm-up and jogs easy " in threshold
+    assert "/km" not in text
