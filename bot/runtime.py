@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.bootstrap import Container, build, configure_logging
 from bot.config import Settings
-from bot.console import run_console
+from bot.console import Console, ConsoleChannel, run_console
 from bot.scheduling import start_scheduler
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,10 @@ def platform_services(settings: Settings) -> list[tuple[str, Service]]:
     return services
 
 
-async def run(settings: Settings, *, force_console: bool = False, user: str = "runner") -> int:
+async def run(
+    settings: Settings, *, force_console: bool = False, user: str = "runner",
+    club: str | None = None,
+) -> int:
     services = [] if force_console else platform_services(settings)
     # In the terminal chat, log lines would interleave with the conversation: warnings only.
     quiet = not services and settings.log_level != "DEBUG"
@@ -48,10 +51,13 @@ async def run(settings: Settings, *, force_console: bool = False, user: str = "r
     tasks: list[asyncio.Task[None]] = [
         asyncio.create_task(svc(container, stop), name=name) for name, svc in services
     ]
-    scheduler = start_scheduler(container, console=not services)
+    terminal = None if services else Console(
+        container.pacer, user, channel=ConsoleChannel(club) if club else None
+    )
+    scheduler = start_scheduler(container, console=terminal or False)
     try:
-        if not services:
-            console = asyncio.create_task(run_console(container.pacer, user))
+        if terminal is not None:
+            console = asyncio.create_task(run_console(terminal))
             waiter = asyncio.create_task(stop.wait())
             await asyncio.wait({console, waiter}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()

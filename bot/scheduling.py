@@ -53,7 +53,7 @@ def club_feeds(default_tz: str) -> ClubFeeds:
 
 
 def console_messenger(container: Container) -> ConsoleMessenger:
-    """Pushes printed in the terminal with the console adapter's rendering."""
+    """Every console runner's pushes printed in the terminal with the console's rendering."""
     console = Console(container.pacer, "console")
 
     def show(chat_id: str, reply: Reply) -> None:
@@ -137,6 +137,7 @@ class SchedulerService:
             sender = Sender(
                 self.container.uow, messenger, self.container.clock, worker=self.worker,
                 max_attempts=settings.outbox_max_attempts,
+                chats=messenger.chats if isinstance(messenger, ConsoleMessenger) else None,
             )
             self.senders[platform] = sender
             self.scheduler.add_job(
@@ -182,10 +183,14 @@ class SchedulerService:
             self.scheduler.shutdown(wait=False)
 
 
-def start_scheduler(container: Container, *, console: bool) -> SchedulerService:
-    """Start the periodic jobs; with `console`, pushes to console runners print here."""
+def start_scheduler(container: Container, *, console: bool | Console) -> SchedulerService:
+    """Start the periodic jobs; with `console`, pushes to console runners print here (a
+    `Console`: only its own runner's and club channel's, where its buttons can be pressed)."""
     if console:
-        registered_messengers(container).setdefault("console", console_messenger(container))
+        messenger = console.messenger() if isinstance(console, Console) else None
+        registered_messengers(container).setdefault(
+            "console", messenger or console_messenger(container)
+        )
     service = SchedulerService(container)
     service.start()
     return service

@@ -15,12 +15,12 @@ A worker that dies leaves its leases to run out; then the rows are claimable aga
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import Table, and_, delete, func, or_, select, true, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -166,13 +166,16 @@ async def expire_stale(uow: UnitOfWork, platform: str, now: datetime) -> int:
 
 
 async def claim(
-    uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta
+    uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta,
+    chats: Collection[str] | None = None,
 ) -> list[Claimed]:
-    """Lease up to `limit` ready rows of one platform to `worker`, oldest first."""
+    """Lease up to `limit` ready rows of one platform to `worker`, oldest first (only those to
+    `chats`, when given: a console takes its own runner's pushes)."""
     ready = (
         select(OUTBOX.c.id)
         .where(
             OUTBOX.c.platform == platform,
+            OUTBOX.c.chat_id.in_(chats) if chats is not None else true(),
             OUTBOX.c.status == PENDING,
             OUTBOX.c.next_attempt_at <= now,
             OUTBOX.c.expires_at > now,
