@@ -204,8 +204,10 @@ async def claim(
 
 
 async def cancel_obsolete(uow: UnitOfWork, claimed: list[Claimed]) -> list[Claimed]:
-    """Drop nudges whose day got logged or skipped since they were queued; returns the rest."""
-    nudges = [c for c in claimed if c.kind == "nudge" and c.runner_id and c.local_date]
+    """Drop nudges, and sessions that ask for a log (Done / Skip buttons), whose day got
+    logged or skipped since they were queued; returns the rest."""
+    nudges = [c for c in claimed if c.runner_id and c.local_date and (
+        c.kind == "nudge" or (c.kind == "session" and c.payload.get("choices")))]
     if not nudges:
         return claimed
     pairs = [(c.runner_id, c.local_date) for c in nudges]
