@@ -163,13 +163,13 @@ class Console:
 
 
 def per_runner(filename: str, user: str) -> str:
-    """A file name that says whose it is (`stats.png` → `stats-ana.png`), so two runners
-    sharing a folder never overwrite each other's files."""
+    """A file name that says whose it is (`stats.png` → `stats-ana.png`, `pacer-plan.ics` →
+    `plan-ana.ics`), so runners sharing a folder never overwrite each other's files."""
     stem = file_stem(user)
     path = Path(filename)
     if stem in path.stem.split("-"):
         return filename
-    return f"{path.stem}-{stem}{path.suffix}"
+    return f"{path.stem.removeprefix('pacer-')}-{stem}{path.suffix}"
 
 
 async def read_lines(
