@@ -16,7 +16,9 @@ def _run(args: argparse.Namespace) -> int:
     from bot.runtime import run
 
     settings = load_settings()
-    return asyncio.run(run(settings, force_console=args.console, user=args.user, club=args.club))
+    # A club channel in the terminal is a console feature: --club implies --console.
+    console = args.console or args.club is not None
+    return asyncio.run(run(settings, force_console=console, user=args.user, club=args.club))
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

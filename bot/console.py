@@ -88,9 +88,10 @@ class Console:
         """Pushes to this terminal's chats, printed here; their buttons can be pressed."""
 
         def show(chat_id: str, reply: Reply) -> None:
-            where = f"#{self.channel.club}" if self.channel and chat_id != self.user else chat_id
+            mine = self.channel is None or chat_id == self.user
+            where = chat_id if mine or self.channel is None else f"#{self.channel.club}"
             self.out.write(f"⏰ (Pacer, to {where})\n")
-            self.show(reply)
+            self.show(reply, files_of=chat_id if mine else None)
 
         return ConsoleMessenger(show, chats=self.chats)
 
@@ -141,20 +142,26 @@ class Console:
         await self.open()
         request = self.request(line)
         replies = await self.pacer.handle(request)
+        in_channel = request.chat_kind is ChatKind.GROUP
         for reply in replies:
-            if reply.private and request.chat_kind is ChatKind.GROUP:
+            if reply.private and in_channel:
                 self.out.write(f"(privately, to {request.user_id})\n")
-            self.show(reply, owner=request.user_id)
+            # A board in the channel is the club's file; everything else is the speaker's.
+            owner = None if in_channel and not reply.private else request.user_id
+            self.show(reply, files_of=owner)
         return replies
 
-    def show(self, reply: Reply, owner: str | None = None) -> None:
+    def show(self, reply: Reply, files_of: str | None = None) -> None:
+        """Print a reply with its numbered buttons; save its files (named after the runner
+        `files_of`, when they are a runner's)."""
         self.out.write(to_plain(reply.text).rstrip() + "\n")
         self._choices = [c for row in reply.choices for c in row]
         for number, choice in enumerate(self._choices, start=1):
             self.out.write(f"  [{number}] {choice.label}  ({choice.command})\n")
         for attachment in reply.attachments:
             self.files_dir.mkdir(parents=True, exist_ok=True)
-            name = per_runner(attachment.filename, owner or self.user)
+            name = attachment.filename if files_of is None else per_runner(
+                attachment.filename, files_of)
             path = self.files_dir / name
             path.write_bytes(attachment.content)
             self.out.write(f"  (saved {name} to {path})\n")

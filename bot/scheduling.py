@@ -58,7 +58,7 @@ def console_messenger(container: Container) -> ConsoleMessenger:
 
     def show(chat_id: str, reply: Reply) -> None:
         console.out.write(f"⏰ (Pacer, to {chat_id})\n")
-        console.show(reply)
+        console.show(reply, files_of=chat_id)
 
     return ConsoleMessenger(show)
 
