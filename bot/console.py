@@ -77,6 +77,7 @@ class Console:
         self.files_dir = files_dir or Path("pacer-files")
         self.channel = channel
         self.admin: str | None = None  # the channel's admin, known once it is opened
+        self.awaiting_input = False  # a prompt is showing (interactive terminals)
         self._choices: list[Choice] = []
 
     @property
@@ -90,8 +91,15 @@ class Console:
         def show(chat_id: str, reply: Reply) -> None:
             mine = self.channel is None or chat_id == self.user
             where = chat_id if mine or self.channel is None else f"#{self.channel.club}"
+            prompted = self.awaiting_input
+            if prompted:
+                self.out.write("\n")  # off the prompt's line
             self.out.write(f"⏰ (Pacer, to {where})\n")
-            self.show(reply, files_of=chat_id if mine else None)
+            # A push without buttons leaves the numbers of an open question as they were.
+            self.show(reply, files_of=chat_id if mine else None, keep_buttons=True)
+            if prompted:
+                self.out.write("> ")  # the prompt again, where the next line is typed
+                self.out.flush()
 
         return ConsoleMessenger(show, chats=self.chats)
 
@@ -151,12 +159,17 @@ class Console:
             self.show(reply, files_of=owner)
         return replies
 
-    def show(self, reply: Reply, files_of: str | None = None) -> None:
-        """Print a reply with its numbered buttons; save its files (named after the runner
-        `files_of`, when they are a runner's)."""
+    def show(
+        self, reply: Reply, files_of: str | None = None, *, keep_buttons: bool = False
+    ) -> None:
+        """Print a reply with its numbered buttons (which the typed numbers press from now on,
+        or, with `keep_buttons` and none here, still the earlier ones); save its files (named
+        after the runner `files_of`, when they are a runner's)."""
         self.out.write(to_plain(reply.text).rstrip() + "\n")
-        self._choices = [c for row in reply.choices for c in row]
-        for number, choice in enumerate(self._choices, start=1):
+        shown = [c for row in reply.choices for c in row]
+        if shown or not keep_buttons:
+            self._choices = shown
+        for number, choice in enumerate(shown, start=1):
             self.out.write(f"  [{number}] {choice.label}  ({choice.command})\n")
         for attachment in reply.attachments:
             self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -227,11 +240,13 @@ async def run_console(console: Console, stdin: TextIO | None = None) -> None:
         if interactive:
             console.out.write("> ")
             console.out.flush()
+            console.awaiting_input = True
 
     ready = threading.Event()
     ready.set()
     queue = await read_lines(stdin, prompt, ready)
     while (line := await queue.get()) is not None:
+        console.awaiting_input = False
         if line.strip():
             await console.say(line)
         ready.set()  # the replies are out: now the prompt

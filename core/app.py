@@ -125,7 +125,8 @@ class Pacer:
             now = self.clock.now()
             if req.update_id is None or await _first_delivery(uow, req, now):
                 runner = await runner_for_request(uow, req, now)
-                return _close_question(runner, req.command.lower())
+                command = req.command.lower()
+                return _close_question(runner, ALIASES.get(command, command))
         return False
 
 
@@ -149,7 +150,8 @@ _RECORD_UPDATE = direct.Statement(  # every message with an update id runs it
 async def _dispatch(ctx: Context, spec: CommandSpec | None) -> list[Reply]:
     if spec is None:
         return await _plain(ctx)
-    _close_question(ctx.runner, ALIASES.get(ctx.request.command, ctx.request.command))
+    command = ctx.request.command.lower()
+    _close_question(ctx.runner, ALIASES.get(command, command))
     if spec.needs_profile and not ctx.runner.onboarded:
         return [Reply("Let's set you up first: send /start (it takes a minute).")]
     replies = _as_list(await load_handler(spec)(ctx))

@@ -123,3 +123,38 @@ async def test_the_chart_starts_at_the_runners_first_week(
     await ana.type("/stats")
     assert [w.monday for w in drawn] == [date(2026, 10, 26), date(2026, 11, 2),
                                          date(2026, 11, 9)]
+
+
+async def test_a_push_without_buttons_keeps_the_numbers_of_an_open_question(
+    bot: TestBot,
+) -> None:
+    bot.at("2026-11-01 20:00")
+    ana = ConsoleTranscript(bot)
+    await ana.type(START)
+    bot.at("2026-11-02 06:50")
+    await ana.type("/done 30min")  # Monday's run, before the 07:00 push
+    out = await ana.type("/settings time")
+    assert "  [2] 07:00  (07:00)\n" in out
+    bot.at("2026-11-02 07:00")
+    await Ticker(bot.uow, bot.clock).run()
+    before = len(ana.printed())
+    await console_sender(bot, ana.console).drain()
+    assert ana.printed()[before:] == (
+        "⏰ (Pacer, to ana)\n"
+        "Already done, ana: today's Run/walk: run 30 s / walk 1:30 is logged ✓. Nice work — "
+        "recover well. See /week for what's next.\n\n")
+    assert "Reminder time: 07:00 → 18:00" in await ana.type("3")  # still the [3] 18:00 button
+
+
+async def test_a_push_while_the_prompt_shows_prints_the_prompt_again(bot: TestBot) -> None:
+    bot.at("2026-11-01 20:00")
+    ana = ConsoleTranscript(bot)
+    await ana.type(START)
+    bot.at("2026-11-02 07:00")
+    await Ticker(bot.uow, bot.clock).run()
+    ana.out.write("> ")
+    ana.console.awaiting_input = True
+    await console_sender(bot, ana.console).drain()
+    printed = ana.printed()
+    assert printed[printed.index("> "):].startswith("> \n⏰ (Pacer, to ana)\nGood morning, ana!")
+    assert printed.endswith("  [2] Skip  (/skip)\n\n> ")
