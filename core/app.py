@@ -101,7 +101,9 @@ class Pacer:
         name = req.command.lower()
         spec = resolve(name) if name else None
         if name and spec is None:
-            closed = await self._remember(req)
+            # In a private chat it still closes an open question; group chatter (another
+            # bot's command, say) never reaches the database.
+            closed = False if req.in_group else await self._remember(req)
             return [unknown_command(name, closed)]
         async with self.uow() as uow:
             now = self.clock.now()
@@ -159,7 +161,7 @@ async def _dispatch(ctx: Context, spec: CommandSpec | None) -> list[Reply]:
 
 
 def _close_question(runner: Runner, command: str) -> bool:
-    """Any command closes an open question (except the question's own); True when it did."""
+    """Any command closes an open question (except those that keep it); True when it did."""
     if runner.conversation and open_question.closed_by(runner.conversation, command):
         runner.conversation = None
         return True
