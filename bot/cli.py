@@ -16,7 +16,9 @@ def _run(args: argparse.Namespace) -> int:
     from bot.runtime import run
 
     settings = load_settings()
-    return asyncio.run(run(settings, force_console=args.console, user=args.user))
+    # A club channel in the terminal is a console feature: --club implies --console.
+    console = args.console or args.club is not None
+    return asyncio.run(run(settings, force_console=console, user=args.user, club=args.club))
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -44,6 +46,10 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="start the bot (console chat when no token is set)")
     run.add_argument("--console", action="store_true", help="force the terminal chat")
     run.add_argument("--user", default=None, help="the local runner's name (console)")
+    run.add_argument(
+        "--club", default=None,
+        help="console: make the terminal this club's channel (the first --user is its admin)",
+    )
     run.set_defaults(func=_run)
 
     for module in ("bot.cli_plan", "bot.cli_discord", "bot.cli_import"):

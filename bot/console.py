@@ -1,22 +1,35 @@
 """The console adapter: chat with Pacer in the terminal, one message per line from stdin.
 
 Works interactively and piped (`printf '/help\\n' | pacer run`), ending cleanly at EOF. Buttons
-are shown numbered; typing the number presses one. Images and documents are saved to files.
+are shown numbered; typing a button's number always presses it (a number no button has is an
+answer as typed), on replies and on pushes alike. Images and documents are saved to files
+named per runner (`stats-ana.png`).
+
+With `--club CLUB` the terminal is that club's group channel: the console's `--user` is its
+admin (the first user who opened it), a line starting `--as NAME` is said by the member NAME,
+and `--dm` sends a line to Pacer privately (setup, your own logs) instead of to the channel.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from core.activity.unpack import MAX_FILE_BYTES
 from core.app import Pacer
+from core.clubs.chats import console_channel_admin
+from core.delivery import ConsoleMessenger
+from core.exporting import file_stem
 from core.markup import to_plain
-from core.messages import Choice, Platform, Reply, Request, Upload
+from core.messages import ChatKind, Choice, Platform, Reply, Request, Upload
+
+_PREFIX = re.compile(r"^--(?:as\s+(?P<speaker>\S+)|(?P<dm>dm))(?:\s+|$)")
 
 
 def parse_line(line: str) -> tuple[str, str]:
@@ -28,8 +41,28 @@ def parse_line(line: str) -> tuple[str, str]:
     return head.split("@", 1)[0].lower(), rest.strip()
 
 
+@dataclass(frozen=True)
+class ConsoleChannel:
+    """A club's group channel played in the terminal (`--club CLUB`)."""
+
+    club: str
+
+    @property
+    def chat_id(self) -> str:
+        return f"club:{file_stem(self.club)}"[:64]
+
+
+@dataclass(frozen=True)
+class Said:
+    """Who said a typed line, and where."""
+
+    speaker: str
+    private: bool
+    line: str
+
+
 class Console:
-    """One local runner talking to Pacer."""
+    """One terminal: a local runner talking to Pacer, or a club channel (`channel`)."""
 
     def __init__(
         self,
@@ -37,52 +70,116 @@ class Console:
         user: str,
         out: TextIO | None = None,
         files_dir: Path | None = None,
+        channel: ConsoleChannel | None = None,
     ) -> None:
         self.pacer = pacer
         self.user = user
         self.out = out or sys.stdout
         self.files_dir = files_dir or Path("pacer-files")
+        self.channel = channel
+        self.admin: str | None = None  # the channel's admin, known once it is opened
+        self.awaiting_input = False  # a prompt is showing (interactive terminals)
         self._choices: list[Choice] = []
 
-    def request(self, line: str) -> Request:
+    @property
+    def chats(self) -> frozenset[str]:
+        """The chats this terminal shows pushes for: its runner's, and its club channel's."""
+        return frozenset({self.user, *([self.channel.chat_id] if self.channel else [])})
+
+    def messenger(self) -> ConsoleMessenger:
+        """Pushes to this terminal's chats, printed here; their buttons can be pressed."""
+
+        def show(chat_id: str, reply: Reply) -> None:
+            mine = self.channel is None or chat_id == self.user
+            where = chat_id if mine or self.channel is None else f"#{self.channel.club}"
+            prompted = self.awaiting_input
+            if prompted:
+                self.out.write("\n")  # off the prompt's line
+            self.out.write(f"⏰ (Pacer, to {where})\n")
+            # A push without buttons leaves the numbers of an open question as they were.
+            self.show(reply, files_of=chat_id if mine else None, keep_buttons=True)
+            if prompted:
+                self.out.write("> ")  # the prompt again, where the next line is typed
+                self.out.flush()
+
+        return ConsoleMessenger(show, chats=self.chats)
+
+    async def open(self) -> None:
+        """Open the club channel (once): its first user becomes its admin."""
+        if self.channel is None or self.admin is not None:
+            return
+        async with self.pacer.uow() as uow:
+            self.admin = await console_channel_admin(
+                uow, self.channel.chat_id, self.channel.club, self.user, self.pacer.clock.now()
+            )
+
+    def said(self, line: str) -> Said:
+        """Read the `--as NAME` and `--dm` prefixes of a line (club channels only)."""
+        speaker, private, rest = self.user, self.channel is None, line.strip()
+        while self.channel is not None and (found := _PREFIX.match(rest)):
+            if found["speaker"]:
+                speaker = found["speaker"]
+            else:
+                private = True
+            rest = rest[found.end():]
+        return Said(speaker, private, rest)
+
+    def pressed(self, line: str) -> str:
+        """A typed number presses the button shown with that number (`[2] 07:00` → `07:00`);
+        a number no button has is an answer as typed."""
         stripped = line.strip()
-        # A typed number presses that button, unless the buttons are themselves plain answers
-        # (a guided question), where the number is the answer.
-        commands = [c.command for c in self._choices]
-        if (
-            stripped.isdigit()
-            and 0 < int(stripped) <= len(commands)
-            and all(c.startswith("/") for c in commands)
-        ):
-            stripped = commands[int(stripped) - 1]
-        command, text = parse_line(stripped)
+        if stripped.isdecimal() and stripped.isascii() and 0 < int(stripped) <= len(self._choices):
+            return self._choices[int(stripped) - 1].command
+        return stripped
+
+    def request(self, line: str) -> Request:
+        said = self.said(line)
+        command, text = parse_line(self.pressed(said.line))
+        if said.private or self.channel is None:
+            return Request(
+                platform=Platform.CONSOLE, user_id=said.speaker, chat_id=said.speaker,
+                command=command, text=text, display_name=said.speaker,
+                upload=local_file(text) if command == "import" else None,
+            )
         return Request(
-            platform=Platform.CONSOLE,
-            user_id=self.user,
-            chat_id=self.user,
-            command=command,
-            text=text,
-            display_name=self.user,
-            upload=local_file(text) if command == "import" else None,
+            platform=Platform.CONSOLE, user_id=said.speaker, chat_id=self.channel.chat_id,
+            command=command, text=text, display_name=said.speaker, chat_kind=ChatKind.GROUP,
+            is_admin=said.speaker == self.admin, chat_title=self.channel.club,
         )
 
     async def say(self, line: str) -> list[Reply]:
         """Handle one typed line and print the replies."""
-        replies = await self.pacer.handle(self.request(line))
+        await self.open()
+        request = self.request(line)
+        replies = await self.pacer.handle(request)
+        in_channel = request.chat_kind is ChatKind.GROUP
         for reply in replies:
-            self.show(reply)
+            if reply.private and in_channel:
+                self.out.write(f"(privately, to {request.user_id})\n")
+            # A board in the channel is the club's file; everything else is the speaker's.
+            owner = None if in_channel and not reply.private else request.user_id
+            self.show(reply, files_of=owner)
         return replies
 
-    def show(self, reply: Reply) -> None:
+    def show(
+        self, reply: Reply, files_of: str | None = None, *, keep_buttons: bool = False
+    ) -> None:
+        """Print a reply with its numbered buttons (which the typed numbers press from now on,
+        or, with `keep_buttons` and none here, still the earlier ones); save its files (named
+        after the runner `files_of`, when they are a runner's)."""
         self.out.write(to_plain(reply.text).rstrip() + "\n")
-        self._choices = [c for row in reply.choices for c in row]
-        for number, choice in enumerate(self._choices, start=1):
+        shown = [c for row in reply.choices for c in row]
+        if shown or not keep_buttons:
+            self._choices = shown
+        for number, choice in enumerate(shown, start=1):
             self.out.write(f"  [{number}] {choice.label}  ({choice.command})\n")
         for attachment in reply.attachments:
             self.files_dir.mkdir(parents=True, exist_ok=True)
-            path = self.files_dir / attachment.filename
+            name = attachment.filename if files_of is None else per_runner(
+                attachment.filename, files_of)
+            path = self.files_dir / name
             path.write_bytes(attachment.content)
-            self.out.write(f"  (saved {attachment.filename} to {path})\n")
+            self.out.write(f"  (saved {name} to {path})\n")
         self.out.write("\n")
         self.out.flush()
 
@@ -100,13 +197,30 @@ def local_file(text: str) -> Upload | None:
         return None
 
 
-async def read_lines(stream: TextIO, prompt: Callable[[], None]) -> asyncio.Queue[str | None]:
-    """Feed stdin lines into a queue from a thread (works for terminals and pipes); None = EOF."""
+def per_runner(filename: str, user: str) -> str:
+    """A file name that says whose it is (`stats.png` → `stats-ana.png`, `pacer-plan.ics` →
+    `plan-ana.ics`), so runners sharing a folder never overwrite each other's files."""
+    stem = file_stem(user)
+    path = Path(filename)
+    if stem in path.stem.split("-"):
+        return filename
+    return f"{path.stem.removeprefix('pacer-')}-{stem}{path.suffix}"
+
+
+async def read_lines(
+    stream: TextIO, prompt: Callable[[], None], ready: threading.Event | None = None
+) -> asyncio.Queue[str | None]:
+    """Feed stdin lines into a queue from a thread (works for terminals and pipes); None = EOF.
+
+    With `ready`, the next prompt waits until the previous line's replies are printed."""
     queue: asyncio.Queue[str | None] = asyncio.Queue()
     loop = asyncio.get_running_loop()
 
     def pump() -> None:
         while True:
+            if ready is not None:
+                ready.wait()
+                ready.clear()
             prompt()
             line = stream.readline()
             loop.call_soon_threadsafe(queue.put_nowait, line if line else None)
@@ -118,20 +232,36 @@ async def read_lines(stream: TextIO, prompt: Callable[[], None]) -> asyncio.Queu
     return queue
 
 
-async def run_console(pacer: Pacer, user: str, stdin: TextIO | None = None) -> None:
+def greeting(console: Console) -> str:
+    if console.channel is None:
+        return f"Pacer console — you are {console.user!r}. Try /help. Ctrl-D quits.\n\n"
+    role = "its admin" if console.admin == console.user else "a member"
+    return (
+        f"Pacer console — club channel #{console.channel.club}; you are {console.user!r}, "
+        f"{role}.\nTry /challenge. Start a line with --as NAME to speak as another member, "
+        "with --dm to message Pacer privately (e.g. --dm /start). Ctrl-D quits.\n\n"
+    )
+
+
+async def run_console(console: Console, stdin: TextIO | None = None) -> None:
     """Run the chat until EOF (Ctrl-D) on stdin."""
     stdin = stdin or sys.stdin
-    console = Console(pacer, user)
     interactive = stdin.isatty()
+    await console.open()
     if interactive:
-        console.out.write(f"Pacer console — you are {user!r}. Try /help. Ctrl-D quits.\n\n")
+        console.out.write(greeting(console))
 
     def prompt() -> None:
         if interactive:
             console.out.write("> ")
             console.out.flush()
+            console.awaiting_input = True
 
-    queue = await read_lines(stdin, prompt)
+    ready = threading.Event()
+    ready.set()
+    queue = await read_lines(stdin, prompt, ready)
     while (line := await queue.get()) is not None:
+        console.awaiting_input = False
         if line.strip():
             await console.say(line)
+        ready.set()  # the replies are out: now the prompt

@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.bootstrap import Container, build, configure_logging
 from bot.config import Settings
-from bot.console import run_console
+from bot.console import Console, ConsoleChannel, run_console
 from bot.platform_status import status_of
 from bot.scheduling import start_scheduler
 
@@ -77,7 +77,10 @@ async def serve(
         waiter.cancel()
 
 
-async def run(settings: Settings, *, force_console: bool = False, user: str = "runner") -> int:
+async def run(
+    settings: Settings, *, force_console: bool = False, user: str = "runner",
+    club: str | None = None,
+) -> int:
     services = [] if force_console else platform_services(settings)
     # In the terminal chat, log lines would interleave with the conversation: warnings only.
     quiet = not services and settings.log_level != "DEBUG"
@@ -96,11 +99,14 @@ async def run(settings: Settings, *, force_console: bool = False, user: str = "r
         name: asyncio.create_task(svc(container, adapters_stop), name=name)
         for name, svc in services
     }
-    scheduler = start_scheduler(container, console=not services)
+    terminal = None if services else Console(
+        container.pacer, user, channel=ConsoleChannel(club) if club else None
+    )
+    scheduler = start_scheduler(container, console=terminal or False)
     code = 0
     try:
-        if not services:
-            console = asyncio.create_task(run_console(container.pacer, user))
+        if terminal is not None:
+            console = asyncio.create_task(run_console(terminal))
             waiter = asyncio.create_task(stop.wait())
             await asyncio.wait({console, waiter}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()

@@ -53,12 +53,12 @@ def club_feeds(default_tz: str) -> ClubFeeds:
 
 
 def console_messenger(container: Container) -> ConsoleMessenger:
-    """Pushes printed in the terminal with the console adapter's rendering."""
+    """Every console runner's pushes printed in the terminal with the console's rendering."""
     console = Console(container.pacer, "console")
 
     def show(chat_id: str, reply: Reply) -> None:
         console.out.write(f"⏰ (Pacer, to {chat_id})\n")
-        console.show(reply)
+        console.show(reply, files_of=chat_id)
 
     return ConsoleMessenger(show)
 
@@ -138,6 +138,7 @@ class SchedulerService:
                 self.container.uow, messenger, self.container.clock, worker=self.worker,
                 max_attempts=settings.outbox_max_attempts,
                 lease=timedelta(seconds=settings.outbox_lease_seconds),
+                chats=messenger.chats if isinstance(messenger, ConsoleMessenger) else None,
             )
             self.senders[platform] = sender
             self.scheduler.add_job(
@@ -183,10 +184,14 @@ class SchedulerService:
             self.scheduler.shutdown(wait=False)
 
 
-def start_scheduler(container: Container, *, console: bool) -> SchedulerService:
-    """Start the periodic jobs; with `console`, pushes to console runners print here."""
+def start_scheduler(container: Container, *, console: bool | Console) -> SchedulerService:
+    """Start the periodic jobs; with `console`, pushes to console runners print here (a
+    `Console`: only its own runner's and club channel's, where its buttons can be pressed)."""
     if console:
-        registered_messengers(container).setdefault("console", console_messenger(container))
+        messenger = console.messenger() if isinstance(console, Console) else None
+        registered_messengers(container).setdefault(
+            "console", messenger or console_messenger(container)
+        )
     service = SchedulerService(container)
     service.start()
     return service

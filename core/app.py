@@ -14,13 +14,14 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from core import open_question
 from core.clock import Clock
 from core.commands.base import Context, UserError
 from core.commands.table import COMMANDS, Command, CommandTable
 from core.messages import Reply, Request
 from core.runners import runner_for_request
 from core.storage import direct
-from core.storage.models import ProcessedUpdate, UTCDateTime
+from core.storage.models import ProcessedUpdate, Runner, UTCDateTime
 from core.storage.processed_updates import REDELIVERY_WINDOW
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from core.text_safety import clean_text
@@ -76,7 +77,10 @@ class Pacer:
         name = req.command.lower()
         spec = self.commands.resolve(name) if name else None
         if name and spec is None:
-            return [unknown_command(name, self.commands)]
+            # In a private chat it still closes an open question; group chatter (another
+            # bot's command, say) never reaches the database.
+            closed = False if req.in_group else await self._remember(req)
+            return [unknown_command(name, self.commands, closed)]
         async with self.uow() as uow:
             now = self.clock.now()
             if req.update_id is not None and not await _first_delivery(uow, req, now):
@@ -91,13 +95,18 @@ class Pacer:
         await self._remember(req)
         return [Reply(str(refused))]
 
-    async def _remember(self, req: Request) -> None:
+    async def _remember(self, req: Request) -> bool:
         """After a refusal: keep the sender (first contact) and the update id — a refusal is
-        an answer too, never to be given twice — but nothing the command wrote."""
+        an answer too, never to be given twice — but nothing the command wrote. A command
+        still closes an open question; True when it did."""
         async with self.uow() as uow:
             now = self.clock.now()
             if req.update_id is None or await _first_delivery(uow, req, now):
-                await runner_for_request(uow, req, now)
+                runner = await runner_for_request(uow, req, now)
+                found = self.commands.resolve(req.command)
+                name = found.name if found is not None else req.command.lower()
+                return _close_question(runner, name)
+        return False
 
 
 async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:
@@ -126,11 +135,29 @@ _RECORD_UPDATE = direct.Statement(  # every message with an update id runs it
 
 async def _dispatch(ctx: Context, spec: Command | None) -> list[Reply]:
     if spec is None:
-        return await _answer(ctx) if ctx.runner.conversation else await _conversation(ctx)
+        return await _plain(ctx)
+    _close_question(ctx.runner, spec.name)
     if spec.needs_profile and not ctx.runner.onboarded:
         return [Reply("Let's set you up first: send /start (it takes a minute).")]
     replies = _as_list(await spec.handler(ctx))
     return [_private(r) for r in replies] if spec.personal else replies
+
+
+def _close_question(runner: Runner, command: str) -> bool:
+    """Any command closes an open question (except those that keep it); True when it did."""
+    if runner.conversation and open_question.closed_by(runner.conversation, command):
+        runner.conversation = None
+        return True
+    return False
+
+
+async def _plain(ctx: Context) -> list[Reply]:
+    """A plain line: the answer to the open question, if one is open and still fresh."""
+    question = ctx.runner.conversation
+    if question and open_question.expired(question, ctx.now):
+        ctx.runner.conversation = None
+        return [] if ctx.request.in_group else [Reply(open_question.timed_out(question))]
+    return await _answer(ctx) if question else await _conversation(ctx)
 
 
 async def _answer(ctx: Context) -> list[Reply]:
@@ -143,10 +170,19 @@ async def _answer(ctx: Context) -> list[Reply]:
 async def _conversation(ctx: Context) -> list[Reply]:
     if ctx.request.in_group:
         return []  # ordinary group chatter is none of our business
-    return [Reply("I answer commands. Send /help to see them, or /today for today's session.")]
+    return [Reply(POINTER if ctx.runner.onboarded else POINTER_NEW)]
 
 
-def unknown_command(name: str, commands: CommandTable = COMMANDS) -> Reply:
+POINTER = "I answer commands. Send /help to see them, or /today for today's session."
+POINTER_NEW = "I answer commands. Send /start to set up your plan, or /help to see them all."
+
+
+def unknown_command(
+    name: str, commands: CommandTable = COMMANDS, closed_question: bool = False
+) -> Reply:
+    if name == "cancel":  # "type cancel to stop" — with a slash too
+        return Reply("Cancelled — nothing was changed." if closed_question
+                     else "There is nothing to cancel. Send /help to see the commands.")
     hint = commands.suggest(name)
     text = f"I don't know /{name}."
     if hint:

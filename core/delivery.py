@@ -14,7 +14,7 @@ boundary exactly-once too.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
@@ -91,13 +91,18 @@ class ConsoleMessenger:
     """Prints pushes in the terminal as they arrive.
 
     `show(chat_id, reply)` renders one push; the console adapter passes its own rendering
-    (numbered buttons and all), the default prints plain text.
+    (numbered buttons and all), the default prints plain text. With `chats`, only pushes to
+    those chats are this terminal's (the sender leaves the others for their own consoles).
     """
 
     platform = "console"
 
-    def __init__(self, show: Callable[[str, Reply], None] | None = None) -> None:
+    def __init__(
+        self, show: Callable[[str, Reply], None] | None = None,
+        chats: Collection[str] | None = None,
+    ) -> None:
         self._show = show or _print_plain
+        self.chats = frozenset(chats) if chats is not None else None
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         self._show(chat_id, reply)

@@ -233,13 +233,23 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _minutes_cell(value: object) -> str:
+    """Minutes to 2 decimals: `/done 5k 28:31` reads as 28.52, not 28.516666666666666."""
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return _cell(value)
+
+
 def logs_csv(document: dict[str, Any]) -> str:
     """The logs as CSV with a header row; one row per log, notes quoted as needed."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(LOG_COLUMNS)
     for log in document["logs"]:
-        writer.writerow([_cell(log.get(column)) for column in LOG_COLUMNS])
+        writer.writerow([
+            (_minutes_cell if column == "minutes" else _cell)(log.get(column))
+            for column in LOG_COLUMNS
+        ])
     return out.getvalue()
 
 

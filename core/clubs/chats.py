@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from core.messages import Request, esc
+from core.messages import ChatKind, Platform, Request, esc
+from core.storage.club_channels import claim_admin
 from core.storage.models import Challenge, Club, ClubChannel
 from core.storage.unit_of_work import UnitOfWork
 
@@ -77,6 +78,18 @@ async def club_for_channel(uow: UnitOfWork, req: Request, now: datetime) -> Club
     )
     await uow.session.flush()
     return club
+
+
+async def console_channel_admin(
+    uow: UnitOfWork, chat_id: str, club: str, user: str, now: datetime
+) -> str:
+    """Open a club channel played in the terminal (created on first use, named `club`); the
+    first user who opens it is its admin. Returns the admin."""
+    request = Request(platform=Platform.CONSOLE, user_id=user, chat_id=chat_id, command="",
+                      chat_kind=ChatKind.GROUP, chat_title=club)
+    await club_for_channel(uow, request, now)
+    admin = await claim_admin(uow, Platform.CONSOLE.value, chat_id, user)
+    return admin or user
 
 
 async def channels_of(uow: UnitOfWork, club_ids: list[int]) -> dict[int, list[ClubChannel]]:

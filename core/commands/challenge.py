@@ -58,6 +58,10 @@ PRIVATE_ONLY = (
     "Challenges live in your club's group or server channel: add me there and send "
     "/challenge. Here in private I keep your own training — /today, /done, /streak."
 )
+CONSOLE_CLUB = (
+    "To try a club in the terminal: <code>pacer run --console --user NAME --club CLUB</code> "
+    "(NAME is its admin; lines starting <code>--as OTHER</code> are members)."
+)
 EXAMPLE_NEW = '/challenge new "October Miles" metric=distance until=2026-10-31 team=500'
 USAGE = (
     "<b>Club challenges</b>\n"
@@ -78,6 +82,8 @@ _QUOTES = "\"'“”‘’"
 async def handle(ctx: Context) -> Reply:
     """Dispatch `/challenge SUBCOMMAND ...`."""
     if not ctx.request.in_group:
+        if ctx.request.platform is Platform.CONSOLE:
+            return Reply(PRIVATE_ONLY + "\n" + CONSOLE_CLUB)
         return Reply(PRIVATE_ONLY)
     sub, _, rest = ctx.request.text.strip().partition(" ")
     action = ACTIONS.get(sub.lower())

@@ -1,8 +1,9 @@
 """/start and /settings: set a runner up, in one line or as a guided conversation.
 
 A guided conversation lives in `runner.conversation` as
-`{"flow": "start" | "settings", "step": <setting key>, "answers": {<field>: <value>}}`. Each
-plain-text message while it is open is the answer to the current step (`handle_answer`).
+`{"flow": "start" | "settings", "step": <setting key>, "answers": {<field>: <value>},
+"asked_at": <ISO UTC>}`. Each plain-text message while it is open is the answer to the current
+step (`handle_answer`); any command closes it, and it expires (see `core.open_question`).
 Nothing is applied to the runner until the last answer is in, so "cancel" leaves no trace.
 """
 
@@ -19,6 +20,7 @@ from core.commands.today import today_reply
 from core.goals import goal_advice
 from core.grammar import suggest_timezones
 from core.messages import Choice, Reply, esc
+from core.open_question import asked
 from core.planning import replan
 from core.profile import (
     PLAN_FIELDS,
@@ -162,7 +164,7 @@ def _fresh_profile(ctx: Context) -> Profile:
 def _begin_start(ctx: Context, answers: Mapping[str, Any]) -> Reply:
     step = _next_start_step(answers)
     assert step is not None  # REQUIRED keys are missing, so a step is left
-    ctx.runner.conversation = _conversation("start", step, answers)
+    ctx.runner.conversation = _conversation(ctx, "start", step, answers)
     intro = "Let's set up your mile plan: a few quick questions (type <i>cancel</i> to stop)."
     if answers:
         intro += "\n" + "\n".join(_answer_lines(answers))
@@ -247,7 +249,7 @@ async def handle_settings(ctx: Context) -> Reply | Sequence[Reply]:
     if "=" not in text and ":" not in text and len(text.split()) == 1:
         setting = setting_for(text)
         if setting is not None:
-            ctx.runner.conversation = _conversation("settings", setting.key, {})
+            ctx.runner.conversation = _conversation(ctx, "settings", setting.key, {})
             return _ask(setting.key, f"Changing your {setting.label}.")
     return await _apply_settings(ctx, _parse(ctx, text))
 
@@ -320,6 +322,7 @@ async def handle_answer(ctx: Context) -> Reply | Sequence[Reply]:
         profile = base.updated(answers)
         check_profile(profile, local_today(ctx.clock, profile.tz), answers.keys())
     except ProfileError as err:
+        ctx.runner.conversation = asked(conversation, ctx.now)  # asked again: a fresh half hour
         return _ask(step, f"Hmm, that didn't work: {err}", suggestions=_suggestions(step, text))
     if flow == "settings":
         ctx.runner.conversation = None
@@ -327,7 +330,7 @@ async def handle_answer(ctx: Context) -> Reply | Sequence[Reply]:
     following = _next_start_step(answers)
     if following is None:
         return await _finish_start(ctx, profile)
-    ctx.runner.conversation = _conversation("start", following, answers)
+    ctx.runner.conversation = _conversation(ctx, "start", following, answers)
     done = f"✓ {setting.label.capitalize()}: {format_value(setting.field, answers[setting.field])}"
     return _ask(following, done)
 
@@ -356,9 +359,11 @@ def _check(ctx: Context, profile: Profile, changes: Mapping[str, Any]) -> None:
         raise UserError(str(err)) from err
 
 
-def _conversation(flow: str, step: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+def _conversation(
+    ctx: Context, flow: str, step: str, answers: Mapping[str, Any]
+) -> dict[str, Any]:
     # Always a new dict: the JSON column does not notice in-place changes.
-    return {"flow": flow, "step": step, "answers": changes_to_json(answers)}
+    return asked({"flow": flow, "step": step, "answers": changes_to_json(answers)}, ctx.now)
 
 
 def _answer_lines(answers: Mapping[str, Any]) -> list[str]:

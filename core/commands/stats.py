@@ -20,6 +20,7 @@ from core.stats import (
     StatsReport,
     WeekStats,
     build_report,
+    monday_of,
     runs_against_plan,
     week_mondays,
 )
@@ -62,8 +63,10 @@ async def handle(ctx: Context) -> Reply:
     units = "mi" if runner.units == "mi" else "km"
     text = render(report, units, current, best)
     attachments: tuple[Attachment, ...] = ()
-    if any(w.minutes > 0 or w.sleep_average is not None for w in report.weeks):
-        png = await asyncio.to_thread(weekly_chart, report.weeks)  # keeps the event loop free
+    # The chart starts at the runner's first week: no empty bars from before they began.
+    weeks = [w for w in report.weeks if started is None or w.monday >= monday_of(started)]
+    if any(w.minutes > 0 or w.sleep_average is not None for w in weeks):
+        png = await asyncio.to_thread(weekly_chart, weeks)  # keeps the event loop free
         attachments = (Attachment("stats.png", png, "image/png"),)
     return Reply(text, attachments=attachments, private=True)
 

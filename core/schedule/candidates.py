@@ -106,7 +106,8 @@ async def session_candidates(
     uow: UnitOfWork, zc: Subquery, *, after_id: int = 0, limit: int = 1000,
     only: Sequence[int] | None = None,
 ) -> list[Candidate]:
-    """Runners whose reminder time has passed today and who have no session row yet."""
+    """Runners whose reminder time has passed today and who have no session row yet, with
+    whether today is already logged or skipped."""
     today = aliased(PlannedSession, name="today_plan")
     yesterday = aliased(PlannedSession, name="yesterday_plan")
     horizon = aliased(PlannedSession, name="horizon_plan")
@@ -129,6 +130,10 @@ async def session_candidates(
             exists().where(
                 horizon.runner_id == Runner.id, horizon.date == zc.c.plan_horizon
             ).label("has_horizon"),
+            exists().where(RunLog.runner_id == Runner.id, RunLog.local_date == zc.c.day)
+            .label("logged"),
+            exists().where(Skip.runner_id == Runner.id, Skip.local_date == zc.c.day)
+            .label("skipped"),
         )
         .outerjoin(today, and_(today.runner_id == Runner.id, today.date == zc.c.day))
         .where(
@@ -140,11 +145,13 @@ async def session_candidates(
         )
     )
     out = []
-    for *base, plan_id, kind, minutes, title, text, note, missed, has_horizon in (
+    for *base, plan_id, kind, minutes, title, text, note, missed, has_horizon, logged, skipped in (
         await uow.session.execute(_page(stmt, after_id, limit, only))
     ):
+        facts = DayFacts(planned_type=kind, run_minutes=minutes or 0, logged=bool(logged),
+                         skipped=bool(skipped))
         out.append(_candidate(
-            base, DayFacts(planned_type=kind, run_minutes=minutes or 0), title=title or "",
+            base, facts, title=title or "",
             text=text, note=note, needs_replan=plan_id is None or bool(missed),
             short_plan=not has_horizon,
         ))

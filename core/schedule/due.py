@@ -178,6 +178,10 @@ def _candidates(
         out.extend(p for p in _race_day(profile, reminder, day) if p.kind in kinds)
     elif "session" in kinds:
         skip = {None: "no plan for today", "rest": "rest day"}.get(facts.planned_type)
+        if skip is None and facts.skipped:
+            skip = "skipped today"  # the runner said so: no reminder of what they skipped
+        elif skip is None and facts.logged and profile.quiet:
+            skip = "already logged (quiet mode)"
         out.append(day.push("session", reminder, reminder + SESSION_TTL, skip))
     wants_nudge = profile.nudges and not profile.quiet and not race_day and "nudge" in kinds
     if wants_nudge and facts.run_minutes > 0 and not (facts.logged or facts.skipped):

@@ -16,7 +16,7 @@ claimable again.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -178,17 +178,21 @@ async def expire_stale(uow: UnitOfWork, platform: str, now: datetime) -> int:
 
 
 async def claim(
-    uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta
+    uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta,
+    chats: Collection[str] | None = None,
 ) -> list[Claimed]:
     """Lease up to `limit` ready rows of one platform to `worker` (one new token), oldest
-    first; see `core.storage.outbox_leases`."""
-    rows = await leases.claim(uow, platform, worker, now, limit=limit, lease=lease)
+    first (only those to `chats`, when given: a console takes its own runner's pushes); see
+    `core.storage.outbox_leases`."""
+    rows = await leases.claim(uow, platform, worker, now, limit=limit, lease=lease, chats=chats)
     return [Claimed(**vars(r)) for r in rows]
 
 
 async def cancel_obsolete(uow: UnitOfWork, claimed: list[Claimed]) -> list[Claimed]:
-    """Drop nudges whose day got logged or skipped since they were queued; returns the rest."""
-    nudges = [c for c in claimed if c.kind == "nudge" and c.runner_id and c.local_date]
+    """Drop nudges, and sessions that ask for a log (Done / Skip buttons), whose day got
+    logged or skipped since they were queued; returns the rest."""
+    nudges = [c for c in claimed if c.runner_id and c.local_date and (
+        c.kind == "nudge" or (c.kind == "session" and c.payload.get("choices")))]
     if not nudges:
         return claimed
     pairs = [(c.runner_id, c.local_date) for c in nudges]

@@ -54,6 +54,16 @@ def session_push(
     return Reply("\n".join(lines), choices=DONE_SKIP)
 
 
+def logged_push(name: str, title: str) -> Reply:
+    """The daily session's slot when the day's run is already logged: a short well-done."""
+    who = f", {esc(name)}" if name else ""
+    what = f"today's <b>{title}</b>" if title else "today's run"
+    return Reply(
+        f"Already done{who}: {what} is logged ✓. Nice work — recover well. "
+        "See /week for what's next."
+    )
+
+
 def nudge_push(name: str, title: str) -> Reply:
     """The evening nudge: today's planned session is not logged yet."""
     who = f", {esc(name)}" if name else ""

@@ -17,6 +17,7 @@ import logging
 import random
 import time
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
@@ -121,6 +122,7 @@ class Sender:
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        chats: Collection[str] | None = None,
     ) -> None:
         self.uow = uow
         self.messenger = messenger
@@ -142,6 +144,7 @@ class Sender:
         self._rng = rng or random.Random()
         self._stopping = False
         self._record_lock = asyncio.Lock()
+        self.chats = chats  # only these chats' rows (a console's own), else every chat
 
     @property
     def renew_every(self) -> float:
@@ -174,7 +177,8 @@ class Sender:
         async with self.uow() as uow:
             report.stale = await outbox.expire_stale(uow, self.platform, now)
             claimed = await outbox.claim(
-                uow, self.platform, self.worker, now, limit=self.batch_size, lease=self.lease
+                uow, self.platform, self.worker, now, limit=self.batch_size, lease=self.lease,
+                chats=self.chats,
             )
             report.claimed = len(claimed)
             batch = await outbox.cancel_obsolete(uow, claimed)

@@ -48,6 +48,7 @@ from core.schedule.due import (
 )
 from core.schedule.pushes import (
     WeekSummary,
+    logged_push,
     nudge_push,
     post_race_push,
     race_morning_push,
@@ -330,6 +331,8 @@ class Ticker:
 
     @staticmethod
     def _render_session(c: Candidate, push: DuePush) -> Reply | None:
+        if c.facts.logged:  # done before the reminder: a well-done, no Done/Skip to press
+            return logged_push(c.name, c.title)
         text = c.text or c.title
         if not text:
             return None

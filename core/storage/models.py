@@ -311,6 +311,8 @@ class ClubChannel(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     guild_id: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200), default="")
+    # On a platform without admin roles (the console): the user who opened the channel.
+    admin_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Challenge(Base):

@@ -13,12 +13,12 @@ SQLite has a single writer (`BEGIN IMMEDIATE`), and the same `UPDATE ... RETURNI
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, or_, select, update
+from sqlalchemy import Table, and_, or_, select, true, update
 
 from core.storage.models import Identity, OutboxMessage
 from core.storage.unit_of_work import UnitOfWork
@@ -62,15 +62,18 @@ def _count(result: object) -> int:
 
 
 async def claim(
-    uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta
+    uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta,
+    chats: Collection[str] | None = None,
 ) -> list[LeasedRow]:
     """Lease up to `limit` ready rows of one platform to `worker` under one new token,
-    oldest first (by id, so a chat's pushes keep their order)."""
+    oldest first (by id, so a chat's pushes keep their order); only those to `chats`, when
+    given (a console takes its own runner's pushes)."""
     token = new_token()
     ready = (
         select(OUTBOX.c.id)
         .where(
             OUTBOX.c.platform == platform,
+            OUTBOX.c.chat_id.in_(chats) if chats is not None else true(),
             OUTBOX.c.status == PENDING,
             OUTBOX.c.next_attempt_at <= now,
             OUTBOX.c.expires_at > now,

@@ -247,8 +247,8 @@ async def test_start_again_restarts_the_conversation(bot: TestBot) -> None:
     await bot.say("improving")
     text = await bot.say("/start")
     assert "What are you training for?" in text
-    assert (await stored(bot))["conversation"] == {"flow": "start", "step": "level",
-                                                   "answers": {}}
+    assert (await stored(bot))["conversation"] == {
+        "flow": "start", "step": "level", "answers": {}, "asked_at": "2026-11-02T08:00:00+00:00"}
 
 
 async def test_group_chatter_is_never_taken_as_an_answer(bot: TestBot) -> None:
@@ -286,8 +286,8 @@ async def test_unknown_conversation_is_closed_politely(bot: TestBot) -> None:
     async with bot.uow() as u:
         runner = await find_runner(u, "console", "ann")
         assert runner is not None
-        runner.conversation = {"flow": "something-old"}
-    assert "I answer commands" in await bot.say("hello")
+        runner.conversation = {"flow": "something-old"}  # no asking instant: expired
+    assert "My last question timed out" in await bot.say("hello")
     assert (await stored(bot))["conversation"] is None
 
 

@@ -152,6 +152,24 @@ def test_no_plan_row_is_a_decision_with_nothing_to_send() -> None:
 
 
 @pytest.mark.parametrize(
+    ("facts", "quiet", "reason"),
+    [
+        (DayFacts("easy", 30, skipped=True), False, "skipped today"),
+        (DayFacts("easy", 30, logged=True, skipped=True), False, "skipped today"),
+        (DayFacts("easy", 30, logged=True), True, "already logged (quiet mode)"),
+        (DayFacts("easy", 30, logged=True), False, None),  # a well-done goes out
+        (RUN_DAY, True, None),
+    ],
+)
+def test_the_session_push_knows_what_the_day_holds(
+    facts: DayFacts, quiet: bool, reason: str | None
+) -> None:
+    profile = Profile(1, "UTC", "07:00", quiet=quiet)
+    [push] = due_pushes(profile, facts, local("2026-11-02 08:00", "UTC"), ("session",))
+    assert push.skip_reason == reason
+
+
+@pytest.mark.parametrize(
     ("facts", "profile"),
     [
         (DayFacts("easy", 30, logged=True), Profile(1, "UTC", "07:00")),
