@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError, Settings
+from bot.metrics import PacerMetrics
 from bot.migrations import upgrade
 from core.app import Pacer
 from core.clock import Clock, SystemClock
@@ -26,6 +27,7 @@ class Container:
     clock: Clock
     pacer: Pacer
     extras: dict[str, object] = field(default_factory=dict)
+    metrics: PacerMetrics = field(default_factory=PacerMetrics)
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -48,7 +50,9 @@ async def build(
         await upgrade(db)
     uow = UnitOfWorkFactory(db)
     clock = clock or SystemClock()
-    return Container(settings, db, uow, clock, Pacer(uow, clock))
+    metrics = PacerMetrics()
+    pacer = Pacer(uow, clock, observer=metrics)
+    return Container(settings, db, uow, clock, pacer, metrics=metrics)
 
 
 def configure_logging(level: str) -> None:

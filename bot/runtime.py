@@ -12,6 +12,7 @@ from typing import Any
 from bot.bootstrap import Container, build, configure_logging
 from bot.config import Settings
 from bot.console import run_console
+from bot.health import start_health
 from bot.scheduling import start_scheduler
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ async def run(settings: Settings, *, force_console: bool = False, user: str = "r
         asyncio.create_task(svc(container, stop), name=name) for name, svc in services
     ]
     scheduler = start_scheduler(container, console=not services)
+    health = await start_health(container, scheduler, platforms=[name for name, _ in services])
     try:
         if not services:
             console = asyncio.create_task(run_console(container.pacer, user))
@@ -62,6 +64,8 @@ async def run(settings: Settings, *, force_console: bool = False, user: str = "r
             await stop.wait()
     finally:
         stop.set()
+        if health is not None:
+            await health.stop()
         await scheduler.stop()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):

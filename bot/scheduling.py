@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -93,6 +94,7 @@ class SchedulerService:
         self._running: set[asyncio.Task[Any]] = set()
         self._stopping = False
         self._released = False
+        self.last_tick: float | None = None  # Unix time the last tick finished (readiness)
 
     def messengers(self) -> dict[str, Messenger]:
         return registered_messengers(self.container)
@@ -113,6 +115,7 @@ class SchedulerService:
 
     async def tick(self) -> None:
         await self.ticker.run()
+        self.last_tick = time.time()
 
     async def watch(self) -> None:
         """Keep one drain job per registered messenger: add new ones, retire stopped ones."""
@@ -136,7 +139,7 @@ class SchedulerService:
                 continue
             sender = Sender(
                 self.container.uow, messenger, self.container.clock, worker=self.worker,
-                max_attempts=settings.outbox_max_attempts,
+                max_attempts=settings.outbox_max_attempts, observer=self.container.metrics,
             )
             self.senders[platform] = sender
             self.scheduler.add_job(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from core.clock import Clock
 from core.commands.base import Context, Handler, UserError
 from core.messages import Reply, Request
+from core.observe import NULL_OBSERVER, Observer, UpdateOutcome
 from core.runners import runner_for_request
 from core.storage import direct
 from core.storage.models import ProcessedUpdate, UTCDateTime
@@ -73,37 +75,59 @@ def load_handler(spec: CommandSpec) -> Handler:
 class Pacer:
     """The application service every adapter talks to."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, bot_name: str = "Pacer") -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        bot_name: str = "Pacer",
+        observer: Observer = NULL_OBSERVER,
+    ) -> None:
         self.uow = uow
         self.clock = clock
         self.bot_name = bot_name
+        self.observer = observer
 
     async def handle(self, req: Request) -> list[Reply]:
-        """Handle one request; returns the replies (empty for an already-handled update)."""
+        """Handle one request; returns the replies (empty for an already-handled update).
+
+        The observer hears of each one: its command, how it ended and how long it took.
+        """
+        started = time.perf_counter()
+        outcome: list[UpdateOutcome] = ["ok"]
         try:
-            return await self._handle(req)
+            return await self._handle(req, outcome)
         except IntegrityError:
             if req.update_id is not None and await self._seen(req):
+                outcome[0] = "duplicate"
                 return []  # a concurrent re-delivery of the same update won the race
             log.exception("integrity error handling %s", req.command)
+            outcome[0] = "error"
             return [Reply(SORRY)]
         except Exception:
             log.exception("error handling /%s", req.command)
+            outcome[0] = "error"
             return [Reply(SORRY)]
+        finally:
+            self.observer.update_handled(
+                req.platform.value, _command_label(req.command), outcome[0],
+                time.perf_counter() - started,
+            )
 
     async def _seen(self, req: Request) -> bool:
         async with self.uow(readonly=True) as uow:
             row = await uow.session.get(ProcessedUpdate, (req.platform.value, req.update_id))
             return row is not None
 
-    async def _handle(self, req: Request) -> list[Reply]:
+    async def _handle(self, req: Request, outcome: list[UpdateOutcome]) -> list[Reply]:
         name = req.command.lower()
         spec = resolve(name) if name else None
         if name and spec is None:
+            outcome[0] = "refused"
             return [unknown_command(name)]
         async with self.uow() as uow:
             now = self.clock.now()
             if req.update_id is not None and not await _first_delivery(uow, req, now):
+                outcome[0] = "duplicate"
                 return []
             runner = await runner_for_request(uow, req, now)
             ctx = Context(req, runner, uow, self.clock, self.bot_name)
@@ -111,6 +135,7 @@ class Pacer:
                 return await _dispatch(ctx, spec)
             except UserError as refusal:
                 refused = refusal
+                outcome[0] = "refused"
                 await uow.rollback()  # nothing the refused command wrote is kept
         await self._remember(req)
         return [Reply(str(refused))]
@@ -122,6 +147,15 @@ class Pacer:
             now = self.clock.now()
             if req.update_id is None or await _first_delivery(uow, req, now):
                 await runner_for_request(uow, req, now)
+
+
+def _command_label(command: str) -> str:
+    """The command as a metrics label: known commands by their name (aliases resolved), plain
+    text as `text`, anything else as `unknown` (labels must not grow with what people type)."""
+    name = command.lower()
+    if not name:
+        return "text"
+    return ALIASES.get(name, name) if resolve(name) is not None else "unknown"
 
 
 async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:

@@ -31,6 +31,7 @@ from bot.discord.client import (
 )
 from bot.discord.delivery import DiscordMessenger
 from bot.discord.sync import sync_if_changed
+from bot.health import board_of
 from core.app import Pacer
 from core.delivery import Messenger
 from core.storage.unit_of_work import UnitOfWorkFactory
@@ -121,6 +122,14 @@ class DiscordAdapter:
         async with asyncio.timeout(timeout):
             await self.client.wait_until_ready()
 
+    def problem(self) -> str | None:
+        """Readiness: None while the gateway is ready (discord.py's public state)."""
+        if self.client.is_closed():
+            return "gateway connection closed"
+        if not self.client.is_ready():
+            return "gateway not ready (connecting or resuming)"
+        return None
+
     async def stop(self) -> None:
         """Close the gateway connection and the HTTP session."""
         await self.client.close()
@@ -151,6 +160,8 @@ async def run_discord(
     """Serve Discord until `stop` is set; the push messenger is registered meanwhile."""
     adapter = DiscordAdapter(container.settings, container.pacer, container.uow, options)
     messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
+    board = board_of(container)
+    board.register("discord", adapter.problem)
     try:
         try:
             started = await adapter.start(stop)
@@ -164,6 +175,7 @@ async def run_discord(
         log.info("discord: logged in as %s", user.name if user else "?")
         await stop.wait()
     finally:
+        board.unregister("discord", adapter.problem)
         if messengers.get("discord") is adapter.messenger:
             del messengers["discord"]
         await adapter.stop()

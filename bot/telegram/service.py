@@ -18,15 +18,16 @@ from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Container
 from bot.config import ConfigError, Settings
+from bot.health import board_of
 from bot.telegram.admins import AdminCache
 from bot.telegram.callback_data import CallbackCodec
 from bot.telegram.commands_menu import publish_commands
 from bot.telegram.delivery import TelegramMessenger
 from bot.telegram.handlers import Observer, TelegramHandlers
+from bot.telegram.liveness import Liveness, WatchedRequest, watch_webhook
 from bot.telegram.ordering import PerSenderUpdateProcessor
 from bot.telegram.ratelimit import MessageRateLimiter
 from bot.telegram.retry import Retrier, RetryPolicy, Sleep
@@ -99,8 +100,11 @@ def _token(settings: Settings) -> str:
     return settings.telegram_token.get_secret_value()
 
 
-def build_application(settings: Settings, options: TelegramOptions) -> AnyApplication:
-    """A PTB Application for Pacer's bot: API base, timeouts, concurrency, rate limits."""
+def build_application(
+    settings: Settings, options: TelegramOptions, liveness: Liveness | None = None
+) -> AnyApplication:
+    """A PTB Application for Pacer's bot: API base, timeouts, concurrency, rate limits;
+    `liveness` hears how each getUpdates call went."""
     requests = CappedRequest(
         max_in_flight=options.max_in_flight,
         connection_pool_size=options.connection_pool_size,
@@ -110,7 +114,8 @@ def build_application(settings: Settings, options: TelegramOptions) -> AnyApplic
         media_write_timeout=options.media_write_timeout,
         pool_timeout=options.pool_timeout,
     )
-    polling = HTTPXRequest(
+    polling = WatchedRequest(
+        liveness or Liveness("getUpdates"),
         connection_pool_size=1,
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,  # PTB adds the long-poll timeout to this
@@ -139,7 +144,9 @@ class TelegramAdapter:
     ) -> None:
         self.settings = settings
         self.options = options = options or TelegramOptions()
-        self.app = build_application(settings, options)
+        webhook = settings.telegram_mode == "webhook"
+        self.liveness = Liveness("webhook" if webhook else "getUpdates")
+        self.app = build_application(settings, options, self.liveness)
         bot = self.app.bot
         codec = CallbackCodec()
         reply_retrier = Retrier(options.reply_policy, sleep=options.sleep)
@@ -233,6 +240,8 @@ async def run_telegram(
     """
     adapter = TelegramAdapter(container.settings, container.pacer, options)
     messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
+    board = board_of(container)
+    watcher: asyncio.Task[None] | None = None
     try:
         try:
             started = await adapter.start(stop)
@@ -243,9 +252,19 @@ async def run_telegram(
         if not started:
             return
         messengers["telegram"] = adapter.messenger
+        board.register("telegram", adapter.liveness.problem)
+        if container.settings.telegram_mode == "webhook":
+            watcher = asyncio.create_task(watch_webhook(
+                adapter.app.bot, container.settings.telegram_webhook_url, adapter.liveness, stop,
+            ), name="telegram-webhook-watch")
         log.info("telegram: @%s is %s", adapter.app.bot.username, container.settings.telegram_mode)
         await stop.wait()
     finally:
+        board.unregister("telegram", adapter.liveness.problem)
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
         if messengers.get("telegram") is adapter.messenger:
             del messengers["telegram"]
         await adapter.stop()
