@@ -30,7 +30,7 @@ REPLY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 
 
 # No `*_created` series next to each counter: Prometheus does not need them, they only double
 # what is scraped.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 
 class PacerMetrics:
