@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError, Settings
+from bot.log_format import use_json_logs
 from bot.metrics import PacerMetrics
 from bot.migrations import upgrade
 from core.app import Pacer
@@ -55,8 +56,10 @@ async def build(
     return Container(settings, db, uow, clock, pacer, metrics=metrics)
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, log_format: str = "text") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_format == "json":
+        use_json_logs()
     # httpx logs every request URL, and a Telegram URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Chatty libraries: every job run and migration step is not news at INFO.

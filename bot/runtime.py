@@ -38,7 +38,7 @@ async def run(settings: Settings, *, force_console: bool = False, user: str = "r
     services = [] if force_console else platform_services(settings)
     # In the terminal chat, log lines would interleave with the conversation: warnings only.
     quiet = not services and settings.log_level != "DEBUG"
-    configure_logging("WARNING" if quiet else settings.log_level)
+    configure_logging("WARNING" if quiet else settings.log_level, settings.log_format)
     container = await build(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

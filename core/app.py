@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from core import log_context
 from core.clock import Clock
 from core.commands.base import Context, Handler, UserError
 from core.messages import Reply, Request
@@ -94,6 +95,19 @@ class Pacer:
         """
         started = time.perf_counter()
         outcome: list[UpdateOutcome] = ["ok"]
+        label = _command_label(req.command)
+        with log_context.bound(
+            platform=req.platform.value, update_id=req.update_id, command=label
+        ):
+            try:
+                return await self._handle_observed(req, outcome)
+            finally:
+                seconds = time.perf_counter() - started
+                self.observer.update_handled(req.platform.value, label, outcome[0], seconds)
+                log.info("update handled (%s): %s in %.1f ms", label, outcome[0],
+                         seconds * 1000, extra={"duration": seconds})
+
+    async def _handle_observed(self, req: Request, outcome: list[UpdateOutcome]) -> list[Reply]:
         try:
             return await self._handle(req, outcome)
         except IntegrityError:
@@ -107,11 +121,6 @@ class Pacer:
             log.exception("error handling /%s", req.command)
             outcome[0] = "error"
             return [Reply(SORRY)]
-        finally:
-            self.observer.update_handled(
-                req.platform.value, _command_label(req.command), outcome[0],
-                time.perf_counter() - started,
-            )
 
     async def _seen(self, req: Request) -> bool:
         async with self.uow(readonly=True) as uow:
@@ -130,6 +139,7 @@ class Pacer:
                 outcome[0] = "duplicate"
                 return []
             runner = await runner_for_request(uow, req, now)
+            log_context.add(runner_id=runner.id)
             ctx = Context(req, runner, uow, self.clock, self.bot_name)
             try:
                 return await _dispatch(ctx, spec)

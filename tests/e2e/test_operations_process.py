@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import signal
 from collections.abc import AsyncIterator
@@ -71,6 +72,7 @@ async def test_endpoints_follow_the_bot_and_readyz_names_what_fails(
         PACER_TELEGRAM_API_URL=fake.base_url,
         PACER_HEALTH_LISTEN="127.0.0.1:0",
         PACER_LOG_LEVEL="INFO",
+        PACER_LOG_FORMAT="json",
     )
     proc = await start_pacer(tmp_path, env, "run")
     assert proc.stderr is not None
@@ -124,8 +126,22 @@ async def test_endpoints_follow_the_bot_and_readyz_names_what_fails(
         proc.send_signal(signal.SIGTERM)
         async with asyncio.timeout(DEADLINE):
             assert await proc.wait() == 0
+            await log.rest()
     finally:
         if proc.returncode is None:
             proc.kill()
             with contextlib.suppress(ProcessLookupError):
                 await proc.wait()
+
+    # Every log line is one JSON object; the /done carries its context and no message text.
+    entries = [json.loads(line) for line in log.lines]
+    assert all({"time", "level", "logger", "message"} <= entry.keys() for entry in entries)
+    [handled] = [e for e in entries if e["message"].startswith("update handled (done)")]
+    assert handled["logger"] == "core.app"
+    assert handled["level"] == "INFO"
+    assert handled["platform"] == "telegram"
+    assert handled["command"] == "done"
+    assert isinstance(handled["update_id"], str)
+    assert isinstance(handled["runner_id"], int)
+    assert 0 < handled["duration"] < DEADLINE
+    assert not [line for line in log.lines if "28:30" in line or fake.token in line]

@@ -57,3 +57,8 @@ class LogReader:
             pass
         raise AssertionError(f"no line matching {pattern.pattern!r}; log:\n" +
                              "\n".join(self.lines))
+
+    async def rest(self) -> None:
+        """Read what is left, to the end of the stream."""
+        while raw := await self.stream.readline():
+            self.lines.append(raw.decode(errors="replace").rstrip("\n"))
