@@ -60,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+    importlib.import_module("bot.cli_db").register(db_sub)
 
     return p
 
