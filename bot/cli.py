@@ -31,6 +31,12 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import run_doctor
+
+    return run_doctor()
+
+
 def _export(args: argparse.Namespace) -> int:
     from bot.cli_export import run as run_export
 
@@ -56,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
     who.add_argument("--discord", help="Discord user id")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.set_defaults(func=_export)
+
+    doctor = sub.add_parser("doctor", help="check settings, database, tokens and clock")
+    doctor.set_defaults(func=_doctor)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)

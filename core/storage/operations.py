@@ -85,6 +85,11 @@ async def journal_mode(conn: AsyncConnection) -> str:
     return str((await conn.execute(text("PRAGMA journal_mode"))).scalar_one()).lower()
 
 
+async def server_time(conn: AsyncConnection) -> float:
+    """PostgreSQL: the server's clock, as Unix time."""
+    return float((await conn.execute(text("SELECT extract(epoch from now())"))).scalar_one())
+
+
 async def integrity_check(conn: AsyncConnection) -> str:
     """SQLite's own consistency check of the whole file: `ok`, or the first problem found."""
     return str((await conn.execute(text("PRAGMA integrity_check"))).scalar_one())
