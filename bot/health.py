@@ -162,6 +162,12 @@ def routes(container: Container, readiness: Readiness) -> list[web.RouteDef]:
     ]
 
 
+def health_routes(container: Container) -> list[web.RouteDef]:
+    """The routes `start_health` published for serving next to the Telegram webhook."""
+    found = container.extras.get("health_routes", [])
+    return list(found) if isinstance(found, list) else []
+
+
 class HealthServer:
     """The HTTP endpoint; `start()` never raises for an address in use (one warning)."""
 
@@ -209,15 +215,18 @@ def _url_host(host: str) -> str:
 async def start_health(
     container: Container, scheduler: Ticking | None, *, platforms: list[str]
 ) -> HealthServer | None:
-    """Start the endpoint where the settings say (None when off or the address is taken)."""
+    """Start the endpoint where the settings say (None when off or the address is taken); the
+    same routes go to `container.extras["health_routes"]` for the Telegram webhook server."""
     board = board_of(container)
     for platform in platforms:
         board.expect(platform)
         container.metrics.platform_up(platform)
     if scheduler is not None:
         container.metrics.last_tick.set_function(lambda: scheduler.last_tick or 0.0)
+    readiness = Readiness(container, scheduler)
+    container.extras["health_routes"] = routes(container, readiness)
     address = listen_address(container.settings, platforms=bool(platforms))
     if address is None:
         return None
-    server = HealthServer(container, Readiness(container, scheduler), address)
+    server = HealthServer(container, readiness, address)
     return server if await server.start() else None

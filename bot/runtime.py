@@ -46,11 +46,12 @@ async def run(settings: Settings, *, force_console: bool = False, user: str = "r
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
 
+    scheduler = start_scheduler(container, console=not services)
+    # Before the adapters: the Telegram webhook server serves the health routes too.
+    health = await start_health(container, scheduler, platforms=[name for name, _ in services])
     tasks: list[asyncio.Task[None]] = [
         asyncio.create_task(svc(container, stop), name=name) for name, svc in services
     ]
-    scheduler = start_scheduler(container, console=not services)
-    health = await start_health(container, scheduler, platforms=[name for name, _ in services])
     try:
         if not services:
             console = asyncio.create_task(run_console(container.pacer, user))

@@ -12,16 +12,18 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, cast
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.bootstrap import Container
 from bot.config import ConfigError, Settings
-from bot.health import board_of
+from bot.health import board_of, health_routes
 from bot.telegram.admins import AdminCache
 from bot.telegram.callback_data import CallbackCodec
 from bot.telegram.commands_menu import publish_commands
@@ -33,6 +35,7 @@ from bot.telegram.ratelimit import MessageRateLimiter
 from bot.telegram.retry import Retrier, RetryPolicy, Sleep
 from bot.telegram.sending import ReplySender
 from bot.telegram.transport import CappedRequest
+from bot.telegram.webhook import WebhookServer
 from core.app import Pacer
 from core.delivery import Messenger
 
@@ -140,9 +143,15 @@ class TelegramAdapter:
     """Pacer on Telegram: the Application, its handlers and the push `Messenger`."""
 
     def __init__(
-        self, settings: Settings, pacer: Pacer, options: TelegramOptions | None = None
+        self,
+        settings: Settings,
+        pacer: Pacer,
+        options: TelegramOptions | None = None,
+        routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self.settings = settings
+        self.routes = routes  # webhook mode: served next to the webhook (health, metrics)
+        self.webhook: WebhookServer | None = None
         self.options = options = options or TelegramOptions()
         webhook = settings.telegram_mode == "webhook"
         self.liveness = Liveness("webhook" if webhook else "getUpdates")
@@ -174,15 +183,14 @@ class TelegramAdapter:
             raise RuntimeError("the Telegram Application was built without an Updater")
         if self.settings.telegram_mode == "webhook":
             url = self.settings.telegram_webhook_url
-            await updater.start_webhook(
-                listen=self.settings.telegram_webhook_listen,
-                port=self.settings.telegram_webhook_port,
-                url_path=urlsplit(url).path.lstrip("/"),
-                webhook_url=url,
-                allowed_updates=list(ALLOWED_UPDATES),
-                secret_token=webhook_secret(self.settings),
-                bootstrap_retries=5,
+            self.webhook = WebhookServer(
+                self.app, path=urlsplit(url).path, secret=webhook_secret(self.settings),
+                routes=self.routes, on_update=self.liveness.ok,
             )
+            await self.webhook.start(
+                self.settings.telegram_webhook_listen, self.settings.telegram_webhook_port
+            )
+            await self.webhook.register(url, list(ALLOWED_UPDATES))
         else:
             await updater.start_polling(
                 poll_interval=0,
@@ -197,6 +205,9 @@ class TelegramAdapter:
         updater = self.app.updater
         if updater is not None and updater.running:
             await updater.stop()  # confirms the updates fetched so far (next getUpdates offset)
+        webhook, self.webhook = self.webhook, None
+        if webhook is not None:
+            await webhook.stop()  # Telegram retries what it could not deliver meanwhile
         if self.app.running:
             await self.app.stop()  # handles what was fetched before returning
         await self.app.shutdown()
@@ -238,7 +249,9 @@ async def run_telegram(
     A token Telegram rejects is a bad setting: it is logged in one line and `stop` is set, so
     `pacer run` ends instead of running without its chat.
     """
-    adapter = TelegramAdapter(container.settings, container.pacer, options)
+    adapter = TelegramAdapter(
+        container.settings, container.pacer, options, routes=health_routes(container)
+    )
     messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
     board = board_of(container)
     watcher: asyncio.Task[None] | None = None
