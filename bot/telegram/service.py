@@ -2,8 +2,9 @@
 
 `run_telegram(container, stop)` is what `bot.runtime` starts next to Discord and the scheduler.
 PTB's `run_polling()` would own the loop, so this drives `initialize()`, `start()` and
-`updater.start_polling()` (or `start_webhook()` for deployments with several workers behind a
-load balancer) itself, and undoes them in reverse order when `stop` is set.
+`updater.start_polling()` (or, for deployments with several workers behind a load balancer,
+its own webhook server, `bot.telegram.webhook`, which also serves the health routes) itself,
+and undoes them in reverse order when `stop` is set.
 """
 
 from __future__ import annotations
