@@ -7,7 +7,6 @@ import logging
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -92,15 +91,18 @@ async def test_unready_names_each_failing_check(served: tuple[
     assert body["checks"]["scheduler"] == "no tick yet"
 
 
-async def test_a_database_that_does_not_answer_is_named(tmp_path: Path, clock: FakeClock) -> None:
-    db = create_database(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'pacer.db'}")
+async def test_a_database_that_does_not_answer_is_named(clock: FakeClock) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = create_database(f"postgresql+asyncpg://nobody@127.0.0.1:{port}/none")
     container = container_for(db, clock)
     problems = await Readiness(container, FakeScheduler(), wall=lambda: NOW).problems()
     await db.dispose()
-    assert problems == {
-        "database": "unreachable: (sqlite3.OperationalError) unable to open database file",
-        "scheduler": None,
-    }
+    assert problems["scheduler"] is None
+    assert problems["database"] == (
+        f"unreachable: [Errno 111] Connect call failed ('127.0.0.1', {port})"
+    )
 
 
 async def test_metrics_are_prometheus_text(served: tuple[Container, FakeScheduler, str]
