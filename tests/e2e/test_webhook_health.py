@@ -61,3 +61,34 @@ async def test_healthz_readyz_and_metrics_answer_next_to_the_webhook(
         stop.set()
         await asyncio.wait_for(service, 10)
     assert board_of(container).platform_problems() == {"telegram": "not connected yet"}
+
+
+async def test_the_webhook_refuses_what_telegram_would_not_send(
+    fake_telegram: FakeTelegram, sqlite_db: Database, clock: FakeClock
+) -> None:
+    port = free_port()
+    hook = f"http://127.0.0.1:{port}/telegram/hook"
+    settings = telegram_settings(
+        fake_telegram, telegram_mode="webhook", telegram_webhook_url=hook,
+        telegram_webhook_port=port, telegram_webhook_secret="s3cret-Token_1",
+    )
+    uow = UnitOfWorkFactory(sqlite_db)
+    container = Container(settings, sqlite_db, uow, clock, Pacer(uow, clock))
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_telegram(container, stop))
+    secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+    try:
+        await fake_telegram.wait_for_call("getWebhookInfo", timeout=10)
+        async with aiohttp.ClientSession() as http:
+            async with http.post(hook, data="update_id=1", headers=secret) as response:
+                assert response.status == 403  # JSON only
+            async with http.post(hook, json={"update_id": "x", "message": 5},
+                                 headers=secret) as response:
+                assert response.status == 400
+            async with http.post(hook, data=b"{not json", headers={
+                    **secret, "Content-Type": "application/json"}) as response:
+                assert response.status == 400
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 10)
+    assert fake_telegram.sent() == []
