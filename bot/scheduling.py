@@ -30,6 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import Container
 from bot.console import Console
+from core import log_context
 from core.challenges import finish_due_challenges, weekly_standings
 from core.delivery import ConsoleMessenger, Messenger
 from core.messages import Reply
@@ -143,15 +144,18 @@ class SchedulerService:
             )
             self.senders[platform] = sender
             self.scheduler.add_job(
-                self._guarded(sender.drain),
+                self._guarded(sender.drain, platform=platform),
                 IntervalTrigger(seconds=settings.outbox_poll_seconds),
                 id=f"drain:{platform}", name=f"drain {platform}",
                 next_run_time=datetime.now(UTC) + timedelta(milliseconds=10),
             )
             log.info("delivering %s pushes", platform)
 
-    def _guarded(self, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
-        """Track the job for a clean stop, and log (not raise) its errors."""
+    def _guarded(
+        self, job: Callable[[], Awaitable[object]], **log_fields: object
+    ) -> Callable[[], Awaitable[None]]:
+        """Track the job for a clean stop, and log (not raise) its errors; its log lines
+        carry `log_fields` (e.g. the platform a drain sends to)."""
 
         async def run() -> None:
             if self._stopping:
@@ -160,7 +164,8 @@ class SchedulerService:
             if task is not None:
                 self._running.add(task)
             try:
-                await job()
+                with log_context.bound(**log_fields):
+                    await job()
             except Exception:
                 log.exception("scheduled job failed; it runs again at its next interval")
             finally:
