@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 
 from bot.config import ConfigError, Settings
+from bot.log_format import use_json_logs
 from bot.log_redaction import install_redaction
+from bot.metrics import PacerMetrics
 from bot.migrations import upgrade
 from core.app import Pacer
 from core.clock import Clock, SystemClock
@@ -27,6 +29,7 @@ class Container:
     clock: Clock
     pacer: Pacer
     extras: dict[str, object] = field(default_factory=dict)
+    metrics: PacerMetrics = field(default_factory=PacerMetrics)
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -49,13 +52,18 @@ async def build(
         await upgrade(db)
     uow = UnitOfWorkFactory(db)
     clock = clock or SystemClock()
-    return Container(settings, db, uow, clock, Pacer(uow, clock))
+    metrics = PacerMetrics()
+    pacer = Pacer(uow, clock, observer=metrics)
+    return Container(settings, db, uow, clock, pacer, metrics=metrics)
 
 
-def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    """Log to stderr at `level`, every handler masking `secrets` and token shapes."""
+def configure_logging(level: str, secrets: Iterable[str] = (), log_format: str = "text") -> None:
+    """Log to stderr at `level` (one JSON object a line with `log_format="json"`), every
+    handler masking `secrets` and token shapes."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    install_redaction(secrets)
+    if log_format == "json":
+        use_json_logs()
+    install_redaction(secrets)  # after the handlers are set: it filters each of them
     # httpx logs every request URL, and a Telegram URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Chatty libraries: every job run and migration step is not news at INFO.

@@ -33,6 +33,12 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import run_doctor
+
+    return run_doctor()
+
+
 def _export(args: argparse.Namespace) -> int:
     from bot.cli_export import run as run_export
 
@@ -63,9 +69,13 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.set_defaults(func=_export)
 
+    doctor = sub.add_parser("doctor", help="check settings, database, tokens and clock")
+    doctor.set_defaults(func=_doctor)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=_db_upgrade)
+    importlib.import_module("bot.cli_db").register(db_sub)
 
     return p
 

@@ -24,6 +24,8 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.listen_address import parse_listen
+
 DEFAULT_TOML = Path(__file__).resolve().parent.parent / "config" / "default.toml"
 TELEGRAM_TOKEN = re.compile(r"^\d{3,12}:[A-Za-z0-9_-]{20,}$")
 DISCORD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{3,}\.[A-Za-z0-9_-]{10,}$")
@@ -51,6 +53,8 @@ class Settings(BaseSettings):
     discord_api_url: str = "https://discord.com/api/v10"
     discord_shards: str = "0"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    health_listen: str = ""  # host:port, or off; unset: 127.0.0.1:9464 when a platform runs
     default_timezone: str = "UTC"
     scheduler_tick_seconds: int = 60
     outbox_poll_seconds: float = 2.0
@@ -75,6 +79,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("telegram_token", "discord_token", "telegram_webhook_secret", mode="before")
     @classmethod
@@ -160,6 +169,11 @@ def _check(settings: Settings) -> None:
         )
     if settings.discord_shards != "auto" and not settings.discord_shards.isdigit():
         raise ConfigError("PACER_DISCORD_SHARDS must be a number or 'auto'")
+    if settings.health_listen.strip():
+        try:
+            parse_listen(settings.health_listen)
+        except ValueError as err:
+            raise ConfigError(f"PACER_HEALTH_LISTEN: {err}") from None
     if settings.scheduler_tick_seconds < 5 or settings.outbox_poll_seconds <= 0:
         raise ConfigError("PACER_SCHEDULER_TICK_SECONDS must be >= 5 and polling positive")
     if settings.outbox_lease_seconds < 3:

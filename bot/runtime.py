@@ -23,6 +23,7 @@ from typing import Any
 from bot.bootstrap import Container, build, configure_logging
 from bot.config import Settings
 from bot.console import Console, ConsoleChannel, run_console
+from bot.health import start_health
 from bot.platform_status import status_of
 from bot.scheduling import start_scheduler
 
@@ -84,7 +85,9 @@ async def run(
     services = [] if force_console else platform_services(settings)
     # In the terminal chat, log lines would interleave with the conversation: warnings only.
     quiet = not services and settings.log_level != "DEBUG"
-    configure_logging("WARNING" if quiet else settings.log_level, settings.secrets())
+    configure_logging(
+        "WARNING" if quiet else settings.log_level, settings.secrets(), settings.log_format
+    )
     container = await build(settings)
     stop = asyncio.Event()
     adapters_stop = asyncio.Event()  # set only once the scheduler has stopped sending
@@ -95,14 +98,16 @@ async def run(
 
     for name, _ in services:
         status_of(container.extras, name)  # "starting": visible to health checks at once
-    tasks = {
-        name: asyncio.create_task(svc(container, adapters_stop), name=name)
-        for name, svc in services
-    }
     terminal = None if services else Console(
         container.pacer, user, channel=ConsoleChannel(club) if club else None
     )
     scheduler = start_scheduler(container, console=terminal or False)
+    # Before the adapters: the Telegram webhook server serves the health routes too.
+    health = await start_health(container, scheduler, platforms=[name for name, _ in services])
+    tasks = {
+        name: asyncio.create_task(svc(container, adapters_stop), name=name)
+        for name, svc in services
+    }
     code = 0
     try:
         if terminal is not None:
@@ -117,6 +122,8 @@ async def run(
             code = await serve(container, tasks, stop)
     finally:
         stop.set()
+        if health is not None:
+            await health.stop()
         await scheduler.stop()  # stop claiming; finish, release and record the batch
         adapters_stop.set()  # only now may the adapters close their clients
         for task in tasks.values():

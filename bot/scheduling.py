@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import Container
 from bot.console import Console
+from core import log_context
 from core.clubs.announcements import ClubFeeds
 from core.clubs.challenges import finish_due_challenges, weekly_standings
 from core.delivery import ConsoleMessenger, Messenger
@@ -93,6 +95,7 @@ class SchedulerService:
         self._running: set[asyncio.Task[Any]] = set()
         self._stopping = False
         self._released = False
+        self.last_tick: float | None = None  # Unix time the last tick finished (readiness)
 
     def messengers(self) -> dict[str, Messenger]:
         return registered_messengers(self.container)
@@ -113,6 +116,7 @@ class SchedulerService:
 
     async def tick(self) -> None:
         await self.ticker.run()
+        self.last_tick = time.time()
 
     async def watch(self) -> None:
         """Keep one drain job per registered messenger: add new ones, retire stopped ones."""
@@ -139,18 +143,22 @@ class SchedulerService:
                 max_attempts=settings.outbox_max_attempts,
                 lease=timedelta(seconds=settings.outbox_lease_seconds),
                 chats=messenger.chats if isinstance(messenger, ConsoleMessenger) else None,
+                observer=self.container.metrics,
             )
             self.senders[platform] = sender
             self.scheduler.add_job(
-                self._guarded(sender.drain),
+                self._guarded(sender.drain, platform=platform),
                 IntervalTrigger(seconds=settings.outbox_poll_seconds),
                 id=f"drain:{platform}", name=f"drain {platform}",
                 next_run_time=datetime.now(UTC) + timedelta(milliseconds=10),
             )
             log.info("delivering %s pushes", platform)
 
-    def _guarded(self, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
-        """Track the job for a clean stop, and log (not raise) its errors."""
+    def _guarded(
+        self, job: Callable[[], Awaitable[object]], **log_fields: object
+    ) -> Callable[[], Awaitable[None]]:
+        """Track the job for a clean stop, and log (not raise) its errors; its log lines
+        carry `log_fields` (e.g. the platform a drain sends to)."""
 
         async def run() -> None:
             if self._stopping:
@@ -159,7 +167,8 @@ class SchedulerService:
             if task is not None:
                 self._running.add(task)
             try:
-                await job()
+                with log_context.bound(**log_fields):
+                    await job()
             except Exception:
                 log.exception("scheduled job failed; it runs again at its next interval")
             finally:

@@ -8,17 +8,19 @@ leaves nothing half-written. Errors become friendly replies: no traceback ever r
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from core import open_question
+from core import log_context, open_question
 from core.clock import Clock
 from core.commands.base import Context, UserError
 from core.commands.table import COMMANDS, Command, CommandTable
 from core.messages import Reply, Request
+from core.observe import NULL_OBSERVER, Observer, UpdateOutcome
 from core.runners import runner_for_request
 from core.storage import direct
 from core.storage.models import ProcessedUpdate, Runner, UTCDateTime
@@ -42,30 +44,60 @@ class Pacer:
         clock: Clock,
         bot_name: str = "Pacer",
         commands: CommandTable = COMMANDS,
+        observer: Observer = NULL_OBSERVER,
     ) -> None:
         self.uow = uow
         self.clock = clock
         self.bot_name = bot_name
         self.commands = commands
+        self.observer = observer
 
     async def handle(self, req: Request) -> list[Reply]:
         """Handle one request; returns the replies (empty for an already-handled update).
 
-        Names and text lose control and bidi override characters first (`core.text_safety`).
+        The observer hears of each one: its command, how it ended and how long it took. Names
+        and text lose control and bidi override characters first (`core.text_safety`).
         """
         req = replace(
             req, command=clean_text(req.command), text=clean_text(req.text),
             display_name=clean_text(req.display_name), chat_title=clean_text(req.chat_title),
         )
+        started = time.perf_counter()
+        outcome: list[UpdateOutcome] = ["ok"]
+        label = self._command_label(req.command)
+        with log_context.bound(
+            platform=req.platform.value, update_id=req.update_id, command=label
+        ):
+            try:
+                return await self._handle_observed(req, outcome)
+            finally:
+                seconds = time.perf_counter() - started
+                self.observer.update_handled(req.platform.value, label, outcome[0], seconds)
+                log.info("update handled (%s): %s in %.1f ms", label, outcome[0],
+                         seconds * 1000, extra={"duration": seconds})
+
+    def _command_label(self, command: str) -> str:
+        """The command as a metrics label: known commands by their name (aliases resolved),
+        plain text as `text`, anything else as `unknown` (labels must not grow with what
+        people type)."""
+        if not command:
+            return "text"
+        found = self.commands.resolve(command)
+        return found.name if found is not None else "unknown"
+
+    async def _handle_observed(self, req: Request, outcome: list[UpdateOutcome]) -> list[Reply]:
         try:
-            return await self._handle(req)
+            return await self._handle(req, outcome)
         except IntegrityError:
             if req.update_id is not None and await self._seen(req):
+                outcome[0] = "duplicate"
                 return []  # a concurrent re-delivery of the same update won the race
             log.exception("integrity error handling %s", req.command)
+            outcome[0] = "error"
             return [Reply(SORRY)]
         except Exception:
             log.exception("error handling /%s", req.command)
+            outcome[0] = "error"
             return [Reply(SORRY)]
 
     async def _seen(self, req: Request) -> bool:
@@ -73,24 +105,28 @@ class Pacer:
             row = await uow.session.get(ProcessedUpdate, (req.platform.value, req.update_id))
             return row is not None
 
-    async def _handle(self, req: Request) -> list[Reply]:
+    async def _handle(self, req: Request, outcome: list[UpdateOutcome]) -> list[Reply]:
         name = req.command.lower()
         spec = self.commands.resolve(name) if name else None
         if name and spec is None:
             # In a private chat it still closes an open question; group chatter (another
             # bot's command, say) never reaches the database.
+            outcome[0] = "refused"
             closed = False if req.in_group else await self._remember(req)
             return [unknown_command(name, self.commands, closed)]
         async with self.uow() as uow:
             now = self.clock.now()
             if req.update_id is not None and not await _first_delivery(uow, req, now):
+                outcome[0] = "duplicate"
                 return []
             runner = await runner_for_request(uow, req, now)
+            log_context.add(runner_id=runner.id)
             ctx = Context(req, runner, uow, self.clock, self.bot_name, self.commands)
             try:
                 return await _dispatch(ctx, spec)
             except UserError as refusal:
                 refused = refusal
+                outcome[0] = "refused"
                 await uow.rollback()  # nothing the refused command wrote is kept
         await self._remember(req)
         return [Reply(str(refused))]

@@ -37,6 +37,7 @@ from bot.discord.client import (
 )
 from bot.discord.delivery import DiscordMessenger
 from bot.discord.sync import sync_if_changed
+from bot.health import board_of
 from bot.platform_status import status_of
 from core.app import Pacer
 from core.delivery import Messenger
@@ -153,6 +154,14 @@ class DiscordAdapter:
         async with asyncio.timeout(timeout):
             await self.client.wait_until_ready()
 
+    def problem(self) -> str | None:
+        """Readiness: None while the gateway is ready (discord.py's public state)."""
+        if self.client.is_closed():
+            return "gateway connection closed"
+        if not self.client.is_ready():
+            return "gateway not ready (connecting or resuming)"
+        return None
+
     async def stop(self) -> None:
         """Close the gateway connection and the HTTP session."""
         await self.client.close()
@@ -185,6 +194,8 @@ async def run_discord(
     adapter = DiscordAdapter(container.settings, container.pacer, container.uow, options)
     messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
     status = status_of(container.extras, "discord")
+    board = board_of(container)
+    board.register("discord", adapter.problem)
     try:
         try:
             started = await adapter.start(stop)
@@ -211,6 +222,7 @@ async def run_discord(
             status.fail(reason)
             log.error("discord: %s; Discord is off (pushes wait in the outbox)", reason)
     finally:
+        board.unregister("discord", adapter.problem)
         if messengers.get("discord") is adapter.messenger:
             del messengers["discord"]
         status.stopped()

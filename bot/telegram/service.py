@@ -2,8 +2,9 @@
 
 `run_telegram(container, stop)` is what `bot.runtime` starts next to Discord and the scheduler.
 PTB's `run_polling()` would own the loop, so this drives `initialize()`, `start()` and
-`updater.start_polling()` (or `start_webhook()` for deployments with several workers behind a
-load balancer) itself, and undoes them in reverse order when `stop` is set.
+`updater.start_polling()` (or, for deployments with several workers behind a load balancer,
+its own webhook server, `bot.telegram.webhook`, which also serves the health routes) itself,
+and undoes them in reverse order when `stop` is set.
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, cast
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Container
 from bot.config import ConfigError, Settings
+from bot.health import board_of, health_routes
 from bot.platform_status import status_of
 from bot.telegram.admins import AdminCache
 from bot.telegram.callback_data import CallbackCodec
@@ -28,11 +31,13 @@ from bot.telegram.commands_menu import publish_commands
 from bot.telegram.delivery import TelegramMessenger
 from bot.telegram.group_replies import GroupReplyQueue
 from bot.telegram.handlers import Observer, TelegramHandlers
+from bot.telegram.liveness import Liveness, WatchedRequest, watch_webhook
 from bot.telegram.ordering import PerSenderUpdateProcessor
 from bot.telegram.ratelimit import MessageRateLimiter
 from bot.telegram.retry import Retrier, RetryPolicy, Sleep
 from bot.telegram.sending import ReplySender
 from bot.telegram.transport import CappedRequest
+from bot.telegram.webhook import WebhookServer
 from core.app import Pacer
 from core.delivery import Messenger
 
@@ -103,8 +108,11 @@ def _token(settings: Settings) -> str:
     return settings.telegram_token.get_secret_value()
 
 
-def build_application(settings: Settings, options: TelegramOptions) -> AnyApplication:
-    """A PTB Application for Pacer's bot: API base, timeouts, concurrency, rate limits."""
+def build_application(
+    settings: Settings, options: TelegramOptions, liveness: Liveness | None = None
+) -> AnyApplication:
+    """A PTB Application for Pacer's bot: API base, timeouts, concurrency, rate limits;
+    `liveness` hears how each getUpdates call went."""
     requests = CappedRequest(
         max_in_flight=options.max_in_flight,
         connection_pool_size=options.connection_pool_size,
@@ -114,7 +122,8 @@ def build_application(settings: Settings, options: TelegramOptions) -> AnyApplic
         media_write_timeout=options.media_write_timeout,
         pool_timeout=options.pool_timeout,
     )
-    polling = HTTPXRequest(
+    polling = WatchedRequest(
+        liveness or Liveness("getUpdates"),
         connection_pool_size=1,
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,  # PTB adds the long-poll timeout to this
@@ -141,12 +150,20 @@ class TelegramAdapter:
     """Pacer on Telegram: the Application, its handlers and the push `Messenger`."""
 
     def __init__(
-        self, settings: Settings, pacer: Pacer, options: TelegramOptions | None = None
+        self,
+        settings: Settings,
+        pacer: Pacer,
+        options: TelegramOptions | None = None,
+        routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self.settings = settings
         self.commands = pacer.commands
+        self.routes = routes  # webhook mode: served next to the webhook (health, metrics)
+        self.webhook: WebhookServer | None = None
         self.options = options = options or TelegramOptions()
-        self.app = build_application(settings, options)
+        webhook = settings.telegram_mode == "webhook"
+        self.liveness = Liveness("webhook" if webhook else "getUpdates")
+        self.app = build_application(settings, options, self.liveness)
         bot = self.app.bot
         codec = CallbackCodec()
         reply_retrier = Retrier(options.reply_policy, sleep=options.sleep)
@@ -176,15 +193,14 @@ class TelegramAdapter:
             raise RuntimeError("the Telegram Application was built without an Updater")
         if self.settings.telegram_mode == "webhook":
             url = self.settings.telegram_webhook_url
-            await updater.start_webhook(
-                listen=self.settings.telegram_webhook_listen,
-                port=self.settings.telegram_webhook_port,
-                url_path=urlsplit(url).path.lstrip("/"),
-                webhook_url=url,
-                allowed_updates=list(ALLOWED_UPDATES),
-                secret_token=webhook_secret(self.settings),
-                bootstrap_retries=5,
+            self.webhook = WebhookServer(
+                self.app, path=urlsplit(url).path, secret=webhook_secret(self.settings),
+                routes=self.routes, on_update=self.liveness.ok,
             )
+            await self.webhook.start(
+                self.settings.telegram_webhook_listen, self.settings.telegram_webhook_port
+            )
+            await self.webhook.register(url, list(ALLOWED_UPDATES))
         else:
             await updater.start_polling(
                 poll_interval=0,
@@ -199,6 +215,9 @@ class TelegramAdapter:
         updater = self.app.updater
         if updater is not None and updater.running:
             await updater.stop()  # confirms the updates fetched so far (next getUpdates offset)
+        webhook, self.webhook = self.webhook, None
+        if webhook is not None:
+            await webhook.stop()  # Telegram retries what it could not deliver meanwhile
         if self.app.running:
             await self.app.stop()  # handles what was fetched before returning
         await self.group_replies.close()  # their queued group replies go out, then HTTP closes
@@ -241,9 +260,13 @@ async def run_telegram(
     A token Telegram rejects is a bad setting: it is logged in one line, the platform status
     says "failed" and this returns, so `pacer run` does not keep running without its chat.
     """
-    adapter = TelegramAdapter(container.settings, container.pacer, options)
+    adapter = TelegramAdapter(
+        container.settings, container.pacer, options, routes=health_routes(container)
+    )
     messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
     status = status_of(container.extras, "telegram")
+    board = board_of(container)
+    watcher: asyncio.Task[None] | None = None
     try:
         try:
             started = await adapter.start(stop)
@@ -255,9 +278,19 @@ async def run_telegram(
             return
         messengers["telegram"] = adapter.messenger
         status.running()
+        board.register("telegram", adapter.liveness.problem)
+        if container.settings.telegram_mode == "webhook":
+            watcher = asyncio.create_task(watch_webhook(
+                adapter.app.bot, container.settings.telegram_webhook_url, adapter.liveness, stop,
+            ), name="telegram-webhook-watch")
         log.info("telegram: @%s is %s", adapter.app.bot.username, container.settings.telegram_mode)
         await stop.wait()
     finally:
+        board.unregister("telegram", adapter.liveness.problem)
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
         if messengers.get("telegram") is adapter.messenger:
             del messengers["telegram"]
         status.stopped()

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from core.clock import Clock
 from core.delivery import DeliveryError, Messenger, keyed_send
+from core.observe import NULL_OBSERVER, Observer
 from core.schedule import outbox
 from core.schedule.outbox import Claimed, Failure
 from core.schedule.ratelimit import Monotonic, RateLimiter, RateLimits, Sleep, limits_for
@@ -123,6 +124,7 @@ class Sender:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         chats: Collection[str] | None = None,
+        observer: Observer = NULL_OBSERVER,
     ) -> None:
         self.uow = uow
         self.messenger = messenger
@@ -142,6 +144,7 @@ class Sender:
         )
         self._monotonic = monotonic
         self._rng = rng or random.Random()
+        self.observer = observer
         self._stopping = False
         self._record_lock = asyncio.Lock()
         self.chats = chats  # only these chats' rows (a console's own), else every chat
@@ -275,19 +278,23 @@ class Sender:
             self._failed(item, DeliveryError("transient", f"{type(err).__name__}: {err}"), out)
         else:
             out.sent.append(item.id)
+            self.observer.push_sent(self.platform, item.kind, "sent")
 
     def _failed(self, item: Claimed, err: DeliveryError, out: _Outcomes) -> None:
         attempt = item.attempts + 1
         if err.kind == "blocked":
             out.blocked.append((item, err.reason))
+            self.observer.push_sent(self.platform, item.kind, "blocked")
             return
-        if err.kind == "permanent":
-            out.failed.append(Failure(item.id, f"permanent: {err.reason}", None))
-            return
-        if attempt >= self.max_attempts:
-            reason = f"gave up after {attempt} attempts: {err.kind}: {err.reason}"
+        if err.kind == "permanent" or attempt >= self.max_attempts:
+            reason = (
+                f"permanent: {err.reason}" if err.kind == "permanent"
+                else f"gave up after {attempt} attempts: {err.kind}: {err.reason}"
+            )
             out.failed.append(Failure(item.id, reason, None))
+            self.observer.push_sent(self.platform, item.kind, "dead")
             return
+        self.observer.push_sent(self.platform, item.kind, "retry")
         if err.kind == "retry_after" and err.retry_after is not None:
             delay = err.retry_after
             # A chat's 429 holds that chat; a global one holds every send of this platform.
