@@ -97,8 +97,34 @@ def add_time_trial(draft: Draft) -> None:
         _runner_time_trial(draft)
 
 
-def _beginner_time_trial(draft: Draft) -> None:
-    last = next((i for i in range(len(draft) - 1, -1, -1) if draft.sessions[i].is_run), None)
+def add_first_mile(draft: Draft) -> None:
+    """A beginner's rolling plan (the one the app keeps, extended as the weeks pass): the first
+    continuous mile comes on the last run day of the week after the bridge first reaches about
+    three quarters of the runner's expected mile without a walk — the seed guide's and NHS
+    Couch to 5K's "test once the runs are long enough" — not at the end of a plan whose end is
+    never reached. Nothing when that week is not yet inside the plan."""
+    if draft.athlete.level is not Level.BEGINNER:
+        return
+    mile_s = estimated_mile_s(draft.athlete) or BEGINNER_MILE_S
+    ready_at = next(
+        (i for i, s in enumerate(draft.sessions)
+         if s.is_run and easy.longest_run_s(s) >= BRIDGE_SHARE * mile_s),
+        None,
+    )
+    if ready_at is None:
+        return
+    after = draft.weeks[ready_at] + 1
+    if after > len(draft.spans):
+        return
+    week = draft.week_indices(after)
+    runs = [i for i in week if draft.sessions[i].is_run]
+    if len(week) == 7 and runs:
+        _beginner_time_trial(draft, runs[-1])
+
+
+def _beginner_time_trial(draft: Draft, last: int | None = None) -> None:
+    if last is None:
+        last = next((i for i in range(len(draft) - 1, -1, -1) if draft.sessions[i].is_run), None)
     if last is None:
         return
     week = draft.weeks[last]

@@ -19,6 +19,7 @@ from core.training.levels import Level
 from core.training.model import Plan
 from core.training.paces import compute_paces, goal_vdot, progressed
 from core.training.passes import (
+    add_first_mile,
     add_time_trial,
     assign_keys,
     beginner_bridge_ready,
@@ -47,7 +48,9 @@ def build_plan(athlete: Athlete, start: date, days: int, history: History | None
     With `history` and `today`, past weeks gate progression and the current week adapts to
     missed sessions and poor sleep. Without a race, a plan of four weeks or more ends with a
     mile time trial; `finale=False` leaves it out, for a rolling horizon whose last day is not
-    the end of the runner's training. Raises `PlanError` for inputs no plan can be built from.
+    the end of the runner's training (a beginner's then gets the first continuous mile the
+    week after the bridge is ready: `passes.add_first_mile`). Raises `PlanError` for inputs
+    no plan can be built from.
     """
     check_structure(athlete)
     if not 1 <= days <= MAX_PLAN_DAYS:
@@ -70,6 +73,8 @@ def build_plan(athlete: Athlete, start: date, days: int, history: History | None
             _bridge_note_on_race(draft, race)
     if finale and (race is None or race > end):
         add_time_trial(draft)
+    elif not finale and race is None:
+        add_first_mile(draft)
     assign_keys(draft)
     vary_tips(draft)
     if history is not None and today is not None:

@@ -154,3 +154,41 @@ def test_stage_only_advances_after_a_completed_week(seed: int, days: list[int]) 
                 assert sum(d.minutes for d in nxt) <= sum(d.minutes for d in week)
             checked += 1
     assert checked >= 1
+
+
+def test_the_apps_rolling_plan_brings_the_first_mile_once_the_bridge_is_ready() -> None:
+    """The app stores a rolling horizon (`finale=False`): the first continuous mile still
+    comes, on the last run day of the week after the bridge first reaches three quarters of
+    the expected mile (here 12 min: a 9-minute run), and only once."""
+    plan = build_plan(MWF, MONDAY, 20 * 7, finale=False)
+    trials = [d for d in plan.days if d.type == "time_trial"]
+    assert [d.title for d in trials] == ["Time trial: your first continuous mile"]
+    ready = next(d for d in plan.days if longest_continuous_s(d) >= 9 * 60)
+    trial_week = [d for d in plan.days if d.week == ready.week + 1]
+    assert trials[0] == [d for d in trial_week if d.run_minutes][-1]
+    assert trials[0].note is None  # ready: no "run as far as you can" note
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=3, max_size=7, unique=True),
+       st.sampled_from([None, 9 * 60.0, 11 * 60.0, 13 * 60.0, 16 * 60.0]),
+       st.integers(8, 30))
+def test_a_rolling_plan_never_asks_for_a_mile_before_the_bridge_reaches_it(
+    days: list[int], mile_s: float | None, weeks_long: int
+) -> None:
+    athlete = Athlete(Level.BEGINNER, tuple(sorted(days)), mile_time_s=mile_s)
+    plan = build_plan(athlete, MONDAY, weeks_long * 7, finale=False)
+    needed = 0.75 * (mile_s or 12 * 60.0)
+    trials = [i for i, d in enumerate(plan.days) if d.type == "time_trial"]
+    assert len(trials) <= 1
+    for i in trials:
+        longest = max(longest_continuous_s(d) for d in plan.days[:i])
+        assert longest >= needed, (plan.days[i].date, longest, needed)
+        assert plan.days[i].title == "Time trial: your first continuous mile"
+
+
+def longest_continuous_s(day: PlanDay) -> int:
+    """The longest run without a walk in a day's session (seconds)."""
+    if day.type != "run_walk":
+        return 0
+    return max((r.seconds or 0 for r in day.reps), default=0)
