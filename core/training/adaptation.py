@@ -11,7 +11,13 @@ Each rule names its source:
   trained runners (Daniels' Running Formula, returning after a break of up to a few weeks:
   train at reduced load, 50–80 %, before building again), and for beginners back to the last
   run/walk stage they had finished (NHS Couch to 5K's advice after a break: go back and repeat
-  a week you have already completed before moving on).
+  a week you have already completed before moving on) — at no more than the main set they were
+  on (`return_rung`), so a return never means more running or time on feet than the week
+  before it. The "Welcome back" note is kept first on its day whatever is noted later
+  (`set_note`), so the runner always knows why.
+- The closing mile time trial waits when its week follows two weeks off or a week with none of
+  its runs done (`finale_waits`): a test then measures the break, not the training (Daniels:
+  rebuild before testing; NHS Couch to 5K: repeat a week you have done).
 - A missed key session moves only onto one of the runner's own training days later in the same
   week, in place of an easy run, never next to another hard day nor in the two days before a race
   (`reschedule_missed`); otherwise it is let go. Source: the guide ("the focus should be on

@@ -157,7 +157,10 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
                 f"sessions use paces of VDOT {paces.vdot:.1f} (Daniels: move up one VDOT after "
                 "4–6 good weeks). Easy runs stay easy."
             )
-        if rung.light and specific is None and len(draft) - first == 7:
+        # the note once: a lighter week repeated (a beginner's, not yet done) needs no second
+        if rung.light and specific is None and len(draft) - first == 7 and not draft.light.get(
+            week - 1
+        ):
             run_at = next((i for i in range(first, len(draft)) if draft.sessions[i].is_run), None)
             if run_at is not None and draft.notes[run_at] is None:
                 draft.notes[run_at] = LIGHT_WEEK_NOTE
