@@ -11,7 +11,13 @@ Each rule names its source:
   trained runners (Daniels' Running Formula, returning after a break of up to a few weeks:
   train at reduced load, 50–80 %, before building again), and for beginners back to the last
   run/walk stage they had finished (NHS Couch to 5K's advice after a break: go back and repeat
-  a week you have already completed before moving on).
+  a week you have already completed before moving on) — at no more than the main set they were
+  on (`return_rung`), so a return never means more running or time on feet than the week
+  before it. The "Welcome back" note is kept first on its day whatever is noted later
+  (`set_note`), so the runner always knows why.
+- The closing mile time trial waits when its week follows two weeks off or a week with none of
+  its runs done (`finale_waits`): a test then measures the break, not the training (Daniels:
+  rebuild before testing; NHS Couch to 5K: repeat a week you have done).
 - A missed key session moves only onto one of the runner's own training days later in the same
   week, in place of an easy run, never next to another hard day nor in the two days before a race
   (`reschedule_missed`); otherwise it is let go. Source: the guide ("the focus should be on
@@ -31,7 +37,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from statistics import fmean
-from typing import Protocol
 
 from core.training import sessions_easy as easy
 from core.training.athlete import History
@@ -40,7 +45,7 @@ from core.training.layout import EASY, RECOVERY, RUN
 from core.training.levels import Level
 from core.training.model import Rep
 from core.training.passes import TIME_TRIAL
-from core.training.progression import needed_sessions
+from core.training.progression import Step, needed_sessions
 from core.training.session import Session
 from core.training.taper import RACE
 
@@ -55,11 +60,6 @@ LAYOFF_WEEKS = 2  # this many weeks off in a row and the plan steps back
 RETURN_LOAD = 0.75  # ... to about this share of the load (Daniels: 50–80 %)
 SHORTEN_TO = 2 / 3  # a second poor-sleep quality session keeps two thirds of its reps
 SWAP_ROLES = frozenset({EASY, RUN})  # runs a moved key session may take the place of
-
-
-class _Rung(Protocol):
-    @property
-    def total(self) -> int: ...
 
 
 def adapt(draft: Draft, history: History, today: date) -> None:
@@ -114,7 +114,7 @@ def is_layoff(draft: Draft, week: int, history: History) -> bool:
 
 def step_after_layoff(
     draft: Draft,
-    ladder: Sequence[_Rung],
+    ladder: Sequence[Step],
     step: int,
     week: int,
     monday: date,
@@ -132,11 +132,7 @@ def step_after_layoff(
         return step, None
     if monday > today:
         return step, None
-    off = 0
-    for previous in range(week - 1, 0, -1):
-        if not is_layoff(draft, previous, history):
-            break
-        off += 1
+    off = weeks_off_before(draft, week, history)
     if off < LAYOFF_WEEKS:
         return step, None
     if monday + timedelta(days=6) < today:
@@ -148,18 +144,62 @@ def step_after_layoff(
         return step, None
     if draft.athlete.level is Level.BEGINNER:
         why = (
-            f"Welcome back! After {off} weeks with little running, this week repeats the last "
+            f"{WELCOME_BACK} After {off} weeks with little running, this week repeats the last "
             "run/walk stage you finished — the Couch to 5K way: repeat a week you've done, then "
             "build again."
         )
     else:
         share = round(100 * ladder[back].total / max(1, ladder[min(step, len(ladder) - 1)].total))
         why = (
-            f"Welcome back! After {off} weeks with little running, this week is about {share} % "
+            f"{WELCOME_BACK} After {off} weeks with little running, this week is about {share} % "
             "of your last load (Daniels: return at reduced load after a break) and builds from "
             "there."
         )
     return back, why
+
+
+def weeks_off_before(draft: Draft, week: int, history: History) -> int:
+    """How many full weeks right before `week` were time off (`is_layoff`)."""
+    off = 0
+    for previous in range(week - 1, 0, -1):
+        if not is_layoff(draft, previous, history):
+            break
+        off += 1
+    return off
+
+
+def finale_waits(draft: Draft, history: History | None, today: date | None) -> str | None:
+    """Why the closing mile time trial waits (None: it goes ahead), as the note to give.
+
+    A time trial measures the training behind it: right after two or more weeks with little
+    running it would measure the break (and, for a beginner, be more running than any week
+    before it), and after a week whose runs were not done it would be a step up on no base.
+    Only a finale week that has begun is judged; later weeks assume the plan is run.
+    Sources: Daniels' Running Formula (after a break, rebuild before racing or testing); NHS
+    Couch to 5K (repeat a week you have done before moving on); the seed guide (consistency
+    before intensity).
+    """
+    if history is None or today is None:
+        return None
+    last = next((i for i in range(len(draft) - 1, -1, -1) if draft.sessions[i].is_run), None)
+    if last is None:
+        return None
+    week = draft.weeks[last]
+    first = draft.week_indices(week)[0]
+    if week < 2 or draft.date_of(first) > today or len(draft.week_indices(week - 1)) < 7:
+        return None
+    off = weeks_off_before(draft, week, history)
+    if off >= LAYOFF_WEEKS:
+        why = f"After {off} weeks with little running"
+    elif counted_runs(draft, week - 1, history)[0] == 0:
+        why = "Last week's runs didn't happen, so"
+    else:
+        return None
+    return (
+        f"{why} the mile time trial waits: now it would measure the break, not your "
+        "training. Run this week as planned and test your mile once you have a few good weeks "
+        "behind you again."
+    )
 
 
 def _planned_minutes(draft: Draft, week: int) -> int:
@@ -169,28 +209,56 @@ def _planned_minutes(draft: Draft, week: int) -> int:
     )
 
 
-def _return_step(level: Level, ladder: Sequence[_Rung], step: int, weeks_off: int) -> int:
+def _return_step(level: Level, ladder: Sequence[Step], step: int, weeks_off: int) -> int:
     step = min(step, len(ladder) - 1)
     target = ladder[step].total * RETURN_LOAD
     by_load = max((s for s in range(step + 1) if ladder[s].total <= target), default=0)
     if level is not Level.BEGINNER:
         return by_load
-    stage = getattr(ladder[step], "stage", None)
-    if not isinstance(stage, int):
-        return by_load
     # The last step of the stage before the current one: a stage the runner finished; after
     # four or more weeks off, one stage further back.
+    stage = ladder[step].stage
     back_stages = 2 if weeks_off >= 4 else 1
-    earlier = [s for s in range(step + 1) if getattr(ladder[s], "stage", 0) <= stage - back_stages]
+    earlier = [s for s in range(step + 1) if ladder[s].stage <= stage - back_stages]
     return max(earlier) if earlier else 0
 
 
+def return_rung(level: Level, back: Step, before: Step) -> Step:
+    """The rung a return week uses: the step `step_after_layoff` went back to, but for a
+    beginner never a longer main set than the step they were on (`before`) — an earlier
+    stage's full week can be longer than a lighter week of the current stage, and a return
+    never means more running or more time on feet than before the break (NHS Couch to 5K:
+    repeat a week you have done)."""
+    if level is not Level.BEGINNER:
+        return back
+    limit = easy.run_walk(before.total, before.stage, 0, 0, before.light)
+    main = back.total
+    while main > 1:  # whole run/walk reps may round a main set up: fit the session, not the set
+        session = easy.run_walk(main, back.stage, 0, 0, back.light)
+        if session.minutes <= limit.minutes and session.run_minutes <= limit.run_minutes:
+            break
+        main -= 1
+    return back if main == back.total else replace(back, total=main)
+
+
+WELCOME_BACK = "Welcome back!"
+
+
 def note_week(draft: Draft, week: int, note: str) -> None:
-    """Put a note on the week's first run day (inside the plan)."""
+    """Put a note on the week's first run day (inside the plan), after a welcome back there."""
     for i in draft.week_indices(week):
         if draft.sessions[i].is_run:
-            draft.notes[i] = note
+            set_note(draft, i, note)
             return
+
+
+def set_note(draft: Draft, i: int, note: str) -> None:
+    """Set day `i`'s note; a welcome back already there stays first, so the runner is always
+    told why the week stepped back."""
+    current = draft.notes[i]
+    if current is not None and current.startswith(WELCOME_BACK) and current != note:
+        note = f"{current} {note}"
+    draft.notes[i] = note
 
 
 # --- missed sessions --------------------------------------------------------------------------
@@ -210,25 +278,25 @@ def reschedule_missed(draft: Draft, history: History, today: date) -> None:
         if not skipped and (day >= today or history.done.get(day, 0.0) > 0):
             continue
         if not draft.keys[i]:
-            draft.notes[i] = (
+            set_note(draft, i, (
                 "Skipped: no need to make it up — the plan carries on."
                 if skipped else "Missed: no need to make it up — an easy session just drops."
-            )
+            ))
             continue
         target = _slot_for(draft, i, indices, history, today)
         title = draft.sessions[i].title
         if target is not None and _same_work(draft.sessions[target], draft.sessions[i]):
             target = None  # the same session later on: nothing to move (beginners' run/walks)
-            draft.notes[i] = (
+            set_note(draft, i, (
                 "Skipped: no need to make it up — the plan carries on."
                 if skipped else "Missed: no need to make it up — the plan carries on."
-            )
+            ))
             continue
         if target is None:
-            draft.notes[i] = (
+            set_note(draft, i, (
                 f"Missed {title}: none of your training days left this week can take it "
                 "without crowding hard days, so let it go — never double up."
-            )
+            ))
             continue
         _move(draft, i, target, title)
 
@@ -244,12 +312,12 @@ def _move(draft: Draft, src: int, dst: int, title: str) -> None:
     replaced = draft.sessions[dst].title.lower()
     draft.sessions[dst], draft.roles[dst] = draft.sessions[src], draft.roles[src]
     draft.keys[dst], draft.keys[src] = True, False
-    draft.notes[dst] = (
+    set_note(draft, dst, (
         f"Moved from {src_day} in place of your {replaced}: the week's key session is kept."
-    )
+    ))
     draft.sessions[src] = easy.active_recovery(level, draft.weeks[src])
     draft.roles[src] = RECOVERY
-    draft.notes[src] = f"Missed {title}: moved to {dst_day}, one of your training days."
+    set_note(draft, src, f"Missed {title}: moved to {dst_day}, one of your training days.")
 
 
 def _slot_for(draft: Draft, src: int, indices: range, history: History, today: date
@@ -332,26 +400,26 @@ def _to_easy(draft: Draft, j: int, session: Session, reason: str, day: date, tod
     draft.roles[j] = EASY
     draft.keys[j] = False
     pattern = sleep_pattern(history, min(day, today))
-    draft.notes[j] = (
+    set_note(draft, j, (
         f"{reason}: {_when(day, today)} {session.title.lower()} becomes an easy run of the same "
         f"length. {pattern}Recovery first — aim for 7–9 hours."
-    )
+    ))
 
 
 def _shorten(draft: Draft, j: int, session: Session, reason: str, day: date, today: date
              ) -> None:
     shorter = shortened(session)
     if shorter is None:
-        draft.notes[j] = (
+        set_note(draft, j, (
             f"{reason}, and this week's one easy swap is used: keep {_when(day, today)} "
             f"{session.title.lower()} but cut the main set by a third."
-        )
+        ))
         return
     draft.sessions[j] = shorter
-    draft.notes[j] = (
+    set_note(draft, j, (
         f"{reason}, and this week's one easy swap is used: {_when(day, today)} session keeps its "
         "quality with a third fewer reps. Sleep is the fix — aim for 7–9 hours."
-    )
+    ))
 
 
 def shortened(session: Session) -> Session | None:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
-from core.training.adaptation import adapt, note_week, step_after_layoff, week_completed
+from core.training.adaptation import (
+    adapt,
+    finale_waits,
+    note_week,
+    return_rung,
+    set_note,
+    step_after_layoff,
+    week_completed,
+)
 from core.training.athlete import Athlete, History, PlanError, check_structure
 from core.training.draft import Draft
 from core.training.layout import week_layout
@@ -72,7 +80,7 @@ def build_plan(athlete: Athlete, start: date, days: int, history: History | None
         if athlete.level is Level.BEGINNER and race <= end:
             _bridge_note_on_race(draft, race)
     if finale and (race is None or race > end):
-        add_time_trial(draft)
+        _finale(draft, history, today)
     elif not finale and race is None:
         add_first_mile(draft)
     assign_keys(draft)
@@ -80,6 +88,18 @@ def build_plan(athlete: Athlete, start: date, days: int, history: History | None
     if history is not None and today is not None:
         adapt(draft, history, today)
     return Plan(athlete, draft.paces, draft.days())
+
+
+def _finale(draft: Draft, history: History | None, today: date | None) -> None:
+    """The closing mile time trial, unless the runner is only now coming back to running: then
+    the finale week stays as laid out, and its last run says why the test waits
+    (`adaptation.finale_waits`)."""
+    why = finale_waits(draft, history, today)
+    if why is None:
+        add_time_trial(draft)
+        return
+    last = next(i for i in range(len(draft) - 1, -1, -1) if draft.sessions[i].is_run)
+    set_note(draft, last, why)  # on the day the time trial would have been
 
 
 def _bridge_note_on_race(draft: Draft, race: date) -> None:
@@ -114,8 +134,11 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
     if target is not None and current is not None:
         max_gain = max(0.0, min(max_gain, target - current))
     while monday <= end:
+        before = ladder[min(step, len(ladder) - 1)]
         step, why = step_after_layoff(draft, ladder, step, week, monday, history, today)
         rung = ladder[min(step, len(ladder) - 1)]
+        if why is not None:
+            rung = return_rung(level, rung, before)
         specific = None
         if race is not None and level is Level.COMPETITIVE:
             weeks_out = (race - monday).days // 7
@@ -139,7 +162,10 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
                 f"sessions use paces of VDOT {paces.vdot:.1f} (Daniels: move up one VDOT after "
                 "4–6 good weeks). Easy runs stay easy."
             )
-        if rung.light and specific is None and len(draft) - first == 7:
+        # the note once: a lighter week repeated (a beginner's, not yet done) needs no second
+        if rung.light and specific is None and len(draft) - first == 7 and not draft.light.get(
+            week - 1
+        ):
             run_at = next((i for i in range(first, len(draft)) if draft.sessions[i].is_run), None)
             if run_at is not None and draft.notes[run_at] is None:
                 draft.notes[run_at] = LIGHT_WEEK_NOTE

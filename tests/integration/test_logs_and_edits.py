@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.logbook import Checkpoint, streak_inputs
 from core.runners import find_runner
-from core.storage.models import Plan, RunLog, SleepLog, StreakState
+from core.storage.models import Plan, PlannedSession, RunLog, SleepLog, StreakState
 from tests.integration.test_logging import (
     IMPROVING,
     count,
@@ -257,20 +257,35 @@ async def test_sleep_for_an_earlier_night(any_bot: TestBot) -> None:
         assert [tuple(r) for r in rows] == [(date(2026, 11, 3), 7.5), (date(2026, 11, 4), 8.0)]
 
 
+async def planned_day(bot: TestBot, when: date) -> tuple[str, str, bool, str | None]:
+    """(type, intensity, key, note) of the stored plan's day."""
+    rid = await runner_id(bot)
+    async with bot.uow(readonly=True) as u:
+        found = await u.session.scalar(select(PlannedSession).where(
+            PlannedSession.runner_id == rid, PlannedSession.date == when))
+        assert found is not None
+        return found.type, found.intensity, found.key, found.detail["note"]
+
+
 async def test_plans_follow_an_undo_and_an_earlier_nights_sleep(bot: TestBot) -> None:
     await onboard(bot)
-    await bot.say("/done")  # Monday's fartlek
+    await bot.say("/done")  # Monday's short first session (signed up on a training day)
     bot.at(day(1, "07:00"))  # Tuesday
     week = (date(2026, 11, 3), date(2026, 11, 8))
     planned = await hard_days(bot, *week)
+    assert planned == [date(2026, 11, 4)]  # Wednesday's fartlek, the week's key session
     plans = await count(bot, Plan)
     await bot.say("/edit 1 40min")  # a past day's run changed: the plan is made again
     assert await count(bot, Plan) == plans + 1
     await bot.say("/undo 1")
     assert await count(bot, Plan) == plans + 2
-    # Monday's fartlek is missed again: it moves to the runner's next free training day.
-    planned = await hard_days(bot, *week)
-    assert planned == [date(2026, 11, 4), date(2026, 11, 6)]
+    # Monday's first session is missed now. It was an easy welcome run, never a key session
+    # (adaptation: only a missed key session moves): nothing moves, nothing is added, and the
+    # stored past day stays as it was planned.
+    assert await hard_days(bot, *week) == planned
+    assert await planned_day(bot, date(2026, 11, 2)) == (
+        "easy", "easy", False, "Welcome! Your first session is short on purpose: finish feeling "
+        "you could do more. The plan builds from here.")
 
     bot.at(day(2, "06:00"))  # Wednesday: today's fartlek is still to run
     assert (await bot.say("/sleep 7h")).startswith("😴 Logged 7 h for last night.")

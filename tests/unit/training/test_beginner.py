@@ -134,7 +134,10 @@ def test_stage_only_advances_after_a_completed_week(seed: int, days: list[int]) 
     start = MONDAY + timedelta(days=rng.randint(0, 6))
     projected = build_plan(athlete, start, 70)
     per_week = {n: rng.choice([0, 1, 2, 3]) for n in range(1, 12)}
-    per_week[2] = rng.choice([0, 1])  # week 2 (the first full week) is never complete
+    # week 2 (the first full week) is never complete: a first session on the day before may
+    # have left it a single run (first_day), then it holds no log at all
+    runs_in_week_2 = sum(1 for d in weeks(projected)[2] if d.run_minutes)
+    per_week[2] = rng.choice([0, 1]) if runs_in_week_2 > 1 else 0
     today = start + timedelta(days=rng.randint(21, 70))
     done = logged(projected, per_week)
     by = weeks(build_plan(athlete, start, 70, History(done=done), today))
@@ -150,7 +153,10 @@ def test_stage_only_advances_after_a_completed_week(seed: int, days: list[int]) 
         if sum(1 for d in week if d.date in done) < len(planned):
             # never a step up; after two weeks off, a step back (adaptation.step_after_layoff)
             assert stage(nxt) <= stage(week)
-            if not first_day_week:
+            # a return week after time off is trimmed on purpose (adaptation.return_rung); the
+            # week after it holds that stage again at its usual length
+            comeback = any(d.note and d.note.startswith("Welcome back") for d in week)
+            if not first_day_week and not comeback:
                 assert sum(d.minutes for d in nxt) <= sum(d.minutes for d in week)
             checked += 1
     assert checked >= 1
