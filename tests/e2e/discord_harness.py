@@ -35,7 +35,8 @@ from tests.e2e.fakes.discord_fixtures import (
     DiscordWorld,
     populate,
 )
-from tests.e2e.fakes.discord_server import EPHEMERAL, FakeDiscord, FakeInteraction, FakeMember
+from tests.e2e.fakes.discord_objects import EPHEMERAL, FakeInteraction, FakeMember
+from tests.e2e.fakes.discord_server import FakeDiscord
 
 Json = dict[str, Any]
 # Shaped like a real bot token, so that `load_settings()` accepts it too.

@@ -24,7 +24,8 @@ import discord
 import pytest
 
 from .discord_connect import discord_endpoints_restored, login_through
-from .discord_server import FakeDiscord, FakeGuild, FakeMember
+from .discord_objects import FakeGuild, FakeMember
+from .discord_server import FakeDiscord
 
 GUILD_ID = 700000000000000001
 GENERAL_ID = 700000000000000011
