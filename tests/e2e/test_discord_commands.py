@@ -58,7 +58,7 @@ async def test_today_done_and_streak(dc: DiscordHarness) -> None:
     logged = await dc.say(rui, "done", {"what": "5k 28:30 felt strong"})
     assert "Logged today" in logged and "5" in logged
     streak = await dc.say(rui, "streak")
-    assert "streak" in streak.lower()
+    assert "🔥 **Streak: 1 day** · best: 1 day" in streak.splitlines()
     async with dc.uow(readonly=True) as uow:
         logs = await uow.session.scalar(select(func.count()).select_from(RunLog))
     assert logs == 1
@@ -74,7 +74,9 @@ async def test_done_button_under_today_logs_the_session(dc: DiscordHarness) -> N
     assert (await press.response())["type"] == 7  # the buttons go: a private question is done
     assert today["components"] == []
     logged = await dc.answer(press)
-    assert "Logged today" in logged["content"]
+    assert (
+        "✓ Logged today: Run/walk: run 30 s / walk 1:30 as planned · 26 min"
+    ) in logged["content"].splitlines()
     async with dc.uow(readonly=True) as uow:
         as_planned = await uow.session.scalar(select(RunLog.as_planned))
     assert as_planned is True
@@ -99,7 +101,26 @@ async def test_guided_start_with_buttons_a_menu_and_a_typed_answer(dc: DiscordHa
     opened = await dc.press(rui, zone, "Type an answer…")
     modal = await opened.response()
     assert modal["type"] == 9  # the answer modal, with the question's example as placeholder
-    assert "e.g. Berlin" in str(modal["data"])
+    assert modal["data"] == {
+        "custom_id": "pacer-answer-modal",
+        "title": "Your answer",
+        "components": [
+            {
+                "type": 1,
+                "components": [
+                    {
+                        "type": 4,
+                        "style": 1,
+                        "label": "Answer",
+                        "custom_id": "answer",
+                        "required": True,
+                        "placeholder": "e.g. Berlin",
+                        "max_length": 200,
+                    }
+                ],
+            }
+        ],
+    }
     typo = await dc.fake.submit_modal(rui, "pacer-answer-modal", {"answer": "Berln"})
     suggested = await dc.answer(typo)
     assert "Europe/Berlin" in labels(suggested)
@@ -153,7 +174,7 @@ async def test_rate_limited_callback_is_retried_and_the_answer_arrives(
 
     text = await dc.say(dc.world.runner, "pace", {"goal": "7:30"})
 
-    assert "7:30" in text
+    assert "**Mile in 7:30**: 1:51.8 per 400 m lap · 4:40/km" in text.splitlines()
     assert [c.status for c in dc.fake.calls_to("POST", CALLBACK)] == [429, 200]
 
 

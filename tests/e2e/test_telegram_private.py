@@ -96,7 +96,9 @@ async def test_daily_message_buttons_log_without_typing(tg: TelegramHarness) -> 
     _, skipped = await tg.press(bob, bob_today, "Skip")
 
     assert "✓ Logged today" in done["text"] and "as planned" in done["text"]
-    assert "skip" in skipped["text"].lower()
+    assert (
+        "↷ Skipped today's Run/walk: run 30 s / walk 1:30. Rest well."
+    ) in skipped["text"].splitlines()
     async with tg.uow(readonly=True) as uow:
         assert await uow.session.scalar(select(func.count()).select_from(RunLog)) == 1
         assert await uow.session.scalar(select(func.count()).select_from(Skip)) == 1
@@ -137,7 +139,10 @@ async def test_deleteme_asks_with_buttons_and_erases_on_yes(tg: TelegramHarness)
     [ask] = await tg.say(ann, "/deleteme")
     _, gone = await tg.press(ann, ask, "Yes, delete everything")
 
-    assert "deleted" in gone["text"].lower()
+    assert gone["text"] == (
+        "Done: everything Pacer stored about you has been deleted. Thank you for running with me "
+        "— if you ever want to start again, just send /start."
+    )
     async with tg.uow(readonly=True) as uow:
         assert await uow.session.scalar(select(func.count()).select_from(Runner)) == 0
 

@@ -77,7 +77,7 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
     assert "🔥 Streak: 1 day" in reply
 
     bot.at(day(1, "20:00"))  # Tuesday: no run planned, the streak carries on
-    assert "Streak: 2 days" in await bot.say("/streak")
+    assert "🔥 Streak: 2 days · best: 2 days" in (await bot.say("/streak")).splitlines()
 
     bot.at(day(2, "18:00"))
     reply = await bot.say("/done 5k 28:30")
@@ -98,9 +98,9 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
     assert await count(bot, RunLog) == 4
 
     reply = await bot.say("/streak")
-    assert "Streak: 7 days" in reply
+    assert "🔥 Streak: 7 days · best: 7 days" in reply.splitlines()
     assert "Weekly consistency: 1 week in a row" in reply
-    assert "Today · rest" in reply
+    assert "Today · rest" in reply.splitlines()
     assert "Mon 2 Nov ✓" in reply and "Wed 4 Nov ✓ 28:30" in reply
     assert await stored_streak(bot) == (7, 7)
 
@@ -194,13 +194,15 @@ async def test_bad_done_is_refused_and_nothing_stored(bot: TestBot, text: str, e
 
 async def test_identical_log_within_two_minutes_is_refused(bot: TestBot) -> None:
     await onboard(bot)
-    assert "Logged" in await bot.say("/done 25min")
+    assert "✓ Logged today: 25 min" in (await bot.say("/done 25min")).splitlines()
     bot.advance(seconds=90)
     assert await bot.say("/done 25min") == "Already logged — /undo if that was a mistake."
     assert await count(bot, RunLog) == 1
-    assert "Logged" in await bot.say("/done 25min easy")  # another note: another run
+    # another note: another run
+    assert "✓ Logged today: 25 min — “easy”" in (await bot.say("/done 25min easy")).splitlines()
     bot.advance(minutes=3)
-    assert "Logged" in await bot.say("/done 25min")  # later on: a second run is believable
+    # later on: a second run is believable
+    assert "✓ Logged today: 25 min" in (await bot.say("/done 25min")).splitlines()
     assert await count(bot, RunLog) == 3
 
 
@@ -221,7 +223,9 @@ async def test_redelivered_update_is_logged_once(bot: TestBot) -> None:
 
 
 async def test_done_before_onboarding_points_to_start(bot: TestBot) -> None:
-    assert "/start" in await bot.say("/done 25min")
+    assert await bot.say("/done 25min") == (
+        "Let's set you up first: send /start (it takes a minute)."
+    )
     assert await count(bot, RunLog) == 0
 
 
@@ -234,7 +238,8 @@ async def test_backfill_within_48_hours_repairs_the_streak(any_bot: TestBot) -> 
     bot.at(day(1, "09:00"))
     reply = await bot.say("/streak")
     assert "Mon 2 Nov ✗ missed — ran? /done yesterday until Wed 4 Nov 23:59" in reply
-    assert "Streak: 0 days" in reply  # Tuesday's rest keeps a streak, it doesn't start one
+    # Tuesday's rest keeps a streak, it doesn't start one
+    assert "🔥 Streak: 0 days · best: 0 days" in reply.splitlines()
 
     bot.at(day(2, "23:30"))  # Wednesday night, 47.5 hours after Monday ended
     reply = await bot.say("/done mon 30min")
@@ -284,7 +289,7 @@ async def test_undo(any_bot: TestBot) -> None:
     assert "🔥 Streak: 1 day" in reply
     reply = await bot.say("/undo")
     assert "↩️ Removed your run today: 30 min." in reply
-    assert "Streak: 0 days" in reply
+    assert "Streak: 0 days — your next planned run starts a new one." in reply.splitlines()
     assert await count(bot, RunLog) == 0
     assert await stored_streak(bot) == (0, 1)  # the best never decreases
 
@@ -395,7 +400,9 @@ async def test_short_sleep_eases_the_next_hard_session_and_a_fix_restores_it(bot
     reply = await bot.say("/sleep 5h")
     assert "😴 Logged 5 h for last night." in reply
     assert "7-day average: 5 h over 1 night." in reply
-    assert "under 7 hours" in reply
+    assert (
+        "That's under 7 hours. Aim for 7–9 h: sleep is when training turns into fitness."
+    ) in reply.splitlines()
     assert "I've made Wednesday's fartlek an easy run — sleep first." in reply
     assert await hard_days(bot, *week) == [d for d in hard_before if d != MONDAY + timedelta(2)]
 
@@ -414,7 +421,9 @@ async def test_sleep_average_over_a_week(bot: TestBot) -> None:
     assert "7-day average: 7 h 15 min over 4 nights." in reply
     bot.at(day(2, "07:00"))
     reply = await bot.say("/sleep 6h")  # Wed: 6 h is short of 7 but not poor
-    assert "under 7 hours" in reply
+    assert (
+        "That's under 7 hours. Aim for 7–9 h: sleep is when training turns into fitness."
+    ) in reply.splitlines()
 
 
 async def test_bad_sleep_is_refused(bot: TestBot) -> None:

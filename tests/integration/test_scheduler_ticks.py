@@ -43,7 +43,8 @@ async def test_a_week_of_pushes_each_exactly_once(any_bot: TestBot) -> None:
     h = PushHarness(bot)
     await h.run_days("2026-11-02", "2026-11-03", NY)
     await h.run_days("2026-11-04", "2026-11-04", NY, ("06:00", "07:00", "18:00"))
-    assert "Logged" in await bot.say("/done 30min")  # Wednesday's run, before the nudge
+    # Wednesday's run, before the nudge
+    assert "✓ Logged today: 30 min" in (await bot.say("/done 30min")).splitlines()
     await h.run_days("2026-11-04", "2026-11-08", NY)
 
     keys = [p.key for p in h.pushes]
@@ -124,14 +125,16 @@ async def test_nudge_never_after_nine_and_not_once_logged_or_skipped(bot: TestBo
     # Wednesday: the nudge is queued at 19:00, the runner logs before it is sent.
     bot.at("2026-11-04 19:00", NY)
     await h.step(drain=False)
-    assert "Logged" in await bot.say("/done 25min")
+    assert "✓ Logged today: 25 min" in (await bot.say("/done 25min")).splitlines()
     await h.step(tick=False)
     assert h.drains[-1].cancelled == 1
     assert [p for p in h.of("nudge") if "2026-11-04" in p.key] == []
 
     # Friday: skipped in the morning, so no nudge at all.
     bot.at("2026-11-06 08:00", NY)
-    assert "skip" in (await bot.say("/skip busy day")).lower()
+    assert (
+        "↷ Skipped today's Fartlek: 6 × 1 min surges (reason: busy day). Rest well."
+    ) in (await bot.say("/skip busy day")).splitlines()
     await h.run_days("2026-11-06", "2026-11-06", NY, ("19:00", "20:00", "20:59"))
     assert [p for p in h.of("nudge") if "2026-11-06" in p.key] == []
 
@@ -180,7 +183,8 @@ async def test_blocked_runner_gets_nothing_until_they_write_again(bot: TestBot) 
     assert h.pushes == []
     assert len(await outbox_rows(bot)) == 1  # unreachable runners are not even queued
 
-    assert "Today" in await bot.say("/today")  # writing again makes them reachable
+    # writing again makes them reachable
+    assert "Today · Wed 4 Nov · Fartlek: 6 × 30 s surges" in (await bot.say("/today")).splitlines()
     bot.at("2026-11-06 06:00", NY)
     await h.run_until("2026-11-06 08:00", NY)
     assert [p.kind for p in h.pushes] == ["session"]
@@ -300,7 +304,7 @@ async def test_plan_upkeep_before_the_session(bot: TestBot) -> None:
     h = PushHarness(bot)
     bot.at("2026-11-02 07:00", NY)
     [session] = await h.run_until("2026-11-02 07:00", NY)
-    assert "Easy run" in session.text
+    assert "Mon 2 Nov · Easy run" in session.text.splitlines()
     assert h.ticks[-1].plans_updated == 1
 
 
@@ -385,7 +389,9 @@ async def test_club_channel_gets_weekly_standings_and_final_results(bot: TestBot
     new = '/challenge new "November Miles" metric=distance until=2026-11-10'
     assert "New challenge" in await bot.say(new, group="club-1", admin=True)
     assert "Welcome to November Miles" in await bot.say("/challenge join", group="club-1")
-    assert "Logged" in await bot.say("/done 5k 28:00")
+    assert (
+        "✓ Logged today: 5 km in 28 min · 5:36 /km"
+    ) in (await bot.say("/done 5k 28:00")).splitlines()
     feeds = ClubFeeds(weekly=challenges.weekly_standings, finals=challenges.finish_due_challenges)
     h = PushHarness(bot, clubs=feeds)
     await h.run_days("2026-11-08", "2026-11-11", "UTC")

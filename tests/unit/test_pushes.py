@@ -53,8 +53,9 @@ def test_race_week_checklist_with_splits_when_the_pacing_plan_is_due() -> None:
 def test_race_morning_counts_the_warm_up_back_from_the_start() -> None:
     text = to_plain(race_morning_push("Ann", ATHLETE, date(2026, 5, 10)).text)
     assert "The gun goes at 09:00." in text
-    assert "08:25 Easy jog" in text  # 35 min before the start
-    assert "Mile in 6:45" in text
+    # 35 min before the start
+    assert "• 08:25 Easy jog, 12 min (10–15) at a conversational pace" in text.splitlines()
+    assert "Mile in 6:45: 1:40.7 per 400 m lap · 4:12/km" in text.splitlines()
 
 
 def test_recap_counts_the_week_and_points_to_next_weeks_key_session() -> None:
@@ -67,6 +68,8 @@ def test_recap_counts_the_week_and_points_to_next_weeks_key_session() -> None:
     assert "Sessions: 4 of 4 done" in text
     assert "Time: 2 h 15 min · distance: 13.4 mi" in text
     assert "Streak: 6 days (best 9)" in text
-    assert "aim for 7–9 h" in text
+    assert (
+        "Sleep: 6.5 h a night on average (aim for 7–9 h: it's when the training sinks in)"
+    ) in text.splitlines()
     assert "Every planned session done" in text
     assert "Next week's key session: Intervals: 6 × 2 min." in text

@@ -44,7 +44,7 @@ def test_text_plan_runs_to_the_race(capsys: pytest.CaptureFixture[str]) -> None:
                          "--race-date", "2026-08-30", "--days", "6", *START], capsys)
     assert code == 0
     assert "Race day" in out and "2026-08-30" in out.splitlines()[0]
-    assert "Week 13" in out
+    assert "Week 13: 2 h 53 min of running, 93% easy" in out.splitlines()
 
 
 def test_ics_plan(monkeypatch: pytest.MonkeyPatch) -> None:

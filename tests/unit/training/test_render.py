@@ -99,8 +99,9 @@ def test_session_text_shows_paces_in_the_runners_units() -> None:
     km = session_text(threshold, PLAN.paces, "km")
     mi = session_text(threshold, PLAN.paces, "mi")
     assert "<b>" in km and threshold.title in km and "Tip:" in km
-    assert "4:15/km" in km
-    assert "6:51/mi" in mi  # 4:15.3/km × 1.609
+    assert "Paces: threshold 4:15/km · warm-up and jogs easy 4:55–5:34/km" in km.splitlines()
+    # 4:15.3/km × 1.609
+    assert "Paces: threshold 6:51/mi · warm-up and jogs easy 7:55–8:58/mi" in mi.splitlines()
 
 
 def test_session_text_without_paces_speaks_effort() -> None:
@@ -127,7 +128,8 @@ def test_plan_text_lists_every_day_and_the_paces() -> None:
 
 def test_lap_splits_say_a_mile_is_four_laps_and_a_bit() -> None:
     text = lap_splits(360.0)
-    assert "1:29.5" in text  # 360 × 400 / 1609.344
+    # 360 × 400 / 1609.344
+    assert "<b>Mile in 6:00</b>: 1:29.5 per 400 m lap · 3:44/km" in text.splitlines()
     assert "Lap 4 (1600 m): 5:57.9" in text
     assert "9.3 m" in text and "6:00.0" in text
     assert "3:44/km" in text and "6:00/mi" in lap_splits(360.0, "mi")
