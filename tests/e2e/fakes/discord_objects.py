@@ -96,7 +96,8 @@ ALLOWED_CALLBACKS = {
 # Application command option types.
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
-SELECTS = {3, 5, 6, 7, 8}  # string, user, role, mentionable, channel select menus
+# Message component types Pacer sends (action rows hold them; modals hold text inputs).
+ACTION_ROW, BUTTON, STRING_SELECT, TEXT_INPUT = 1, 2, 3, 4
 
 
 
@@ -317,25 +318,6 @@ class FakeInteraction:
 
 
 
-GATEWAY_ONLY = frozenset(
-    {
-        "joined_at",
-        "large",
-        "unavailable",
-        "member_count",
-        "members",
-        "channels",
-        "threads",
-        "presences",
-        "voice_states",
-        "stage_instances",
-        "guild_scheduled_events",
-        "soundboard_sounds",
-    }
-)
-
-
-
 def command_errors(command: Json) -> Json:
     """Discord's main validation of a command in a bulk overwrite (empty when it is valid)."""
     errors: Json = {}
@@ -396,27 +378,19 @@ def custom_ids(components: list[Json]) -> set[str]:
     return {c["custom_id"] for c in walk_components(components) if "custom_id" in c}
 
 
-def modal_answer(components: list[Json], values: Mapping[str, str | list[str]]) -> list[Json]:
+def modal_answer(components: list[Json], values: Mapping[str, str]) -> list[Json]:
     """The MODAL_SUBMIT `components`: the modal's layout with each input's submitted value."""
     answer = []
     for component in components:
-        if component["type"] == 1:
-            answer.append(
-                {"type": 1, "components": modal_answer(component["components"], values)}
-            )
-        elif component["type"] == 18:
-            inner = modal_answer([component["component"]], values)
-            if inner:
-                answer.append({"type": 18, "component": inner[0]})
-        elif component["type"] == 4:
+        if component["type"] == ACTION_ROW:
+            inner = modal_answer(component["components"], values)
+            answer.append({"type": ACTION_ROW, "components": inner})
+        elif component["type"] == TEXT_INPUT:
             value = values.get(component["custom_id"], component.get("value") or "")
             if component.get("required", True) and not value:
                 raise ValueError(f"modal input {component['custom_id']!r} is required")
-            answer.append({"type": 4, "custom_id": component["custom_id"], "value": value})
-        elif component["type"] in SELECTS:
-            picked = values.get(component["custom_id"], [])
-            chosen = [picked] if isinstance(picked, str) else list(picked)
-            answer.append(
-                {"type": component["type"], "custom_id": component["custom_id"], "values": chosen}
-            )
+            custom_id = component["custom_id"]
+            answer.append({"type": TEXT_INPUT, "custom_id": custom_id, "value": value})
+        else:  # labels and selects in modals: Pacer's answer modal holds a text input only
+            raise ValueError(f"modal component type {component['type']} is not modelled")
     return answer

@@ -26,7 +26,6 @@ from .discord_objects import (
     CHANNEL_MESSAGE,
     DEFERRED_CHANNEL_MESSAGE,
     EPHEMERAL,
-    GATEWAY_ONLY,
     LOADING,
     MODAL,
     UPDATE_MESSAGE,
@@ -87,7 +86,6 @@ _COMMANDS = r"/applications/(?P<app_id>\d+)/commands"
 _GUILD_COMMANDS = r"/applications/(?P<app_id>\d+)/guilds/(?P<guild_id>\d+)/commands"
 _WEBHOOK = r"/webhooks/(?P<app_id>\d+)/(?P<token>[^/]+)"
 _WEBHOOK_MESSAGE = _WEBHOOK + r"/messages/(?P<message_id>@original|\d+)"
-_CHANNEL_MESSAGE = r"/channels/(?P<channel_id>\d+)/messages/(?P<message_id>\d+)"
 
 
 
@@ -455,22 +453,6 @@ class DiscordRest:
             raise not_found(10003, "Channel")
         return channel
 
-    def _channel_message(self, req: _ApiRequest) -> Json:
-        channel = self._channel(req)
-        message = self.state.messages.get(int(req.params["message_id"]))
-        if message is None or message["channel_id"] != channel["id"]:
-            raise not_found(10008, "Message")
-        return message
-
-    @_route("GET", r"/channels/(?P<channel_id>\d+)")
-    async def _get_channel(self, req: _ApiRequest) -> Reply:
-        return 200, self._channel(req)
-
-    @_route("POST", r"/channels/(?P<channel_id>\d+)/typing")
-    async def _typing(self, req: _ApiRequest) -> Reply:
-        self._channel(req)
-        return 204, None
-
     @_route("POST", r"/channels/(?P<channel_id>\d+)/messages")
     async def _send_message(self, req: _ApiRequest) -> Reply:
         channel = self._channel(req)
@@ -484,37 +466,11 @@ class DiscordRest:
         message = self.state.post_message(int(channel["id"]), body, req.call.files, flags, None, 0)
         return 200, message
 
-    @_route("GET", _CHANNEL_MESSAGE)
-    async def _get_message(self, req: _ApiRequest) -> Reply:
-        return 200, self._channel_message(req)
-
-    @_route("PATCH", _CHANNEL_MESSAGE)
-    async def _edit_channel_message(self, req: _ApiRequest) -> Reply:
-        message = self._channel_message(req)
-        self.state.edit_message(message, req.body, req.call.files)
-        return 200, message
-
-    @_route("DELETE", _CHANNEL_MESSAGE)
-    async def _delete_channel_message(self, req: _ApiRequest) -> Reply:
-        self.state.delete_message(self._channel_message(req))
-        return 204, None
-
     def _guild(self, req: _ApiRequest) -> FakeGuild:
         guild = self.state.guilds.get(int(req.params["guild_id"]))
         if guild is None:
             raise not_found(10004, "Guild")
         return guild
-
-    @_route("GET", r"/guilds/(?P<guild_id>\d+)")
-    async def _get_guild(self, req: _ApiRequest) -> Reply:
-        guild = self._guild(req)
-        data = {k: v for k, v in self.state.guild_create(guild).items() if k not in GATEWAY_ONLY}
-        return 200, data
-
-    @_route("GET", r"/guilds/(?P<guild_id>\d+)/channels")
-    async def _get_guild_channels(self, req: _ApiRequest) -> Reply:
-        guild = self._guild(req)
-        return 200, [guild.channel_dict(channel_id) for channel_id in guild.channels]
 
     @_route("GET", r"/guilds/(?P<guild_id>\d+)/members/(?P<user_id>\d+)")
     async def _get_member(self, req: _ApiRequest) -> Reply:

@@ -30,10 +30,11 @@ from .discord_objects import (
     API_PREFIX,
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
+    BUTTON,
     DIRECT_MESSAGES_INTENT,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
-    SELECTS,
+    STRING_SELECT,
     Call,
     FakeFile,
     FakeGuild,
@@ -364,11 +365,10 @@ class FakeDiscord:
         channel_id = int(stored["channel_id"])
         guild_id = self.state.guild_of_channel(channel_id)
         data: Json = {"custom_id": custom_id, "component_type": component["type"]}
-        if component["type"] in SELECTS:
-            picked = [str(v.id if isinstance(v, FakeMember) else v) for v in values or []]
-            data["values"] = picked
-            if component["type"] != 3:
-                data["resolved"] = self.state.resolve_ids(picked, guild_id)
+        if component["type"] == STRING_SELECT:
+            data["values"] = [str(v) for v in values or []]
+        elif component["type"] != BUTTON:  # user/role/channel selects: Pacer sends none
+            raise ValueError(f"component {custom_id!r} has type {component['type']}, not modelled")
         return await self._interact(
             member,
             MESSAGE_COMPONENT,
@@ -383,7 +383,7 @@ class FakeDiscord:
         self,
         member: FakeMember,
         custom_id: str,
-        values: Mapping[str, str | list[str]],
+        values: Mapping[str, str],
         *,
         guild_id: int | None = None,
         channel_id: int | None = None,

@@ -413,41 +413,12 @@ class DiscordState:
             attachment = self.store_attachment(value)
             resolved.setdefault("attachments", {})[attachment["id"]] = attachment
             return attachment["id"]
-        else:  # USER, CHANNEL, ROLE, MENTIONABLE: snowflakes with resolved objects
-            snowflake = str(value.id if isinstance(value, FakeMember) else value)
-            if not snowflake.isdigit():
-                raise wrong("an id")
-            for key, items in self.resolve_ids([snowflake], guild.id if guild else None).items():
-                resolved.setdefault(key, {}).update(items)
-            return snowflake
+        else:  # USER, CHANNEL, ROLE, MENTIONABLE: Pacer's commands take none of them
+            raise ValueError(f"option {name!r} has type {kind}, which the fake does not model")
         choices = option.get("choices")
         if choices and value not in [c["value"] for c in choices]:
             raise wrong(f"one of the choices {[c['value'] for c in choices]}")
         return value
-
-    def resolve_ids(self, ids: list[str], guild_id: int | None) -> dict[str, Json]:
-        """`resolved` data for user, member, role and channel ids, as Discord sends it."""
-        guild = self.guilds.get(guild_id) if guild_id is not None else None
-        resolved: dict[str, Json] = {}
-        for snowflake in ids:
-            number = int(snowflake)
-            if number in self.users:
-                user = self.users[number]
-                resolved.setdefault("users", {})[snowflake] = user.user_dict()
-                if guild is not None and number in guild.members:
-                    member = guild.member_dict(user, with_permissions=True)
-                    del member["user"]
-                    resolved.setdefault("members", {})[snowflake] = member
-            elif guild is not None and number in (guild.id, guild.admin_role_id):
-                role = next(r for r in guild.roles() if r["id"] == snowflake)
-                resolved.setdefault("roles", {})[snowflake] = role
-            elif number in self.channels:
-                channel = dict(self.channels[number])
-                channel["permissions"] = str(EVERYONE_PERMISSIONS)
-                resolved.setdefault("channels", {})[snowflake] = channel
-            else:
-                raise ValueError(f"id {snowflake} is no user, role or channel the fake knows")
-        return resolved
 
     def _find_command(self, name: str, guild_id: int | None) -> Json:
         scopes = [guild_id, None] if guild_id is not None else [None]
