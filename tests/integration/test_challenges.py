@@ -78,8 +78,10 @@ async def test_a_club_races_on_one_board(any_bot: TestBot) -> None:
     assert "Only the group's admins can start a challenge" in refused
 
     created = await start_club(bot, extra="team=50")
-    assert "November Miles" in created and "until Mon 30 Nov" in created
-    assert "together to 50 km" in created
+    assert (
+        "🏁 New challenge: November Miles — distance run, until Mon 30 Nov."
+    ) in created.splitlines()
+    assert "together to 50 km" in created.splitlines()
     for user in ("ann", "bob", "cat"):
         joined = await member(bot, "/challenge join", user)
         assert f"Welcome to November Miles, {user.capitalize()}!" in joined
@@ -96,7 +98,7 @@ async def test_a_club_races_on_one_board(any_bot: TestBot) -> None:
     [reply] = bot.last
     assert board_lines(text) == ["1. Bob — 10.0 km", "2. Ann — 8.0 km", "3. Cat — 0.0 km"]
     assert "Together to 50 km: 18.0 km — 36%\n▓▓▓░░░░░░░" in text
-    assert "(28 days to go)" in text
+    assert "🏆 November Miles · distance · until Mon 30 Nov (28 days to go)" in text.splitlines()
     [image] = reply.attachments
     assert image.mime == "image/png" and image.content.startswith(b"\x89PNG")
 
@@ -195,7 +197,7 @@ async def test_several_challenges_at_once(bot: TestBot) -> None:
         bot, NEW.format(name="hours", metric="sessions"))
     listed = await member(bot, "/challenge list", "ann")
     assert "1. November Miles · distance · until Mon 30 Nov (29 days to go) · 0 members" in listed
-    assert "2. Hours · time" in listed
+    assert "2. Hours · time · until Mon 30 Nov (29 days to go) · 0 members" in listed.splitlines()
     which = await member(bot, "/challenge join", "ann")
     assert "Which challenge? 1. November Miles · 2. Hours" in which
     assert "Welcome to Hours" in await member(bot, "/challenge join 2", "ann")
@@ -396,7 +398,8 @@ async def test_standings_every_sunday_and_results_when_it_ends(bot: TestBot) -> 
     await h.run_days("2026-11-08", "2026-11-08", "UTC")
     [weekly] = h.of("club_recap")
     assert weekly.chat_id == CLUB and weekly.local("UTC") == "2026-11-08 18:00"
-    assert "Weekly standings" in weekly.text and "1. Ann — 6.0 km\n2. Bob — 4.0 km" in weekly.text
+    assert "📊 Weekly standings" in weekly.text.splitlines()
+    assert "1. Ann — 6.0 km\n2. Bob — 4.0 km" in weekly.text
     [row] = await outbox_rows(bot, kind="club_recap")
     assert row.payload["attachments"][0][1] == "image/png"
 
@@ -405,7 +408,10 @@ async def test_standings_every_sunday_and_results_when_it_ends(bot: TestBot) -> 
     await h.run_days("2026-11-11", "2026-11-12", "UTC")
     [final] = h.of("club_final")  # once, at the first tick after the last day
     assert final.local("UTC") == "2026-11-11 00:30"
-    assert "Sprint is over!" in final.text and "🥇 Ann — 6.0 km" in final.text
+    assert (
+        "🏁 Sprint is over! Final results (distance, until Tue 10 Nov):"
+    ) in final.text.splitlines()
+    assert "🥇 Ann — 6.0 km" in final.text.splitlines()
     async with bot.uow(readonly=True) as uow:
         challenge = await uow.session.scalar(select(Challenge))
         assert challenge is not None and challenge.status == "ended"

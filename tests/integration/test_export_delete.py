@@ -448,7 +448,11 @@ async def test_deleteme_asks_then_erases_every_row_of_that_runner_only(any_bot: 
         u.session.add(RunLog(runner_id=bob, local_date=date(2026, 11, 2), logged_at=NOW))
 
     [ask] = await bot.replies("/deleteme")
-    assert "Delete everything?" in ask.text and "/export" in ask.text
+    assert (
+        "<b>Delete everything?</b> This erases your profile, plan, runs, sleep, streak and "
+        "challenge memberships on every platform, and cannot be undone. Want a copy first? Send "
+        "/export."
+    ) in ask.text.splitlines()
     assert [[(c.label, c.command) for c in row] for row in ask.choices] == [
         [("Yes, delete everything", "/deleteme confirm"), ("Cancel", "/deleteme cancel")]
     ]
@@ -544,7 +548,10 @@ async def test_an_expired_confirmation_asks_again(bot: TestBot) -> None:
     async with bot.uow(readonly=True) as u:
         assert await u.session.get(Runner, ann) is not None
     bot.advance(minutes=2)
-    assert "has been deleted" in await bot.say("/deleteme confirm")
+    assert await bot.say("/deleteme confirm") == (
+        "Done: everything Pacer stored about you has been deleted. Thank you for running with me "
+        "— if you ever want to start again, just send /start."
+    )
     async with bot.uow(readonly=True) as u:
         assert await u.session.get(Runner, ann) is None
 
@@ -596,7 +603,8 @@ async def test_typed_no_cancels_and_other_text_asks_again(bot: TestBot) -> None:
     ann = await seed_runner(bot, "ann")
     await bot.say("/deleteme")
     unclear = await _typed(bot, "hmm what?")
-    assert "Please choose" in unclear.text and unclear.choices
+    assert unclear.text == "Please choose: delete everything, or cancel?"
+    assert unclear.choices
     assert (await _typed(bot, "no")).text == "Cancelled — nothing was deleted."
     async with bot.uow(readonly=True) as u:
         runner = await u.session.get(Runner, ann)

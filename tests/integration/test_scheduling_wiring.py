@@ -59,9 +59,10 @@ async def test_console_pushes_print_with_buttons(
 
         await eventually(delivered)  # the first tick runs at start, then the console drain
         printed = capsys.readouterr().out
-        assert "⏰ (Pacer, to ann)" in printed
-        assert "Good morning, Ann!" in printed
-        assert "[1] Done ✓  (/done)" in printed and "[2] Skip  (/skip)" in printed
+        assert "⏰ (Pacer, to ann)" in printed.splitlines()
+        assert "Good morning, Ann! Here's today's session:" in printed.splitlines()
+        assert "  [1] Done ✓  (/done)" in printed.splitlines()
+        assert "  [2] Skip  (/skip)" in printed.splitlines()
     finally:
         await service.stop()
 

@@ -32,7 +32,8 @@ def test_session_push_escapes_the_name_and_offers_done_and_skip() -> None:
     evening = session_push("Ann", date(2026, 11, 3), time(18, 30), "Tue 3 Nov · Strength",
                            requires_run=False, note="Moved from Tuesday")
     assert "Here's today's session:" in evening.text  # the text has the date already
-    assert "Good evening, Ann!" in evening.text and "<i>Moved from Tuesday</i>" in evening.text
+    assert "<b>Good evening, Ann!</b> Here's today's session:" in evening.text.splitlines()
+    assert "<i>Moved from Tuesday</i>" in evening.text
     assert evening.choices == ()
 
 
@@ -40,14 +41,19 @@ def test_nudge_and_post_race_prompts() -> None:
     nudge = nudge_push("Ann", "Fartlek")
     assert "today's <b>Fartlek</b> isn't logged yet" in nudge.text
     assert buttons(nudge) == ["/done", "/skip"]
-    assert "/done 1mi 6:45 race" in post_race_push("Ann").text
+    assert (
+        "Log your result so it counts: <code>/done 1mi 6:45 race</code> (your distance and time). "
+        "Whatever the clock said, you showed up: that's the win."
+    ) in post_race_push("Ann").text.splitlines()
 
 
 def test_race_week_checklist_with_splits_when_the_pacing_plan_is_due() -> None:
     six_out = to_plain(race_week_push(ATHLETE, date(2026, 5, 10), date(2026, 5, 4)).text)
     five_out = to_plain(race_week_push(ATHLETE, date(2026, 5, 10), date(2026, 5, 5)).text)
-    assert "Race in 6 days" in six_out and "Lap 4 (1600 m)" in six_out
-    assert "Race in 5 days" in five_out and "Lap 4" not in five_out
+    assert "🏁 Race in 6 days" in six_out.splitlines()
+    assert "Lap 4 (1600 m): 6:42.6" in six_out.splitlines()
+    assert "🏁 Race in 5 days" in five_out.splitlines()
+    assert "Lap 4" not in five_out
 
 
 def test_race_morning_counts_the_warm_up_back_from_the_start() -> None:
