@@ -604,7 +604,9 @@ async def test_typed_no_cancels_and_other_text_asks_again(bot: TestBot) -> None:
     await bot.say("/deleteme")
     unclear = await _typed(bot, "hmm what?")
     assert unclear.text == "Please choose: delete everything, or cancel?"
-    assert unclear.choices
+    assert [[(c.label, c.command) for c in row] for row in unclear.choices] == [
+        [("Yes, delete everything", "/deleteme confirm"), ("Cancel", "/deleteme cancel")]
+    ]
     assert (await _typed(bot, "no")).text == "Cancelled — nothing was deleted."
     async with bot.uow(readonly=True) as u:
         runner = await u.session.get(Runner, ann)

@@ -96,4 +96,6 @@ def test_worker_name_defaults_to_host_and_pid() -> None:
     assert worker_name("worker-0") == "worker-0"
     assert worker_name("") == f"{socket.gethostname()}:{os.getpid()}"
     assert len(worker_name("x" * 100)) == 64
-    assert SchedulerService.__doc__
+    assert SchedulerService.__doc__ == (
+        "The running scheduler; `await stop()` finishes in-flight work, then shuts it down."
+    )
