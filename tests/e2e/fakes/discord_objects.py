@@ -95,6 +95,7 @@ ALLOWED_CALLBACKS = {
 
 # Application command option types.
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+SUBCOMMANDS = (SUB_COMMAND, SUB_COMMAND_GROUP)
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
 # Message component types Pacer sends (action rows hold them; modals hold text inputs).
 ACTION_ROW, BUTTON, STRING_SELECT, TEXT_INPUT = 1, 2, 3, 4
@@ -344,7 +345,7 @@ def options_errors(options: list[Json]) -> Json:
             problems["name"] = {"_errors": [{"code": "APPLICATION_COMMAND_INVALID_NAME"}]}
         if option.get("required") and seen_optional:
             problems["required"] = {"_errors": [{"code": "APPLICATION_COMMAND_OPTIONS_ORDER"}]}
-        if option.get("type") not in (1, 2) and not option.get("required"):
+        if option.get("type") not in SUBCOMMANDS and not option.get("required"):
             seen_optional = True
         if len(option.get("choices") or []) > 25:
             problems["choices"] = {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}

@@ -28,6 +28,7 @@ from .discord_objects import (
     LOADING,
     NUMBER,
     STRING,
+    SUBCOMMANDS,
     FakeFile,
     FakeGuild,
     FakeInteraction,
@@ -324,13 +325,13 @@ class DiscordState:
         leaf: list[Json] = []
         options = leaf
         for step in path[1:]:
-            sub = next((o for o in schema if o["name"] == step and o["type"] in (1, 2)), None)
+            sub = next((o for o in schema if o["name"] == step and o["type"] in SUBCOMMANDS), None)
             if sub is None:
                 raise ValueError(f"/{' '.join(path)}: no subcommand {step!r}")
             inner: list[Json] = []
             options.append({"type": sub["type"], "name": step, "options": inner})
             options, schema = inner, sub.get("options", [])
-        if any(o["type"] in (1, 2) for o in schema):
+        if any(o["type"] in SUBCOMMANDS for o in schema):
             names = [o["name"] for o in schema]
             raise ValueError(f"/{' '.join(path)} needs a subcommand, one of {names}")
         options.extend(self._leaf_options(path, schema, values, guild, focused, resolved))
