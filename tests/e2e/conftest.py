@@ -5,7 +5,9 @@ UTC). A test talks to it as runners do and reads what they would see:
 
     ann = tg.fake.user(1001, "Ann")
     [reply] = await tg.say(ann, "/help")
-    assert "/done" in reply["text"]
+    assert "/done — log a run — or send your watch's GPX, FIT or TCX file" in (
+        reply["text"].splitlines()
+    )
 
 `say` and `press` return the messages the bot sent for that one update; they wait for the
 adapter to finish the update (an event, no sleeping). Retry waits are recorded in

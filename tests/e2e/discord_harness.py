@@ -6,7 +6,8 @@
 reachable by DM only. Tests act as members and read what they would see:
 
     interaction = await dc.slash(dc.world.runner, "done", {"what": "5k 28:30"})
-    assert "Logged" in await dc.text(interaction)
+    text = await dc.text(interaction)
+    assert text.splitlines() == ["✓ Logged today: 5 km in 28:30 · 5:42 /km", "🔥 Streak: 1 day"]
 
 Waiting is event based (the fake's conditions); nothing sleeps.
 """
@@ -35,7 +36,8 @@ from tests.e2e.fakes.discord_fixtures import (
     DiscordWorld,
     populate,
 )
-from tests.e2e.fakes.discord_server import EPHEMERAL, FakeDiscord, FakeInteraction, FakeMember
+from tests.e2e.fakes.discord_objects import EPHEMERAL, FakeInteraction, FakeMember
+from tests.e2e.fakes.discord_server import FakeDiscord
 
 Json = dict[str, Any]
 # Shaped like a real bot token, so that `load_settings()` accepts it too.

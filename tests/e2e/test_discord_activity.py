@@ -13,7 +13,7 @@ from tests.e2e.discord_harness import DiscordHarness
 from tests.e2e.discord_harness import dc as dc
 from tests.e2e.discord_harness import dc_world as dc_world
 from tests.e2e.discord_harness import fake_dc as fake_dc
-from tests.e2e.fakes.discord_server import FakeFile
+from tests.e2e.fakes.discord_objects import FakeFile
 from tests.support.activity_files import Leg, fit, gpx, run
 
 pytestmark = pytest.mark.slow

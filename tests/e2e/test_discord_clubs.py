@@ -59,7 +59,7 @@ async def test_members_join_by_button_log_runs_and_see_the_board(dc: DiscordHarn
     board = await dc.slash(rui, "challenge board", {}, channel_id=world.runs_id)
     assert (await board.response())["type"] == 5  # an image is drawn: deferred at once
     shown = await dc.answer(board)
-    assert "Rui Runner" in shown["content"] and "5" in shown["content"]
+    assert "1. Rui Runner — 5.0 km" in shown["content"].splitlines()
     assert not is_ephemeral(shown)
     (image,) = shown["attachments"]
     assert dc.fake.attachment_data(image).startswith(b"\x89PNG")
@@ -85,9 +85,12 @@ async def test_a_member_with_closed_dms_gets_pushes_in_the_club_channel(
     posted = await dc.fake.wait_for_message(
         lambda m: m["content"].startswith(f"<@{rui.id}>"), channel_id=world.runs_id
     )
-    assert "Easy 30 min" in posted["content"]
+    assert "Easy 30 min" in posted["content"].splitlines()
     logged = await dc.answer(await dc.press(rui, posted, "Done ✓"))
-    assert "Logged today" in logged["content"] and is_ephemeral(logged)
+    assert (
+        "✓ Logged today: Run/walk: run 30 s / walk 1:30 as planned · 26 min"
+    ) in logged["content"].splitlines()
+    assert is_ephemeral(logged)
     assert labels(posted) == ["Done ✓", "Skip"]  # in a shared channel the buttons stay
 
     await dc.messenger.send(chat_id, Reply("Weekly recap: 3 runs"))

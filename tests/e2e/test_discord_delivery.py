@@ -75,7 +75,9 @@ async def test_the_daily_push_arrives_by_dm_and_its_done_button_logs(
     assert push["content"].startswith("**Good morning, Rui!** Today, Mon 2 Nov:")
     assert labels(push) == ["Done ✓", "Skip"]
     press = await dc.press(rui, push, "Done ✓")
-    assert "Logged today" in (await dc.answer(press))["content"]
+    assert (
+        "✓ Logged today: Run/walk: run 30 s / walk 1:30 as planned · 26 min"
+    ) in (await dc.answer(press))["content"].splitlines()
     assert push["components"] == []
     async with dc.uow(readonly=True) as uow:
         assert await uow.session.scalar(select(RunLog.as_planned)) is True
@@ -94,7 +96,9 @@ async def test_buttons_keep_working_after_a_restart(dc: DiscordHarness) -> None:
         logged = await restarted.answer(await restarted.press(rui, push, "Done ✓"))
     finally:
         await restarted.stop()
-    assert "Logged today" in logged["content"]
+    assert (
+        "✓ Logged today: Run/walk: run 30 s / walk 1:30 as planned · 26 min"
+    ) in logged["content"].splitlines()
 
 
 async def test_closed_dms_fall_back_to_the_club_channel_only_for_a_reply_not_marked_private(

@@ -60,7 +60,9 @@ async def test_both_platforms_and_the_scheduler_share_one_loop(
         ann = fake_telegram.user(1001, "Ann")
         fake_telegram.send_text(ann, "/help")
         [help_] = await fake_telegram.wait_for(chat_id=ann.id)
-        assert "/done" in help_["text"]
+        assert (
+            "/done — log a run — or send your watch's GPX, FIT or TCX file"
+        ) in help_["text"].splitlines()
 
         clock.set(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
         await scheduler.tick()  # 08:00 UTC: Rui's 07:00 session is due

@@ -142,7 +142,9 @@ async def test_auto_sharding_asks_discord_how_many_shards(
         assert client.shard_count == 1  # what GET /gateway/bot said
         assert fake.identify is not None and fake.identify["shard"] == [0, 1]
         answer = await harness.say(dc_world.runner, "help", guild=True)
-        assert "Pacer" in answer
+        assert (
+            "**Pacer** coaches you to run a mile: a first mile, a faster mile, or a PR."
+        ) in answer.splitlines()
     finally:
         await harness.stop()
 

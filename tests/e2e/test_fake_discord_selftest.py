@@ -28,7 +28,8 @@ from tests.e2e.fakes.discord_fixtures import (
 )
 from tests.e2e.fakes.discord_fixtures import discord_world as discord_world
 from tests.e2e.fakes.discord_fixtures import fake_discord as fake_discord
-from tests.e2e.fakes.discord_server import EPHEMERAL, FakeDiscord, FakeFile
+from tests.e2e.fakes.discord_objects import EPHEMERAL, FakeFile
+from tests.e2e.fakes.discord_server import FakeDiscord
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 async def test_telegram_menu_and_a_fix_by_number(tg: TelegramHarness) -> None:
     ann = tg.fake.user(1001, "Ann", "ann")
     [welcome] = await tg.say(ann, "/start level=improving days=4 tz=UTC units=km")
-    assert "Welcome" in welcome["text"]
+    assert "Welcome to Pacer, Ann! Here is your setup:" in welcome["text"].splitlines()
     menu = [c["command"] for c in tg.fake.my_commands({"type": "all_private_chats"}) or []]
     assert {"logs", "edit", "undo"} <= set(menu)
     await tg.say(ann, "/done 5k 28:30")

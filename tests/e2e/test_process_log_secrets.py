@@ -49,7 +49,9 @@ async def test_debug_logs_of_a_polling_bot_never_show_its_token(
         await fake_telegram.wait_for_call("getUpdates", timeout=30, answered=False)
         fake_telegram.send_text(ann, "/help")
         [reply] = await fake_telegram.wait_for(chat_id=ann.id, timeout=30)
-        assert "/done" in reply["text"]
+        assert (
+            "/done — log a run — or send your watch's GPX, FIT or TCX file"
+        ) in reply["text"].splitlines()
     log = pacer.log()
     assert_clean(log)
     assert f"{fake_telegram.bot_id}:[REDACTED]" in log  # masked where PTB logged the URL
@@ -77,5 +79,7 @@ async def test_debug_logs_of_a_webhook_bot_never_show_the_webhook_secret(
         await pacer.wait_for_log("telegram: @pacer_bot is webhook")  # listening now
         assert await fake_telegram.push_webhook(update) == 200
         [reply] = await fake_telegram.wait_for(chat_id=ann.id, timeout=30)
-        assert "/done" in reply["text"]
+        assert (
+            "/done — log a run — or send your watch's GPX, FIT or TCX file"
+        ) in reply["text"].splitlines()
     assert_clean(pacer.log())

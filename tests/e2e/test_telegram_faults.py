@@ -35,7 +35,9 @@ async def test_a_429_is_waited_out_and_the_reply_still_arrives(tg: TelegramHarne
 
     [reply] = await tg.say(ann, "/help")
 
-    assert "/done" in reply["text"]
+    assert (
+        "/done — log a run — or send your watch's GPX, FIT or TCX file"
+    ) in reply["text"].splitlines()
     assert statuses(tg) == [429, 200]
     assert tg.sleeps == [3.0]  # exactly what Telegram asked for
 
@@ -49,7 +51,10 @@ async def test_a_429_longer_than_a_runner_would_wait_is_not_waited_out(
     assert await tg.say(ann, "/help") == []
     [reply] = await tg.say(ann, "/help")
 
-    assert "/done" in reply["text"] and tg.sleeps == []
+    assert (
+        "/done — log a run — or send your watch's GPX, FIT or TCX file"
+    ) in reply["text"].splitlines()
+    assert tg.sleeps == []
 
 
 async def test_server_errors_are_retried_with_growing_backoff(tg: TelegramHarness) -> None:
@@ -58,7 +63,9 @@ async def test_server_errors_are_retried_with_growing_backoff(tg: TelegramHarnes
 
     [reply] = await tg.say(ann, "/help")
 
-    assert "/done" in reply["text"]
+    assert (
+        "/done — log a run — or send your watch's GPX, FIT or TCX file"
+    ) in reply["text"].splitlines()
     assert statuses(tg) == [500, 500, 200]
     first, second = tg.sleeps
     assert 0.25 <= first <= 0.5 and 0.5 <= second <= 1.0  # base 0.5 s, doubled, jittered
@@ -72,7 +79,7 @@ async def test_a_bad_request_is_not_retried_and_the_bot_carries_on(tg: TelegramH
     [reply] = await tg.say(ann, "/pace 7:00")
 
     assert statuses(tg) == [400, 200] and tg.sleeps == []
-    assert "Mile in 7:00" in reply["text"]
+    assert "Mile in 7:00: 1:44.4 per 400 m lap · 4:21/km" in reply["text"].splitlines()
 
 
 async def test_markup_telegram_cannot_parse_is_sent_as_plain_text(tg: TelegramHarness) -> None:
@@ -99,7 +106,9 @@ async def test_a_timed_out_send_is_retried(
     finally:
         await tg.stop()
 
-    assert "/done" in reply["text"]
+    assert (
+        "/done — log a run — or send your watch's GPX, FIT or TCX file"
+    ) in reply["text"].splitlines()
     first, *retries = tg.fake.calls_to("sendMessage")
     assert first.status is None  # never answered: PTB gave up waiting
     assert retries[-1].status == 200 and len(tg.sleeps) == len(retries)
@@ -197,7 +206,9 @@ async def test_a_crashing_command_gets_a_friendly_error_and_the_bot_keeps_answer
     [help_reply] = await tg.say(ann, "/help")
 
     assert sorry["text"] == CORE_SORRY
-    assert "/done" in help_reply["text"]
+    assert (
+        "/done — log a run — or send your watch's GPX, FIT or TCX file"
+    ) in help_reply["text"].splitlines()
 
 
 async def test_a_crash_in_the_adapter_itself_is_caught_too(
@@ -219,4 +230,6 @@ async def test_a_crash_in_the_adapter_itself_is_caught_too(
     [help_reply] = await tg.say(ann, "/help")
 
     assert sorry["text"] == ADAPTER_SORRY
-    assert "/done" in help_reply["text"]
+    assert (
+        "/done — log a run — or send your watch's GPX, FIT or TCX file"
+    ) in help_reply["text"].splitlines()

@@ -49,7 +49,9 @@ async def test_only_commands_for_this_bot_are_answered(
     assert [(r.command, r.text) for r in seen] == [("help", ""), ("pace", "6:40")]
     assert seen[0].chat_kind is ChatKind.GROUP and seen[0].chat_title == "Morning Milers"
     assert seen[0].chat_id == str(CLUB) and seen[0].user_id == str(ann.id)
-    assert "/done" in help_reply["text"]
+    assert (
+        "/done — log a run — or send your watch's GPX, FIT or TCX file"
+    ) in help_reply["text"].splitlines()
     assert help_reply["reply_to_message"]["text"] == "/help@pacer_bot"  # answers in the thread
     assert "Lap 1 (400 m): 1:39.4" in pace["text"]
 
@@ -137,7 +139,10 @@ async def test_a_runner_who_never_opened_a_private_chat_is_told_how(
 
     assert note["chat"]["id"] == group.id
     assert "can't message you privately yet" in note["text"]
-    assert "@pacer_bot" in note["text"]
+    assert note["text"] == (
+        "Bob, I can't message you privately yet: open a chat with @pacer_bot, press Start, then "
+        "try again here."
+    )
     assert (await tg.identity(bob)).reachable is False
     tg.fake.unblock(bob.id)
     await tg.say(bob, "/help")  # writing privately makes him reachable again

@@ -55,7 +55,9 @@ async def test_run_telegram_serves_until_stopped(
     stop.set()
     await asyncio.wait_for(service, 5)
 
-    assert "/done" in reply["text"]
+    assert (
+        "/done — log a run — or send your watch's GPX, FIT or TCX file"
+    ) in reply["text"].splitlines()
     assert "telegram" not in messengers  # no pushes through a stopped bot
     assert fake_telegram.pending_updates == 0  # what was handled is confirmed
     assert fake_telegram.world.allowed_updates == {"message", "callback_query"}
@@ -118,7 +120,8 @@ async def test_webhook_mode_checks_the_secret_token(
 
     texts = [m["text"] for m in fake_telegram.sent(ann.id)]
     assert len(texts) == 2
-    assert "/done" in texts[0] and texts[1].startswith("Mile in 7:00")
+    assert "/done — log a run — or send your watch's GPX, FIT or TCX file" in texts[0].splitlines()
+    assert texts[1].startswith("Mile in 7:00")
 
 
 async def test_a_push_from_the_outbox_carries_buttons_that_log(tg: TelegramHarness) -> None:
@@ -143,9 +146,11 @@ async def test_a_push_from_the_outbox_carries_buttons_that_log(tg: TelegramHarne
 
     assert report.sent == 1
     assert message["text"].startswith("Good morning, Ann!")
-    assert "Easy run · 30 min" in message["text"]
+    assert "Easy run · 30 min" in message["text"].splitlines()
     assert labels(message) == ["Done ✓", "Skip"]
-    assert "✓ Logged today" in logged["text"]
+    assert (
+        "✓ Logged today: Run/walk: run 30 s / walk 1:30 as planned · 26 min"
+    ) in logged["text"].splitlines()
     async with tg.uow(readonly=True) as uow:
         assert await uow.session.scalar(select(func.count()).select_from(RunLog)) == 1
         row = await uow.session.scalar(select(OutboxMessage))

@@ -22,7 +22,7 @@ MORNING = datetime(2026, 11, 2, 6, 30, tzinfo=UTC)  # 07:30 in Berlin, today
 
 
 async def onboard(bot: TestBot) -> None:
-    assert "Welcome" in await bot.say(BEGINNER)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(BEGINNER)).splitlines()
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> str:

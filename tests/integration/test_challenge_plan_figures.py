@@ -87,7 +87,8 @@ async def test_stored_streak_and_adherence_match_the_live_figures(any_bot: TestB
     async with bot.uow() as u:
         assert await refresh_due(u, bot.clock.now()) == 0
     lines = await bot.say("/challenge board Plans", user="ann", group=CLUB)
-    assert "Ann — 100%" in lines and "Cat — 50%" in lines
+    assert "=1. Ann — 100%" in lines.splitlines()
+    assert "3. Cat — 50%" in lines.splitlines()
 
 
 async def test_undo_and_a_stale_board_read_bring_the_figures_up_to_date(bot: TestBot) -> None:

@@ -78,8 +78,10 @@ async def test_a_club_races_on_one_board(any_bot: TestBot) -> None:
     assert "Only the group's admins can start a challenge" in refused
 
     created = await start_club(bot, extra="team=50")
-    assert "November Miles" in created and "until Mon 30 Nov" in created
-    assert "together to 50 km" in created
+    assert (
+        "🏁 New challenge: November Miles — distance run, until Mon 30 Nov."
+    ) in created.splitlines()
+    assert "together to 50 km" in created.splitlines()
     for user in ("ann", "bob", "cat"):
         joined = await member(bot, "/challenge join", user)
         assert f"Welcome to November Miles, {user.capitalize()}!" in joined
@@ -96,7 +98,7 @@ async def test_a_club_races_on_one_board(any_bot: TestBot) -> None:
     [reply] = bot.last
     assert board_lines(text) == ["1. Bob — 10.0 km", "2. Ann — 8.0 km", "3. Cat — 0.0 km"]
     assert "Together to 50 km: 18.0 km — 36%\n▓▓▓░░░░░░░" in text
-    assert "(28 days to go)" in text
+    assert "🏆 November Miles · distance · until Mon 30 Nov (28 days to go)" in text.splitlines()
     [image] = reply.attachments
     assert image.mime == "image/png" and image.content.startswith(b"\x89PNG")
 
@@ -195,7 +197,7 @@ async def test_several_challenges_at_once(bot: TestBot) -> None:
         bot, NEW.format(name="hours", metric="sessions"))
     listed = await member(bot, "/challenge list", "ann")
     assert "1. November Miles · distance · until Mon 30 Nov (29 days to go) · 0 members" in listed
-    assert "2. Hours · time" in listed
+    assert "2. Hours · time · until Mon 30 Nov (29 days to go) · 0 members" in listed.splitlines()
     which = await member(bot, "/challenge join", "ann")
     assert "Which challenge? 1. November Miles · 2. Hours" in which
     assert "Welcome to Hours" in await member(bot, "/challenge join 2", "ann")
@@ -282,7 +284,10 @@ async def test_world_record_paces_never_reach_a_board(bot: TestBot) -> None:
     await start_club(bot)
     await member(bot, "/challenge join", "ann")
     refused = await bot.say("/done 5k 9:00", user="ann")
-    assert "world record" in refused.lower()
+    assert refused == (
+        "5 km in 9:00 would beat the world record (12:35), so I think that's a typo. If you meant "
+        "hours, try /done 5k 9:00:00."
+    )
     assert board_lines(await member(bot, "/challenge board", "ann")) == ["1. Ann — 0.0 km"]
 
 
@@ -382,7 +387,7 @@ async def test_an_admin_ends_a_challenge_with_a_podium(bot: TestBot) -> None:
 async def test_standings_every_sunday_and_results_when_it_ends(bot: TestBot) -> None:
     await onboard(bot, "ann", "bob")
     reply = await admin(bot, "/challenge new Sprint metric=distance until=2026-11-10")
-    assert "Sprint" in reply
+    assert "🏁 New challenge: Sprint — distance run, until Tue 10 Nov." in reply.splitlines()
     for user in ("ann", "bob"):
         await member(bot, "/challenge join", user)
     await bot.say("/done 6k 33:00", user="ann")
@@ -393,7 +398,8 @@ async def test_standings_every_sunday_and_results_when_it_ends(bot: TestBot) -> 
     await h.run_days("2026-11-08", "2026-11-08", "UTC")
     [weekly] = h.of("club_recap")
     assert weekly.chat_id == CLUB and weekly.local("UTC") == "2026-11-08 18:00"
-    assert "Weekly standings" in weekly.text and "1. Ann — 6.0 km\n2. Bob — 4.0 km" in weekly.text
+    assert "📊 Weekly standings" in weekly.text.splitlines()
+    assert "1. Ann — 6.0 km\n2. Bob — 4.0 km" in weekly.text
     [row] = await outbox_rows(bot, kind="club_recap")
     assert row.payload["attachments"][0][1] == "image/png"
 
@@ -402,7 +408,10 @@ async def test_standings_every_sunday_and_results_when_it_ends(bot: TestBot) -> 
     await h.run_days("2026-11-11", "2026-11-12", "UTC")
     [final] = h.of("club_final")  # once, at the first tick after the last day
     assert final.local("UTC") == "2026-11-11 00:30"
-    assert "Sprint is over!" in final.text and "🥇 Ann — 6.0 km" in final.text
+    assert (
+        "🏁 Sprint is over! Final results (distance, until Tue 10 Nov):"
+    ) in final.text.splitlines()
+    assert "🥇 Ann — 6.0 km" in final.text.splitlines()
     async with bot.uow(readonly=True) as uow:
         challenge = await uow.session.scalar(select(Challenge))
         assert challenge is not None and challenge.status == "ended"
@@ -423,7 +432,7 @@ async def test_a_telegram_group_and_a_discord_channel_share_one_board(any_bot: T
                   platform=Platform.DISCORD)
     created = await bot.say(NEW.format(name="Harriers", metric="distance"), user="olga",
                             admin=True, **tg)
-    assert "New challenge" in created
+    assert "🏁 New challenge: Harriers — distance run, until Mon 30 Nov." in created.splitlines()
     await bot.say("/challenge new Local metric=sessions until=2026-11-20", user="dave",
                   admin=True, **dc)
 

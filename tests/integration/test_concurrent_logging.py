@@ -38,7 +38,7 @@ async def streak_is_consistent(bot: TestBot, expected: int) -> None:
 
 async def test_two_runs_at_the_same_moment_are_both_logged(any_bot: TestBot) -> None:
     bot = any_bot
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     first, second = await asyncio.gather(
         bot.pacer.handle(bot.request("/done 25min", update_id="u-1")),
         bot.pacer.handle(bot.request("/done 5k 31:00", update_id="u-2")),
@@ -55,7 +55,7 @@ async def test_a_run_and_its_undo_at_the_same_moment_leave_the_streak_true(
     # The undo waits for the run's transaction, then removes that run: the cached streak must
     # be the one without it, not a figure read before the run was committed.
     bot = any_bot
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     logged, undone = await asyncio.gather(
         bot.pacer.handle(bot.request("/done 25min", update_id="r-1")),
         bot.pacer.handle(bot.request("/undo", update_id="r-2")),
@@ -72,7 +72,7 @@ async def test_a_run_and_its_undo_at_the_same_moment_leave_the_streak_true(
 
 async def test_many_runs_at_once_keep_every_log(any_bot: TestBot) -> None:
     bot = any_bot
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     replies = await asyncio.gather(
         *(
             bot.pacer.handle(bot.request(f"/done {10 + i}min", update_id=f"m-{i}"))
@@ -87,7 +87,7 @@ async def test_many_runs_at_once_keep_every_log(any_bot: TestBot) -> None:
 async def test_the_same_update_delivered_twice_at_once_is_logged_once(any_bot: TestBot
                                                                       ) -> None:
     bot = any_bot
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     request = bot.request("/done 25min", update_id="dup-9")
     first, second = await asyncio.gather(bot.pacer.handle(request), bot.pacer.handle(request))
     answered = [r for r in (first, second) if r]
@@ -98,7 +98,7 @@ async def test_the_same_update_delivered_twice_at_once_is_logged_once(any_bot: T
 
 async def test_a_redelivered_update_is_ignored(any_bot: TestBot) -> None:
     bot = any_bot
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     assert "✓ Logged today" in await bot.say("/done 25min", update_id="again-1")
     bot.advance(minutes=30)  # the platform re-sends it later, after a restart
     assert await bot.say("/done 25min", update_id="again-1") == ""
@@ -110,12 +110,14 @@ async def test_identical_messages_at_once_with_different_ids_log_one_run(any_bot
                                                                          ) -> None:
     """A double tap on the Done button: two updates, one run (the duplicate guard)."""
     bot = any_bot
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     replies = await asyncio.gather(
         bot.pacer.handle(bot.request("/done", update_id="tap-1")),
         bot.pacer.handle(bot.request("/done", update_id="tap-2")),
     )
     texts = sorted(r[0].text for r in replies)
     assert texts[0] == "Already logged — /undo if that was a mistake."
-    assert "✓ Logged today" in texts[1]
+    assert (
+        "✓ Logged today: Run/walk: run 30 s / walk 1:30 as planned · 26 min"
+    ) in texts[1].splitlines()
     assert await log_count(bot) == 1

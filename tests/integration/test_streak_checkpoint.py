@@ -52,7 +52,7 @@ async def window_start(bot: TestBot) -> date | None:
 async def test_daily_runs_move_the_checkpoint_and_match_a_full_count(any_bot: TestBot) -> None:
     bot = any_bot
     bot.at("2026-03-02 07:00", "Europe/Berlin")
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     await run_days(bot, date(2026, 3, 2), 30)  # across the spring DST change
     current, best, checkpoint = await stored(bot)
     assert (current, best) == (30, 30) == await counted_from_the_plan_start(bot)
@@ -65,7 +65,7 @@ async def test_daily_runs_move_the_checkpoint_and_match_a_full_count(any_bot: Te
 async def test_a_run_removed_before_the_checkpoint_is_noticed(any_bot: TestBot) -> None:
     bot = any_bot
     bot.at("2026-03-02 07:00", "Europe/Berlin")
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     await run_days(bot, date(2026, 3, 2), 20)
     async with bot.uow() as u:  # an admin takes back a planned run (as a moderation does)
         run_day = await u.session.scalar(
@@ -91,10 +91,12 @@ async def test_a_run_removed_before_the_checkpoint_is_noticed(any_bot: TestBot) 
 async def test_a_new_zone_or_a_fresh_start_drops_the_checkpoint(any_bot: TestBot) -> None:
     bot = any_bot
     bot.at("2026-03-02 07:00", "Europe/Berlin")
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     await run_days(bot, date(2026, 3, 2), 12)
     assert await window_start(bot) is not None
-    assert "Asia/Kathmandu" in await bot.say("/settings tz=Asia/Kathmandu")
+    assert (
+        "Time zone: Europe/Berlin → Asia/Kathmandu"
+    ) in (await bot.say("/settings tz=Asia/Kathmandu")).splitlines()
     assert await window_start(bot) is None
     await run_days(bot, date(2026, 3, 14), 2, "Asia/Kathmandu")
     assert (await stored(bot))[:2] == await counted_from_the_plan_start(bot) == (14, 14)
@@ -106,10 +108,10 @@ async def test_a_new_zone_or_a_fresh_start_drops_the_checkpoint(any_bot: TestBot
 async def test_runner_without_logs_for_a_while_gets_a_true_streak(any_bot: TestBot) -> None:
     bot = any_bot
     bot.at("2026-03-02 07:00", "Europe/Berlin")
-    assert "Welcome" in await bot.say(START)
+    assert "Welcome to Pacer, Ann! Here is your setup:" in (await bot.say(START)).splitlines()
     await run_days(bot, date(2026, 3, 2), 10)
     bot.at("2026-03-25 19:00", "Europe/Berlin")  # two weeks of missed runs, then back
-    assert "Streak: 1 day" in await bot.say("/done 30min")
+    assert "🔥 Streak: 1 day (best: 11 days)" in (await bot.say("/done 30min")).splitlines()
     current, best, _ = await stored(bot)
     assert (current, best) == await counted_from_the_plan_start(bot)
     assert current == 1 and best >= 10  # rest days after the last run may have extended it

@@ -127,7 +127,8 @@ def test_apply_returns_only_what_changed() -> None:
     assert changed == ["reminder_time", "units"]
     assert (runner.units, runner.reminder_time) == ("mi", "06:00")
     assert apply_profile(runner, profile_of(runner)) == []
-    assert "units" in PLAN_FIELDS and "reminder_time" not in PLAN_FIELDS
+    assert "units" in PLAN_FIELDS
+    assert "reminder_time" not in PLAN_FIELDS
 
 
 @pytest.mark.parametrize(

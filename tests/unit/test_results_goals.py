@@ -71,7 +71,8 @@ def test_a_goal_gets_a_counter_proposal_exactly_when_it_asks_too_much(
         return  # at the limit itself, float noise decides
     assert (line is not None) == too_much
     if line is not None:
-        assert "I'd aim for" in line and "your call" in line
+        assert "I'd aim for" in line
+        assert "your call" in line
 
 
 def test_weeks_available_count_to_the_race_or_a_block() -> None:

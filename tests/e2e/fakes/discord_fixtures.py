@@ -6,11 +6,13 @@ the import as a deliberate re-export for ruff:
     from tests.e2e.fakes.discord_fixtures import discord_world as discord_world
     from tests.e2e.fakes.discord_fixtures import running_client
 
-    async def test_today(discord_world: DiscordWorld) -> None:
+    async def test_done(discord_world: DiscordWorld) -> None:
         client = make_bot(guild_ready_timeout=FAST_GUILD_READY_TIMEOUT)
         async with running_client(client, discord_world.fake):
-            interaction = await discord_world.fake.slash(discord_world.runner, "today")
-            assert "easy" in await interaction.final_text()
+            fake, runner = discord_world.fake, discord_world.runner
+            interaction = await fake.slash(runner, "done", {"what": "5k 28:30"})
+            text = await interaction.final_text()
+            assert text.splitlines()[0] == "✓ Logged today: 5 km in 28:30 · 5:42 /km"
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import discord
 import pytest
 
 from .discord_connect import discord_endpoints_restored, login_through
-from .discord_server import FakeDiscord, FakeGuild, FakeMember
+from .discord_objects import FakeGuild, FakeMember
+from .discord_server import FakeDiscord
 
 GUILD_ID = 700000000000000001
 GENERAL_ID = 700000000000000011

@@ -3,8 +3,10 @@
 A bot sends `text` plus an optional `parse_mode`; Telegram answers with the plain text the user
 sees and a list of `MessageEntity` objects (offsets in UTF-16 code units), or rejects the message
 with "Bad Request: can't parse entities: ...". Reproducing that here lets end-to-end tests catch
-the classic rendering bugs (an unescaped `<` in HTML, a bare `.` in MarkdownV2) before Telegram
-does. The rules follow tdlib's parsers closely but not byte for byte.
+the classic rendering bug (an unescaped `<` in HTML) before Telegram does. The rules follow
+tdlib's HTML parser closely but not byte for byte. Pacer sends HTML or plain text only, so the
+fake answers any other parse mode (MarkdownV2, Markdown) with "unsupported parse_mode" rather
+than modelling parsers nothing uses.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
-
-PARSE_MODES = ("HTML", "MarkdownV2", "Markdown")
 
 _HTML_SIMPLE_TAGS = {
     "b": "bold",
@@ -33,18 +33,6 @@ _HTML_SIMPLE_TAGS = {
     "a": "text_link",
     "span": "spoiler",
     "tg-emoji": "custom_emoji",
-}
-_MARKDOWN_V2_RESERVED = set("_*[]()~`>#+-=|{}.!")
-_MARKDOWN_V2_NAMES = {
-    "bold": "Bold",
-    "italic": "Italic",
-    "underline": "Underline",
-    "strikethrough": "Strikethrough",
-    "spoiler": "Spoiler",
-    "code": "Code",
-    "pre": "Pre",
-    "text_link": "TextUrl",
-    "custom_emoji": "CustomEmoji",
 }
 _NAMED_HTML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _NUMERIC_ENTITY = re.compile(r"&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});")
@@ -74,11 +62,7 @@ def format_text(text: str, parse_mode: str | None, entities: list[Any] | None) -
         formatted = FormattedText(text, [dict(e) for e in entities or [] if isinstance(e, dict)])
     elif parse_mode == "HTML":
         formatted = parse_html(text)
-    elif parse_mode == "MarkdownV2":
-        formatted = parse_markdown_v2(text)
-    elif parse_mode == "Markdown":
-        formatted = parse_markdown(text)
-    else:
+    else:  # Pacer sends HTML only; MarkdownV2 and Markdown are not modelled
         raise ValueError("unsupported parse_mode")
     return _trimmed(formatted)
 
@@ -262,217 +246,3 @@ def _close_html_tag(source: str, i: int, stack: list[_Open], out: _Builder) -> i
         )
     out.close(opened)
     return end + 1
-
-
-# --- MarkdownV2 -----------------------------------------------------------------------------
-
-
-def parse_markdown_v2(source: str) -> FormattedText:
-    """Parse MarkdownV2; every reserved character outside markup must be escaped."""
-    out = _Builder()
-    stack: list[_Open] = []
-    quote: _Open | None = None
-    i = 0
-    while i < len(source):
-        char = source[i]
-        at_line_start = i == 0 or source[i - 1] == "\n"
-        if char == "\\" and i + 1 < len(source) and 0 < ord(source[i + 1]) <= 126:
-            out.append(source[i + 1])
-            i += 2
-            continue
-        if stack and stack[-1].kind in ("code", "pre"):
-            i = _inside_code_v2(source, i, stack, out)
-            continue
-        if at_line_start and quote is None and (char == ">" or source.startswith("**>", i)):
-            expandable = char == "*"
-            quote = _Open("expandable_blockquote" if expandable else "blockquote", out.offset, i)
-            i += 3 if expandable else 1
-            continue
-        if at_line_start and quote is not None:
-            if char == ">":
-                i += 1
-                continue
-            out.close(quote, end=out.offset - 1)  # the quote stops before the newline
-            quote = None
-        if (
-            quote is not None
-            and quote.kind == "expandable_blockquote"
-            and source.startswith("||", i)
-            and _ends_line(source, i + 2)
-        ):
-            out.close(quote)
-            quote = None
-            i += 2
-            continue
-        i = _markup_v2(source, i, stack, out)
-    if stack:
-        opened = stack[-1]
-        raise EntityParseError(
-            f"Can't find end of {_MARKDOWN_V2_NAMES[opened.kind]} entity at byte offset "
-            f"{_byte_offset(source, opened.index)}"
-        )
-    if quote is not None:
-        out.close(quote)
-    return out.result()
-
-
-def _ends_line(source: str, i: int) -> bool:
-    return i >= len(source) or source[i] == "\n"
-
-
-def _inside_code_v2(source: str, i: int, stack: list[_Open], out: _Builder) -> int:
-    """Inside code and pre only '`' and '\\' are special."""
-    opened = stack[-1]
-    if opened.kind == "pre" and source.startswith("```", i):
-        out.close(stack.pop())
-        return i + 3
-    if opened.kind == "code" and source[i] == "`":
-        out.close(stack.pop())
-        return i + 1
-    out.append(source[i])
-    return i + 1
-
-
-def _markup_v2(source: str, i: int, stack: list[_Open], out: _Builder) -> int:
-    """Handle one character outside code: a marker, a link part, text or an error."""
-    char = source[i]
-    toggles = {"*": "bold", "~": "strikethrough"}
-    if source.startswith("```", i):
-        return _open_pre_v2(source, i, stack, out)
-    if char == "`":
-        stack.append(_Open("code", out.offset, i))
-        return i + 1
-    if source.startswith("__", i):
-        return _toggle_v2("underline", i, 2, stack, out)
-    if char == "_":
-        return _toggle_v2("italic", i, 1, stack, out)
-    if source.startswith("||", i):
-        return _toggle_v2("spoiler", i, 2, stack, out)
-    if char in toggles:
-        return _toggle_v2(toggles[char], i, 1, stack, out)
-    if char == "[":
-        stack.append(_Open("text_link", out.offset, i))
-        return i + 1
-    if source.startswith("![", i):
-        stack.append(_Open("custom_emoji", out.offset, i))
-        return i + 2
-    if char == "]" and stack and stack[-1].kind in ("text_link", "custom_emoji"):
-        return _close_link_v2(source, i, stack, out)
-    if char in _MARKDOWN_V2_RESERVED:
-        raise EntityParseError(
-            f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
-        )
-    out.append(char)
-    return i + 1
-
-
-def _toggle_v2(kind: str, i: int, width: int, stack: list[_Open], out: _Builder) -> int:
-    if stack and stack[-1].kind == kind:
-        out.close(stack.pop())
-    else:
-        stack.append(_Open(kind, out.offset, i))
-    return i + width
-
-
-def _open_pre_v2(source: str, i: int, stack: list[_Open], out: _Builder) -> int:
-    """Open a ``` block: the word right after the fence is its language; one newline is skipped."""
-    start = i + 3
-    language_end = start
-    while language_end < len(source) and not (
-        source[language_end].isspace() or source[language_end] == "`"
-    ):
-        language_end += 1
-    opened = _Open("pre", out.offset, i)
-    if language_end > start and language_end < len(source) and source[language_end] != "`":
-        opened.extra = {"language": source[start:language_end]}
-        start = language_end
-    if source.startswith("\n", start):
-        start += 1
-    stack.append(opened)
-    return start
-
-
-def _close_link_v2(source: str, i: int, stack: list[_Open], out: _Builder) -> int:
-    opened = stack.pop()
-    if not source.startswith("(", i + 1):
-        if opened.kind == "custom_emoji":
-            raise EntityParseError("Custom emoji entity must have an identifier")
-        return i + 1  # "[text]" alone is plain text
-    url_chars: list[str] = []
-    j = i + 2
-    while j < len(source) and source[j] != ")":
-        if source[j] == "\\" and j + 1 < len(source):
-            j += 1
-        url_chars.append(source[j])
-        j += 1
-    if j >= len(source):
-        raise EntityParseError(
-            f"Can't find end of a URL at byte offset {_byte_offset(source, i + 2)}"
-        )
-    url = "".join(url_chars)
-    if opened.kind == "custom_emoji":
-        opened.extra = {"custom_emoji_id": url.removeprefix("tg://emoji?id=")}
-    else:
-        opened.extra = {"url": url}
-    out.close(opened)
-    return j + 1
-
-
-# --- legacy Markdown ------------------------------------------------------------------------
-
-_MARKDOWN_MARKERS = {"*": "bold", "_": "italic", "`": "code"}
-
-
-def parse_markdown(source: str) -> FormattedText:
-    """Parse legacy Markdown: *bold*, _italic_, `code`, ```pre```, [text](url); no nesting."""
-    out = _Builder()
-    i = 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\" and i + 1 < len(source) and source[i + 1] in "_*`[":
-            out.append(source[i + 1])
-            i += 2
-        elif source.startswith("```", i):
-            end = _find_end_markdown(source, "```", i + 3, i)
-            body = source[i + 3 : end]
-            first_line, newline, rest = body.partition("\n")
-            language = first_line if newline and first_line and " " not in first_line else ""
-            start = out.offset
-            out.append(rest if language else body)
-            extra = {"language": language} if language else {}
-            out.close(_Open("pre", start, i, extra=extra))
-            i = end + 3
-        elif char in _MARKDOWN_MARKERS:
-            end = _find_end_markdown(source, char, i + 1, i)
-            start = out.offset
-            out.append(source[i + 1 : end])
-            out.close(_Open(_MARKDOWN_MARKERS[char], start, i))
-            i = end + 1
-        elif char == "[":
-            i = _markdown_link(source, i, out)
-        else:
-            out.append(char)
-            i += 1
-    return out.result()
-
-
-def _find_end_markdown(source: str, marker: str, start: int, opened_at: int) -> int:
-    end = source.find(marker, start)
-    if end == -1:
-        raise EntityParseError(
-            "Can't find end of the entity starting at byte offset "
-            f"{_byte_offset(source, opened_at)}"
-        )
-    return end
-
-
-def _markdown_link(source: str, i: int, out: _Builder) -> int:
-    close = _find_end_markdown(source, "]", i + 1, i)
-    if not source.startswith("(", close + 1):
-        out.append(source[i + 1 : close])
-        return close + 1
-    url_end = _find_end_markdown(source, ")", close + 2, i)
-    start = out.offset
-    out.append(source[i + 1 : close])
-    out.close(_Open("text_link", start, i, extra={"url": source[close + 2 : url_end]}))
-    return url_end + 1

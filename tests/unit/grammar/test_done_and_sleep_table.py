@@ -354,5 +354,11 @@ def test_the_table_is_large() -> None:
 def test_sleep_over_sixteen_hours_explains_and_offers_minutes() -> None:
     with pytest.raises(GrammarError) as caught:
         parse_sleep("450")
-    assert "16" in str(caught.value)
-    assert "/sleep 450min" in str(caught.value)
+    assert str(caught.value) == (
+        "450 hours is more than a night's sleep (I log up to 16 h). If you meant minutes, try "
+        "/sleep 450min."
+    )
+    assert str(caught.value) == (
+        "450 hours is more than a night's sleep (I log up to 16 h). If you meant minutes, try "
+        "/sleep 450min."
+    )

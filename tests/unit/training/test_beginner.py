@@ -91,7 +91,10 @@ def test_beginner_has_no_speed_work_and_ends_with_a_first_mile() -> None:
     last_run = [d for d in plan.days if d.run_minutes][-1]
     assert last_run.type == "time_trial" and last_run.key
     assert last_run.title == "Time trial: your first continuous mile"
-    assert "Couch to 5K" in last_run.description
+    assert last_run.description == (
+        "Run one mile without stopping, at a pace you could chat at. If you need to walk, walk "
+        "briefly and carry on to the end. Next step: the Couch to 5K program builds from here."
+    )
     assert last_run.hard_minutes == 0  # conversational: it does not count as hard running
     assert last_run.note is None
 

@@ -72,7 +72,9 @@ def test_history_steps_back_after_three_weeks_off(
                            "--history", export(tmp_path, logs)], capsys)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert "2026-10-05 to" in lines[0]
+    assert lines[0] == (
+        "Pacer plan · improving · training days: Tue, Thu, Sat, Sun · 2026-10-05 to 2027-01-03"
+    )
     week6 = lines.index(next(x for x in lines if x.startswith("Week 6:")))
     notes = [x.strip() for x in lines[week6:] if x.strip().startswith("Note: Welcome back!")]
     assert notes[0].startswith("Note: Welcome back! After 3 weeks with little running, this week")

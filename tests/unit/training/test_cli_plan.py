@@ -43,8 +43,12 @@ def test_text_plan_runs_to_the_race(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan(["--level", "competitive", "--goal", "5:30", "--mile-time", "5:45",
                          "--race-date", "2026-08-30", "--days", "6", *START], capsys)
     assert code == 0
-    assert "Race day" in out and "2026-08-30" in out.splitlines()[0]
-    assert "Week 13" in out
+    assert "  Sun 30 Aug  Race day: the mile · 40 min · hard · KEY" in out.splitlines()
+    assert out.splitlines()[0] == (
+        "Pacer plan · competitive · training days: Tue, Wed, Thu, Fri, Sat, Sun · 2026-06-01 to "
+        "2026-08-30"
+    )
+    assert "Week 13: 2 h 53 min of running, 93% easy" in out.splitlines()
 
 
 def test_ics_plan(monkeypatch: pytest.MonkeyPatch) -> None:

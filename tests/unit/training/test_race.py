@@ -86,7 +86,9 @@ def test_race_day_has_the_guide_warm_up_and_pacing_by_level() -> None:
             assert race.steps[1] == "09:10 Brisk walk, 10 min, with 3–4 easy jogs of 20–30 s"
             assert "strides" not in text and "Dynamic stretches" not in text
         else:
-            assert "strides" in text and "Dynamic stretches" in text and "jog" in text
+            assert "strides" in text
+            assert "Dynamic stretches" in text
+            assert "jog" in text
 
 
 def test_warmup_timeline_finishes_5_to_10_minutes_before_the_start() -> None:
@@ -112,10 +114,20 @@ def test_race_week_checklist_daily_from_seven_days_out() -> None:
     texts = {k: race_week_checklist(athlete, RACE, RACE - timedelta(days=k)) for k in range(9)}
     assert texts[8] == "" and race_week_checklist(athlete, RACE, RACE + timedelta(days=1)) == ""
     assert all(texts[k] for k in range(8))
-    assert "Race in 7 days" in texts[7] and "7–9 hours" in texts[7]
-    assert "No hard running" in texts[2]
-    assert "shakeout" in texts[1] and "1:44.4" in texts[1]  # even laps for 7:00
-    assert "Race day" in texts[0] and "09:52" in texts[0]
+    assert "<b>Race in 7 days</b>" in texts[7].splitlines()
+    assert "• Aim for 7–9 hours of sleep every night this week" in texts[7].splitlines()
+    assert "• No hard running from today: easy or rest only" in texts[2].splitlines()
+    # even laps for 7:00
+    assert "• A 15-min shakeout with a few strides, or rest" in texts[1].splitlines()
+    assert (
+        "• Pacing: Have a plan before race day: even splits, or a negative split (second half "
+        "faster). For 7:00: even laps of 1:44.4; a negative split is 1:45.4 for two laps, then "
+        "1:43.4."
+    ) in texts[1].splitlines()
+    assert "<b>Race day!</b> You've done the work — now run your plan." in texts[0].splitlines()
+    assert (
+        "• 09:52 Warm-up done: keep warm, walk to the start, go through your race plan"
+    ) in texts[0].splitlines()
 
 
 @pytest.mark.parametrize("weekday", range(7))

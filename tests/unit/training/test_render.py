@@ -98,16 +98,26 @@ def test_session_text_shows_paces_in_the_runners_units() -> None:
     threshold = next(d for d in PLAN.days if d.type == "threshold")
     km = session_text(threshold, PLAN.paces, "km")
     mi = session_text(threshold, PLAN.paces, "mi")
-    assert "<b>" in km and threshold.title in km and "Tip:" in km
-    assert "4:15/km" in km
-    assert "6:51/mi" in mi  # 4:15.3/km × 1.609
+    assert "<b>Thu 4 Jun · Threshold: 2 × 10 min</b>" in km.splitlines()
+    assert threshold.title in km
+    assert (
+        "<i>Tip: Threshold work teaches your body to handle the burn, so you can hold faster "
+        "speeds without your legs seizing up.</i>"
+    ) in km.splitlines()
+    assert "Paces: threshold 4:15/km · warm-up and jogs easy 4:55–5:34/km" in km.splitlines()
+    # 4:15.3/km × 1.609
+    assert "Paces: threshold 6:51/mi · warm-up and jogs easy 7:55–8:58/mi" in mi.splitlines()
 
 
 def test_session_text_without_paces_speaks_effort() -> None:
     plan = build_plan(Athlete(Level.COMPETITIVE, (1, 3, 5, 6)), START, 21)
     vo2 = next(d for d in plan.days if d.type == "vo2max")
     text = session_text(vo2, plan.paces, "km")
-    assert "RPE" in text and "/km" not in text
+    assert (
+        "• Main set: 5 × 3 min at interval pace: 3–5 km race effort (RPE 8/10), 2:30 easy jog "
+        "between"
+    ) in text.splitlines()
+    assert "/km" not in text
 
 
 def test_week_text_marks_done_days_and_totals() -> None:
@@ -115,7 +125,7 @@ def test_week_text_marks_done_days_and_totals() -> None:
     first_run = next(d for d in week if d.run_minutes)
     text = week_text(week, {first_run.date: 40.0}, "km")
     assert text.count("✓") == 1 and "Week 2" in text
-    assert "% easy" in text and "logged 40 min" in text
+    assert "Running: 4 h 3 min planned, 85% easy · logged 40 min" in text.splitlines()
 
 
 def test_plan_text_lists_every_day_and_the_paces() -> None:
@@ -127,10 +137,12 @@ def test_plan_text_lists_every_day_and_the_paces() -> None:
 
 def test_lap_splits_say_a_mile_is_four_laps_and_a_bit() -> None:
     text = lap_splits(360.0)
-    assert "1:29.5" in text  # 360 × 400 / 1609.344
+    # 360 × 400 / 1609.344
+    assert "<b>Mile in 6:00</b>: 1:29.5 per 400 m lap · 3:44/km" in text.splitlines()
     assert "Lap 4 (1600 m): 5:57.9" in text
-    assert "9.3 m" in text and "6:00.0" in text
-    assert "3:44/km" in text and "6:00/mi" in lap_splits(360.0, "mi")
+    assert "Last 9.3 m: 6:00.0" in text.splitlines()
+    assert "<b>Mile in 6:00</b>: 1:29.5 per 400 m lap · 3:44/km" in text.splitlines()
+    assert "6:00/mi" in lap_splits(360.0, "mi")
     with pytest.raises(PlanError):
         lap_splits(100.0)
 
