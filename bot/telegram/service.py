@@ -177,7 +177,11 @@ class TelegramAdapter:
         codec = CallbackCodec()
         reply_retrier = Retrier(options.reply_policy, sleep=options.sleep)
         self.sender = ReplySender(bot, codec, reply_retrier)
-        push_sender = ReplySender(bot, codec, Retrier(options.push_policy, sleep=options.sleep))
+        # Pushes waited for the outbox's limiter already: the bot's own one lets them through.
+        push_sender = ReplySender(
+            bot, codec, Retrier(options.push_policy, sleep=options.sleep),
+            outbox_limited=options.rate_limit,
+        )
         self.messenger = TelegramMessenger(push_sender, pacer.uow)
         self.admins = AdminCache.for_bot(bot, reply_retrier, ttl=options.admin_ttl)
         self.group_replies = GroupReplyQueue(options.group_reply_queue)
