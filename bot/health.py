@@ -6,8 +6,11 @@
   check and why.
 - `GET /metrics`: Prometheus text format (`bot.metrics`).
 
-Adapters put a probe on the `HealthBoard` (`board_of(container)`) while they run; a platform
-that is configured but has no probe yet is "not connected yet".
+The platform runner (`bot.platform_runner`) puts a probe on the `HealthBoard`
+(`board_of(container)`) as it starts a platform: "not connected yet" while it connects, the
+adapter's readiness while it serves, "failed: <reason>" after a failure (kept until the process
+ends). A platform that is configured but has no probe (yet, or after a clean stop) is "not
+connected yet".
 """
 
 from __future__ import annotations

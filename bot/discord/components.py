@@ -5,8 +5,9 @@ in a guided conversation ("beginner"). On Discord it becomes a button whose `cus
 carries that line, so a press means the same thing after a restart: the buttons are
 `DynamicItem`s, found by their `custom_id` pattern, not by a view kept in memory.
 
-- `pacer:<line>`: a button standing for `line` (`pacer#<digest>` when the line is too long for
-  the 100-character `custom_id`; those live in a process-wide map and expire on restart).
+- `pacer:<line>`: a button standing for `line` (`pacer#<key>` when the line is too long for
+  the 100-character `custom_id`; those live in the process-wide `LONG_LINES`, a
+  `bot.payload_cache.PayloadCache`, and expire on restart).
 - `pacer-menu:<n>`: a select menu for a row with more choices than a row of buttons holds;
   each option's value is the same token.
 - `pacer-answer[:hint]`: "Type an answer" under a guided question; it opens the answer modal,
@@ -17,13 +18,13 @@ Pressing anything hands the line to the bridge the client carries (`ComponentHan
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-from collections import OrderedDict
 from typing import Any, Protocol
 
 import discord
+
+from bot.payload_cache import PayloadCache
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,8 @@ ANSWER_LIMIT = 200
 
 EXPIRED = "That button has expired — please use the slash command instead."
 
-_long_lines: OrderedDict[str, str] = OrderedDict()
+# Lines too long for a custom_id; process-wide, since components are found by pattern alone.
+LONG_LINES = PayloadCache(LONG_LINES_KEPT)
 
 
 class ComponentHandler(Protocol):
@@ -68,24 +70,19 @@ def handler_of(interaction: discord.Interaction[Any]) -> ComponentHandler:
 
 
 def encode_line(line: str, room: int) -> str:
-    """`:line` if it fits in `room` characters, else `#digest` (remembered in this process)."""
+    """`:line` if it fits in `room` characters, else `#key` (remembered in this process)."""
     direct = ":" + line
     if len(direct) <= room:
         return direct
-    digest = hashlib.sha256(line.encode()).hexdigest()[:24]
-    _long_lines[digest] = line
-    _long_lines.move_to_end(digest)
-    while len(_long_lines) > LONG_LINES_KEPT:
-        _long_lines.popitem(last=False)
-    return "#" + digest
+    return "#" + LONG_LINES.remember(line)
 
 
 def decode_line(token: str) -> str | None:
-    """The line behind a token; None for a digest this process does not know (expired)."""
+    """The line behind a token; None for a key this process does not know (expired)."""
     if token.startswith(":"):
         return token[1:]
     if token.startswith("#"):
-        return _long_lines.get(token[1:])
+        return LONG_LINES.recall(token[1:])
     return None
 
 

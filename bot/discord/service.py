@@ -11,7 +11,8 @@ A gateway connection that ends on its own is fatal for Discord: discord.py gives
 close codes it cannot recover from (4004 authentication failed, 4010-4014 bad shard, version or
 intents) and closes its HTTP session as it does, so no push could go out either. Then the
 messenger is unregistered, the failure is logged once and kept in the platform status
-(`bot.platform_status`), and `run_discord` returns; `pacer run` decides whether to exit.
+(`bot.platform_status`), and `run_discord` returns; `pacer run` decides whether to exit. The
+running, retrying and failing are `bot.platform_runner`'s, the same as Telegram's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any, cast
 
 import aiohttp
 import discord
@@ -37,10 +37,15 @@ from bot.discord.client import (
 )
 from bot.discord.delivery import DiscordMessenger
 from bot.discord.sync import sync_if_changed
-from bot.health import board_of
-from bot.platform_status import status_of
+from bot.platform_runner import (
+    Pause,
+    Rejected,
+    Unreachable,
+    connect_with_backoff,
+    pause_until_stop,
+    run_platform,
+)
 from core.app import Pacer
-from core.delivery import Messenger
 from core.storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -65,6 +70,7 @@ class DiscordOptions:
     bridge: BridgeOptions = field(default_factory=BridgeOptions)
     sync_on_start: bool = True  # publish the commands when Discord's differ from ours
     startup_retry_cap: float = 60.0  # seconds between login tries while Discord is down
+    startup_pause: Pause = pause_until_stop  # waiting between those tries (or until stop)
     stop_timeout: float = 10.0
 
 
@@ -86,44 +92,67 @@ class DiscordAdapter:
     ) -> None:
         self.settings = settings
         self.options = options or DiscordOptions()
+        self.uow = uow
         self.bridge = DiscordBridge(pacer, self.options.bridge)
         self.client: AnyPacerClient = make_client(settings, self.bridge, self.options.client)
         self.messenger = DiscordMessenger(self.client, uow)
         self._connection: asyncio.Task[None] | None = None
         self.failure: str | None = None  # why the gateway connection ended by itself
 
+    @property
+    def platform(self) -> str:
+        return "discord"
+
     async def start(self, stop: asyncio.Event | None = None) -> bool:
         """Log in, publish changed commands, connect in the background. False if `stop` was
-        set before Discord could be reached; `ConfigError` if the token is rejected."""
+        set before Discord could be reached; `Rejected` if the token is rejected."""
+        if not await connect_with_backoff(
+            self, stop, pause=self.options.startup_pause, cap=self.options.startup_retry_cap
+        ):
+            return False
+        await self.begin()
+        return True
+
+    async def connect(self) -> None:
+        """Log in over REST: checks the token and learns who the bot is."""
         token = token_of(self.settings)
         if is_custom_api(self.settings.discord_api_url):
             use_api_base(self.settings.discord_api_url)
-        if not await self._login(token, stop):
-            return False
+        try:
+            await self.client.login(token)
+        except discord.LoginFailure:
+            raise Rejected(
+                "PACER_DISCORD_TOKEN was rejected by Discord (401 Unauthorized)"
+            ) from None
+        except _UNREACHABLE as err:
+            await self._replace_client()
+            raise Unreachable(str(err) or type(err).__name__) from None
+
+    async def _replace_client(self) -> None:
+        """A fresh client for the next login: closing a client's HTTP session also closes
+        its connection pool, which discord.py would reuse (`Session is closed`)."""
+        await self.client.close()
+        self.client = make_client(self.settings, self.bridge, self.options.client)
+        self.messenger = DiscordMessenger(self.client, self.uow)
+
+    async def begin(self) -> None:
+        """Publish the slash commands if they changed, then connect to the gateway."""
         if self.options.sync_on_start:
             try:
                 await sync_if_changed(self.client, self.client.tree)
             except discord.HTTPException as err:  # commands stay as they were; not fatal
                 log.warning("discord: could not publish the slash commands: %s", err)
         self._connection = asyncio.create_task(self._connect(), name="discord-gateway")
-        return True
 
-    async def _login(self, token: str, stop: asyncio.Event | None) -> bool:
-        delay = 1.0
-        while True:
-            try:
-                await self.client.login(token)
-                return True
-            except discord.LoginFailure:
-                raise ConfigError(
-                    "PACER_DISCORD_TOKEN was rejected by Discord (401 Unauthorized)"
-                ) from None
-            except _UNREACHABLE as err:
-                log.warning("discord: cannot log in (%s); trying again in %.0f s", err, delay)
-                await self.client.http.close()
-            if await _pause(stop, delay):
-                return False
-            delay = min(delay * 2, self.options.startup_retry_cap)
+    async def ended(self) -> str:
+        """When the gateway connection ended for good: why (see `FATAL_CLOSE_CODES`)."""
+        if self._connection is not None:
+            await asyncio.shield(self._connection)
+        return self.failure or "the gateway connection ended"
+
+    def greeting(self) -> str:
+        user = self.client.user
+        return f"discord: logged in as {user.name if user else '?'}"
 
     async def _connect(self) -> None:
         try:
@@ -175,55 +204,13 @@ class DiscordAdapter:
                 await task
 
 
-async def _pause(stop: asyncio.Event | None, seconds: float) -> bool:
-    """Wait `seconds` (or until `stop` is set: then True)."""
-    if stop is None:
-        await asyncio.sleep(seconds)
-        return False
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(seconds):
-            await stop.wait()
-    return stop.is_set()
-
-
 async def run_discord(
     container: Container, stop: asyncio.Event, *, options: DiscordOptions | None = None
 ) -> None:
-    """Serve Discord until `stop` is set, or until the gateway connection fails for good (then
-    the platform status says why); the push messenger is registered meanwhile."""
+    """Serve Discord until `stop` is set, or until it fails (a rejected token, a fatal gateway
+    close: see `bot.platform_runner`); the push messenger is registered meanwhile."""
     adapter = DiscordAdapter(container.settings, container.pacer, container.uow, options)
-    messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
-    status = status_of(container.extras, "discord")
-    board = board_of(container)
-    board.register("discord", adapter.problem)
-    try:
-        try:
-            started = await adapter.start(stop)
-        except ConfigError as err:
-            log.error("%s; Discord is off until it is fixed", err)
-            status.fail(str(err))
-            return
-        if not started:
-            return
-        messengers["discord"] = adapter.messenger
-        status.running()
-        user = adapter.client.user
-        log.info("discord: logged in as %s", user.name if user else "?")
-        stopping = asyncio.create_task(stop.wait())
-        watched: set[asyncio.Future[Any]] = {stopping}
-        if adapter.connection is not None:
-            watched.add(adapter.connection)
-        await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
-        stopping.cancel()
-        if not stop.is_set():
-            reason = adapter.failure or "the gateway connection ended"
-            if messengers.get("discord") is adapter.messenger:
-                del messengers["discord"]  # before anything else: no push may try it now
-            status.fail(reason)
-            log.error("discord: %s; Discord is off (pushes wait in the outbox)", reason)
-    finally:
-        board.unregister("discord", adapter.problem)
-        if messengers.get("discord") is adapter.messenger:
-            del messengers["discord"]
-        status.stopped()
-        await adapter.stop()
+    await run_platform(
+        container, stop, adapter,
+        pause=adapter.options.startup_pause, retry_cap=adapter.options.startup_retry_cap,
+    )

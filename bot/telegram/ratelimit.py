@@ -9,6 +9,12 @@ There are no retries here (PTB's `max_retries`, 0 by default): a 429 reaches
 `bot.telegram.retry`, which waits in place only for short pauses and otherwise hands the wait
 to the caller (the outbox reschedules). With retries here, one `RetryAfter` would stop every
 request of the bot for however long Telegram asked.
+
+One limiter per path: replies to runners pass this one; pushes from the outbox already waited
+for the outbox sender's own limiter (`core.schedule.ratelimit`: 30/s overall, 1/s per chat,
+20/min per group, and the pauses a 429 asks for), so their calls carry
+`rate_limit_args=OUTBOX_LIMITED` (PTB's per-call argument for the rate limiter) and pass
+straight through here instead of being held a second time.
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ from telegram import constants
 from telegram.ext import AIORateLimiter
 
 JSONDict = dict[str, Any]
+
+# `rate_limit_args` of a call the outbox's limiter already admitted (a push). Any other value
+# would be a retry count for PTB's `AIORateLimiter`; a negative one never is.
+OUTBOX_LIMITED = -1
 
 # The Bot API methods that post or change a message in a chat (Telegram's flood limits).
 MESSAGE_METHODS = frozenset(
@@ -63,7 +73,7 @@ class MessageRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        if endpoint not in MESSAGE_METHODS:
+        if endpoint not in MESSAGE_METHODS or rate_limit_args == OUTBOX_LIMITED:
             return await callback(*args, **kwargs)
         # The parent's loop only adds retries (none here) and logs every 429 as an error with
         # a traceback; the caller handles 429s, so call its limiter step directly (PTB 22).

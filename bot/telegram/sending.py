@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
 
 from bot.telegram.callback_data import CallbackCodec
+from bot.telegram.ratelimit import OUTBOX_LIMITED
 from bot.telegram.retry import Retrier
 from bot.telegram.translate import Outgoing, render_reply
 from core.delivery import DeliveryError
@@ -20,12 +22,22 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class ReplySender:
-    """Sends replies to one bot's chats; failures come out as `DeliveryError`."""
+    """Sends replies to one bot's chats; failures come out as `DeliveryError`.
 
-    def __init__(self, bot: Bot, codec: CallbackCodec, retrier: Retrier) -> None:
+    `outbox_limited`: the caller already waited for the outbox's rate limiter (pushes), so the
+    bot's own limiter lets these calls through (`ratelimit.OUTBOX_LIMITED`); only for a bot
+    built with that limiter.
+    """
+
+    def __init__(
+        self, bot: Bot, codec: CallbackCodec, retrier: Retrier, *, outbox_limited: bool = False
+    ) -> None:
         self.bot = bot
         self.codec = codec
         self.retrier = retrier
+        self.limit_args: dict[str, Any] = (
+            {"rate_limit_args": OUTBOX_LIMITED} if outbox_limited else {}
+        )
 
     async def send(
         self, chat_id: int | str, reply: Reply, *, reply_to: int | None = None
@@ -62,12 +74,13 @@ class ReplySender:
         if file is None:
             return await self.bot.send_message(
                 chat_id, text, parse_mode=mode, reply_markup=part.markup,
-                reply_parameters=quote, link_preview_options=NO_PREVIEW,
+                reply_parameters=quote, link_preview_options=NO_PREVIEW, **self.limit_args,
             )
         if part.as_photo:
             return await self.bot.send_photo(
                 chat_id, file.content, caption=text or None, parse_mode=mode,
                 reply_markup=part.markup, reply_parameters=quote, filename=file.filename,
+                **self.limit_args,
             )
         return await self.bot.send_document(
             chat_id, file.content, caption=text or None, parse_mode=mode,

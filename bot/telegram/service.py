@@ -11,20 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.bootstrap import Container
 from bot.config import ConfigError, Settings
-from bot.health import board_of, health_routes
-from bot.platform_status import status_of
+from bot.health import health_routes
+from bot.platform_runner import (
+    Pause,
+    Rejected,
+    Unreachable,
+    connect_with_backoff,
+    pause_until_stop,
+    run_platform,
+)
 from bot.telegram.admins import AdminCache
 from bot.telegram.callback_data import CallbackCodec
 from bot.telegram.commands_menu import publish_commands
@@ -39,7 +47,6 @@ from bot.telegram.sending import ReplySender
 from bot.telegram.transport import CappedRequest
 from bot.telegram.webhook import WebhookServer
 from core.app import Pacer
-from core.delivery import Messenger
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +89,8 @@ class TelegramOptions:
     )
     admin_ttl: float = 300.0
     startup_retry_cap: float = 60.0  # seconds between tries while Telegram is unreachable
+    # Waiting between those tries (or until stop); None: `sleep`, cut short by the stop event.
+    startup_pause: Pause | None = None
     sleep: Sleep = asyncio.sleep
     on_handled: Observer | None = None  # called after each update (tests wait on it)
 
@@ -168,7 +177,11 @@ class TelegramAdapter:
         codec = CallbackCodec()
         reply_retrier = Retrier(options.reply_policy, sleep=options.sleep)
         self.sender = ReplySender(bot, codec, reply_retrier)
-        push_sender = ReplySender(bot, codec, Retrier(options.push_policy, sleep=options.sleep))
+        # Pushes waited for the outbox's limiter already: the bot's own one lets them through.
+        push_sender = ReplySender(
+            bot, codec, Retrier(options.push_policy, sleep=options.sleep),
+            outbox_limited=options.rate_limit,
+        )
         self.messenger = TelegramMessenger(push_sender, pacer.uow)
         self.admins = AdminCache.for_bot(bot, reply_retrier, ttl=options.admin_ttl)
         self.group_replies = GroupReplyQueue(options.group_reply_queue)
@@ -177,15 +190,48 @@ class TelegramAdapter:
             group_replies=self.group_replies,
         )
         self.handlers.register(self.app)
+        self._watcher: asyncio.Task[None] | None = None  # webhook mode: `watch_webhook`
+        self._stopping = asyncio.Event()
+
+    @property
+    def platform(self) -> str:
+        return "telegram"
 
     async def start(self, stop: asyncio.Event | None = None) -> bool:
         """Connect, publish the command menus and start receiving updates.
 
         While Telegram cannot be reached this keeps trying (with backoff) until `stop` is set;
-        returns False if it stopped before connecting. A rejected token raises `ConfigError`.
+        returns False if it stopped before connecting. A rejected token raises `Rejected`.
         """
-        if not await self._initialize(stop):
+        if not await connect_with_backoff(
+            self, stop, pause=self.pause, cap=self.options.startup_retry_cap
+        ):
             return False
+        await self.begin()
+        return True
+
+    @property
+    def pause(self) -> Pause:
+        """How to wait between connection attempts."""
+        return self.options.startup_pause or functools.partial(
+            pause_until_stop, sleep=self.options.sleep
+        )
+
+    async def connect(self) -> None:
+        """getMe: checks the token and learns the bot's username."""
+        try:
+            await self.app.initialize()
+        except InvalidToken:  # PTB's name for 401 and 404 answers
+            where = urlsplit(self.settings.telegram_api_url).netloc
+            raise Rejected(
+                f"PACER_TELEGRAM_TOKEN was rejected by {where} (or PACER_TELEGRAM_API_URL "
+                "is not a Bot API base URL)"
+            ) from None
+        except NetworkError as err:
+            raise Unreachable(str(err)) from None
+
+    async def begin(self) -> None:
+        """Publish the command menus, then poll or serve the webhook."""
         await publish_commands(self.app.bot, self.sender.retrier, self.commands)
         await self.app.start()
         updater = self.app.updater
@@ -201,6 +247,9 @@ class TelegramAdapter:
                 self.settings.telegram_webhook_listen, self.settings.telegram_webhook_port
             )
             await self.webhook.register(url, list(ALLOWED_UPDATES))
+            self._watcher = asyncio.create_task(watch_webhook(
+                self.app.bot, url, self.liveness, self._stopping,
+            ), name="telegram-webhook-watch")
         else:
             await updater.start_polling(
                 poll_interval=0,
@@ -208,13 +257,34 @@ class TelegramAdapter:
                 allowed_updates=list(ALLOWED_UPDATES),
                 bootstrap_retries=-1,  # deleteWebhook until it works: we cannot poll without
             )
-        return True
+
+    async def ended(self) -> str:
+        """Never by itself: PTB retries polling, and Telegram retries webhook calls."""
+        await self._stopping.wait()
+        return "the Telegram service stopped"
+
+    def problem(self) -> str | None:
+        """Readiness: how the last getUpdates call or webhook check went (`liveness`)."""
+        return self.liveness.problem()
+
+    def greeting(self) -> str:
+        return f"telegram: @{self.app.bot.username} is {self.settings.telegram_mode}"
 
     async def stop(self) -> None:
         """Stop receiving, finish the updates already taken, then close connections."""
+        self._stopping.set()
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
         updater = self.app.updater
         if updater is not None and updater.running:
-            await updater.stop()  # confirms the updates fetched so far (next getUpdates offset)
+            try:
+                await updater.stop()  # confirms the updates fetched so far (next offset)
+            except TelegramError as err:  # the rest of the shutdown must still happen
+                log.warning("telegram: could not confirm the last updates (%s); Telegram "
+                            "will send them again", err)
         webhook, self.webhook = self.webhook, None
         if webhook is not None:
             await webhook.stop()  # Telegram retries what it could not deliver meanwhile
@@ -223,75 +293,15 @@ class TelegramAdapter:
         await self.group_replies.close()  # their queued group replies go out, then HTTP closes
         await self.app.shutdown()
 
-    async def _initialize(self, stop: asyncio.Event | None) -> bool:
-        delay = 1.0
-        while True:
-            try:
-                await self.app.initialize()  # getMe: checks the token, learns the username
-                return True
-            except InvalidToken:  # PTB's name for 401 and 404 answers
-                where = urlsplit(self.settings.telegram_api_url).netloc
-                raise ConfigError(
-                    f"PACER_TELEGRAM_TOKEN was rejected by {where} (or PACER_TELEGRAM_API_URL "
-                    "is not a Bot API base URL)"
-                ) from None
-            except NetworkError as err:
-                log.warning("telegram: cannot connect (%s); trying again in %.0f s", err, delay)
-            if await self._pause(stop, delay):
-                return False
-            delay = min(delay * 2, self.options.startup_retry_cap)
-
-    async def _pause(self, stop: asyncio.Event | None, seconds: float) -> bool:
-        """Wait `seconds` (or until `stop` is set: then True)."""
-        if stop is None:
-            await self.options.sleep(seconds)
-            return False
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await stop.wait()
-        return stop.is_set()
-
 
 async def run_telegram(
     container: Container, stop: asyncio.Event, *, options: TelegramOptions | None = None
 ) -> None:
-    """Serve Telegram until `stop` is set; the push messenger is registered meanwhile.
-
-    A token Telegram rejects is a bad setting: it is logged in one line, the platform status
-    says "failed" and this returns, so `pacer run` does not keep running without its chat.
-    """
+    """Serve Telegram until `stop` is set (`bot.platform_runner`): the push messenger is
+    registered meanwhile; a rejected token is a platform failure, logged in one line."""
     adapter = TelegramAdapter(
         container.settings, container.pacer, options, routes=health_routes(container)
     )
-    messengers = cast(dict[str, Messenger], container.extras.setdefault("messengers", {}))
-    status = status_of(container.extras, "telegram")
-    board = board_of(container)
-    watcher: asyncio.Task[None] | None = None
-    try:
-        try:
-            started = await adapter.start(stop)
-        except ConfigError as err:
-            log.error("%s", err)
-            status.fail(str(err))
-            return
-        if not started:
-            return
-        messengers["telegram"] = adapter.messenger
-        status.running()
-        board.register("telegram", adapter.liveness.problem)
-        if container.settings.telegram_mode == "webhook":
-            watcher = asyncio.create_task(watch_webhook(
-                adapter.app.bot, container.settings.telegram_webhook_url, adapter.liveness, stop,
-            ), name="telegram-webhook-watch")
-        log.info("telegram: @%s is %s", adapter.app.bot.username, container.settings.telegram_mode)
-        await stop.wait()
-    finally:
-        board.unregister("telegram", adapter.liveness.problem)
-        if watcher is not None:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
-        if messengers.get("telegram") is adapter.messenger:
-            del messengers["telegram"]
-        status.stopped()
-        await adapter.stop()
+    await run_platform(
+        container, stop, adapter, pause=adapter.pause, retry_cap=adapter.options.startup_retry_cap
+    )

@@ -93,7 +93,7 @@ async def test_run_discord_registers_the_messenger_and_stops_cleanly(
     assert messengers == {}
 
 
-async def test_a_rejected_token_turns_discord_off_without_stopping_the_process(
+async def test_a_rejected_token_is_a_platform_failure_like_on_telegram(
     dc_world: DiscordWorld, sqlite_db: Database, clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -102,10 +102,14 @@ async def test_a_rejected_token_turns_discord_off_without_stopping_the_process(
     settings = discord_settings(fake, discord_token="bad0123456.bad.token0123456789")
     container = Container(settings, sqlite_db, uow, clock, Pacer(uow, clock))
 
-    with caplog.at_level(logging.ERROR, logger="bot.discord.service"):
+    with caplog.at_level(logging.ERROR):
         await asyncio.wait_for(run_discord(container, asyncio.Event()), 10)
 
-    assert "PACER_DISCORD_TOKEN was rejected by Discord" in caplog.text
+    reason = "PACER_DISCORD_TOKEN was rejected by Discord (401 Unauthorized)"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        f"discord: {reason}; Discord is off (pushes wait in the outbox)"]
+    status = container.extras["platforms"]["discord"]  # type: ignore[index]
+    assert (status.state, status.reason) == ("failed", reason)
     assert container.extras.get("messengers") == {}
 
 
@@ -205,7 +209,7 @@ async def test_a_fatal_gateway_close_turns_discord_off_and_says_why(
     status = container.extras["platforms"]["discord"]  # type: ignore[index]
     assert status.state == "running"
 
-    with caplog.at_level(logging.ERROR, logger="bot.discord.service"):
+    with caplog.at_level(logging.ERROR):
         await fake.drop_gateway(code)
         await asyncio.wait_for(service, TIMEOUT)  # it ends by itself: `stop` was never set
 

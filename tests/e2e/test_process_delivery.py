@@ -216,7 +216,7 @@ async def test_a_fatal_gateway_close_ends_a_discord_only_pacer_with_code_1(
     assert code == 1
     errors = [line.split(" ERROR ", 1)[1] for line in log.splitlines() if " ERROR " in line]
     assert errors == [
-        "bot.discord.service: discord: the gateway closed the connection with code 4004 "
+        "bot.platform_runner: discord: the gateway closed the connection with code 4004 "
         "(authentication failed: the token is wrong or was reset); Discord is off (pushes "
         "wait in the outbox)",
         "bot.runtime: no chat platform is left running; exiting with code 1",
@@ -254,3 +254,38 @@ async def test_a_fatal_gateway_close_leaves_telegram_running(
     assert "Traceback" not in log
     state = await outbox_state(sqlite_db)
     assert sorted(state.values()) == [("pending", False), ("sent", False)]  # Discord's waits
+
+
+# --- 8. a rejected token, on either platform -----------------------------------------------------
+
+
+@pytest.mark.parametrize("platform", ["telegram", "discord"])
+async def test_a_rejected_token_ends_pacer_with_code_1_the_same_on_both_platforms(
+    sqlite_db: Database, tmp_path: Path, platform: str
+) -> None:
+    url = f"sqlite+aiosqlite:///{sqlite_db.engine.url.database}"
+    if platform == "telegram":
+        async with FakeTelegram() as tg:
+            env = telegram_env(tg, url, PACER_TELEGRAM_TOKEN="999999:wrong-token-abcdefghijklmn")
+            async with running_pacer(env, tmp_path / "pacer.log") as pacer:
+                code = await pacer.exit_code(30)
+            reason = (f"PACER_TELEGRAM_TOKEN was rejected by 127.0.0.1:{tg.port} (or "
+                      "PACER_TELEGRAM_API_URL is not a Bot API base URL)")
+    else:
+        async with FakeDiscord(token=DISCORD_TOKEN) as dc:
+            env = {"PACER_DATABASE_URL": url, "PACER_DISCORD_API_URL": dc.api_base,
+                   "PACER_DISCORD_TOKEN": "bad0123456.bad.token0123456789"}
+            async with running_pacer(env, tmp_path / "pacer.log") as pacer:
+                code = await pacer.exit_code(30)
+            reason = "PACER_DISCORD_TOKEN was rejected by Discord (401 Unauthorized)"
+
+    log = pacer.log()
+    assert code == 1
+    errors = [line.split(" ERROR ", 1)[1] for line in log.splitlines() if " ERROR " in line]
+    assert errors == [
+        f"bot.platform_runner: {platform}: {reason}; {platform.capitalize()} is off (pushes "
+        "wait in the outbox)",
+        "bot.runtime: no chat platform is left running; exiting with code 1",
+    ]
+    assert "wrong-token" not in log and "bad.token" not in log
+    assert "Traceback" not in log

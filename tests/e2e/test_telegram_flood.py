@@ -8,11 +8,13 @@ minute allows (before, Bob's turn came after Ann's 25th reply, 15 s of waiting l
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
 from core.clock import FakeClock
+from core.messages import Reply
 from core.storage.database import Database
 from tests.e2e.conftest import TIMEOUT, TelegramHarness
 from tests.e2e.fakes.telegram_server import FakeTelegram
@@ -57,3 +59,19 @@ async def test_a_flooded_group_does_not_hold_up_a_private_reply(limited: Telegra
     answered = await fake.wait_for(chat_id=CLUB, count=max(group_so_far, 1), timeout=TIMEOUT)
     assert all(m["text"].startswith("Mile in 7:00") for m in answered)
     assert len(fake.sent(CLUB)) <= 1 + 8  # the one handled, and the 8 that may wait
+
+
+async def test_pushes_pass_one_limiter_only_the_outbox_s(limited: TelegramHarness) -> None:
+    """The outbox sender already held each push to Telegram's limits (`core.schedule.ratelimit`)
+    before it reaches the messenger; PTB's limiter lets it through instead of holding it again
+    (before, the 21st push to a group waited 3 s there, the 25th 15 s)."""
+    fake = limited.fake
+    ann = fake.user(1001, "Ann")
+    fake.group(CLUB, "Morning Milers", owner=ann.id)
+    pushes = GROUP_MINUTE + 5
+
+    async with asyncio.timeout(TIMEOUT):  # held twice, they would need 15 s
+        for n in range(pushes):
+            await limited.adapter.messenger.send(str(CLUB), Reply(f"Club news {n}"))
+
+    assert [m["text"] for m in fake.sent(CLUB)] == [f"Club news {n}" for n in range(pushes)]

@@ -80,11 +80,12 @@ async def test_a_rejected_token_stops_pacer_with_one_clear_line(
         await asyncio.wait_for(run_telegram(container, stop), 5)
 
     [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert line.startswith("PACER_TELEGRAM_TOKEN was rejected by 127.0.0.1:")
+    status = container.extras["platforms"]["telegram"]  # type: ignore[index]
+    assert status.state == "failed"
+    assert status.reason.startswith("PACER_TELEGRAM_TOKEN was rejected by 127.0.0.1:")
+    assert line == f"telegram: {status.reason}; Telegram is off (pushes wait in the outbox)"
     assert "wrong-token" not in caplog.text  # a token never reaches the logs
     assert container.extras["messengers"] == {}
-    status = container.extras["platforms"]["telegram"]  # type: ignore[index]
-    assert (status.state, status.reason) == ("failed", line)
 
 
 async def test_webhook_mode_checks_the_secret_token(

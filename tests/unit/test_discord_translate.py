@@ -265,7 +265,7 @@ def test_tokens_round_trip_and_unknown_digests_expire() -> None:
     long = "x" * 200
     token = encode_line(long, 50)
     assert token.startswith("#") and len(token) <= 50 and decode_line(token) == long
-    components._long_lines.clear()  # what a restart does
+    components.LONG_LINES.forget_all()  # what a restart does
     assert decode_line(token) is None
     assert decode_line("garbage") is None
 

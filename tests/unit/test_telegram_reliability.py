@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.telegram.admins import AdminCache
 from bot.telegram.group_replies import GroupReplyQueue
 from bot.telegram.ordering import PerSenderUpdateProcessor
-from bot.telegram.ratelimit import MessageRateLimiter
+from bot.telegram.ratelimit import OUTBOX_LIMITED, MessageRateLimiter
 from bot.telegram.retry import Retrier, RetryPolicy, classify
 from bot.telegram.service import file_url_for, webhook_secret
 from core.delivery import DeliveryError
@@ -355,3 +355,29 @@ def test_every_worker_derives_the_same_webhook_secret_from_the_token() -> None:
 def test_the_file_url_follows_the_api_url() -> None:
     assert file_url_for("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
     assert file_url_for("http://10.0.0.5:8081/bot/") == "http://10.0.0.5:8081/file/bot"
+
+
+async def test_pushes_the_outbox_already_limited_pass_straight_through() -> None:
+    limiter = MessageRateLimiter(overall_per_second=1, group_per_minute=1)
+    done: list[str] = []
+
+    async def call(endpoint: str, data: dict[str, Any]) -> bool:
+        done.append(str(data["text"]))
+        return True
+
+    async def send(text: str, limit_args: int | None) -> object:
+        data = {"chat_id": -100500, "text": text}
+        return await limiter.process_request(
+            call, ("sendMessage", data), {}, "sendMessage", data, limit_args
+        )
+
+    await send("reply", None)  # spends the group's one message a minute
+    for n in range(3):  # pushes were held by the outbox's limiter: not a second time
+        await asyncio.wait_for(send(f"push {n}", OUTBOX_LIMITED), 5)
+    held = asyncio.create_task(send("second reply", None))
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+    assert done == ["reply", "push 0", "push 1", "push 2"]
+    assert not held.done()  # replies still wait for the group's limit
+    held.cancel()
