@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from core.messages import ChatKind, Platform, Request, esc
 from core.storage import clubs as stored
 from core.storage.club_channels import claim_admin
-from core.storage.models import Club, ClubChannel
+from core.storage.clubs import Channel
+from core.storage.models import Club
 from core.storage.unit_of_work import UnitOfWork
 
 LINK_CODE_LENGTH = 6
@@ -51,10 +52,10 @@ async def club_for_channel(uow: UnitOfWork, req: Request, now: datetime) -> Club
     platform = req.platform.value
     channel = await stored.channel(uow, platform, req.chat_id)
     if channel is not None:
-        if req.chat_title and channel.title != req.chat_title[:200]:
-            channel.title = req.chat_title[:200]
-        if req.guild_id and channel.guild_id != req.guild_id:
-            channel.guild_id = req.guild_id
+        title = req.chat_title[:200] if req.chat_title else channel.title
+        guild_id = req.guild_id or channel.guild_id
+        if (title, guild_id) != (channel.title, channel.guild_id):
+            await stored.rename_channel(uow, channel.id, title, guild_id)
         return await stored.club(uow, channel.club_id)
     return await stored.add_club_with_channel(
         uow, (req.chat_title or "Club")[:100], now, platform, req.chat_id, req.guild_id,
@@ -74,9 +75,9 @@ async def console_channel_admin(
     return admin or user
 
 
-async def channels_of(uow: UnitOfWork, club_ids: list[int]) -> dict[int, list[ClubChannel]]:
+async def channels_of(uow: UnitOfWork, club_ids: list[int]) -> dict[int, list[Channel]]:
     """The channels of each club, in the order they joined."""
-    found: dict[int, list[ClubChannel]] = {club_id: [] for club_id in club_ids}
+    found: dict[int, list[Channel]] = {club_id: [] for club_id in club_ids}
     for channel in await stored.channels_of(uow, club_ids):
         found[channel.club_id].append(channel)
     return found

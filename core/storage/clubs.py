@@ -10,11 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 
 from core.storage.models import Challenge, Club, ClubChannel
 from core.storage.unit_of_work import UnitOfWork
+
+
+class Channel(NamedTuple):
+    """A club's channel on one platform."""
+
+    id: int
+    club_id: int
+    platform: str
+    chat_id: str
+    guild_id: str | None  # the Discord server
+    title: str
+
+
+_CHANNEL = (ClubChannel.id, ClubChannel.club_id, ClubChannel.platform, ClubChannel.chat_id,
+            ClubChannel.guild_id, ClubChannel.title)
 
 
 async def club_of(uow: UnitOfWork, platform: str, chat_id: str) -> Club | None:
@@ -27,13 +43,22 @@ async def club_of(uow: UnitOfWork, platform: str, chat_id: str) -> Club | None:
     return club
 
 
-async def channel(uow: UnitOfWork, platform: str, chat_id: str) -> ClubChannel | None:
-    """A channel's row, if it belongs to a club."""
-    found: ClubChannel | None = await uow.session.scalar(
-        select(ClubChannel).where(ClubChannel.platform == platform,
-                                  ClubChannel.chat_id == chat_id)
+async def channel(uow: UnitOfWork, platform: str, chat_id: str) -> Channel | None:
+    """A channel, if it belongs to a club."""
+    found = (await uow.session.execute(
+        select(*_CHANNEL).where(ClubChannel.platform == platform, ClubChannel.chat_id == chat_id)
+    )).first()
+    return Channel(*found) if found is not None else None
+
+
+async def rename_channel(uow: UnitOfWork, channel_id: int, title: str, guild_id: str | None
+                         ) -> None:
+    """Store the channel's current title and server."""
+    await uow.session.execute(
+        update(ClubChannel).where(ClubChannel.id == channel_id)
+        .values(title=title, guild_id=guild_id)
+        .execution_options(synchronize_session="fetch")
     )
-    return found
 
 
 async def club(uow: UnitOfWork, club_id: int) -> Club:
@@ -54,14 +79,15 @@ async def add_club_with_channel(uow: UnitOfWork, name: str, now: datetime, platf
     return new
 
 
-async def channels_of(uow: UnitOfWork, club_ids: Collection[int]) -> list[ClubChannel]:
+async def channels_of(uow: UnitOfWork, club_ids: Collection[int]) -> list[Channel]:
     """The channels of these clubs, in the order they joined."""
     if not club_ids:
         return []
-    return list(await uow.session.scalars(
-        select(ClubChannel).where(ClubChannel.club_id.in_(list(club_ids)))
+    rows = await uow.session.execute(
+        select(*_CHANNEL).where(ClubChannel.club_id.in_(list(club_ids)))
         .order_by(ClubChannel.id)
-    ))
+    )
+    return [Channel(*row) for row in rows]
 
 
 async def clear_expired_codes(uow: UnitOfWork, now: datetime) -> None:
