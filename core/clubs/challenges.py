@@ -18,8 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
-
 from core.clubs.chats import ACTIVE, ENDED, channels_of
 from core.clubs.figures import zone
 from core.clubs.ranking import BoardSlice, Metric, Standing, rank
@@ -33,12 +31,8 @@ from core.clubs.totals import (
 )
 from core.messages import Reply, esc
 from core.schedule import outbox
-from core.storage.models import (
-    Challenge,
-    ChallengeMember,
-    Club,
-    Runner,
-)
+from core.storage import challenges as stored
+from core.storage.models import Challenge, ChallengeMember, Club
 from core.storage.unit_of_work import UnitOfWork
 
 MAX_ACTIVE_PER_CLUB = 10
@@ -72,25 +66,12 @@ def club_today(challenge: Challenge, now: datetime) -> date:
 
 async def active_challenges(uow: UnitOfWork, club_id: int) -> list[Challenge]:
     """The club's running challenges, oldest first (their numbers in `/challenge list`)."""
-    rows = await uow.session.scalars(
-        select(Challenge)
-        .where(Challenge.club_id == club_id, Challenge.status == ACTIVE)
-        .order_by(Challenge.id)
-    )
-    return list(rows)
+    return await stored.club_challenges(uow, club_id, ACTIVE)
 
 
 async def member_counts(uow: UnitOfWork, challenge_ids: list[int]) -> dict[int, int]:
     """How many members each challenge has, in one query."""
-    counts = dict.fromkeys(challenge_ids, 0)
-    if challenge_ids:
-        rows = await uow.session.execute(
-            select(ChallengeMember.challenge_id, func.count())
-            .where(ChallengeMember.challenge_id.in_(challenge_ids))
-            .group_by(ChallengeMember.challenge_id)
-        )
-        counts.update({cid: int(n) for cid, n in rows})
-    return counts
+    return await stored.member_counts(uow, challenge_ids)
 
 
 def pick_challenge(challenges: list[Challenge], text: str, verb: str) -> Challenge:
@@ -153,18 +134,12 @@ async def create_challenge(
         team_goal=spec.team_goal, starts_at=now, ends_on=spec.ends_on, tz=spec.tz,
         status=ACTIVE, created_by=creator_id,
     )
-    uow.session.add(challenge)
-    await uow.session.flush()
-    return challenge
+    return await stored.add_challenge(uow, challenge)
 
 
 async def membership(uow: UnitOfWork, challenge_id: int, runner_id: int) -> ChallengeMember | None:
-    member: ChallengeMember | None = await uow.session.scalar(
-        select(ChallengeMember).where(
-            ChallengeMember.challenge_id == challenge_id, ChallengeMember.runner_id == runner_id
-        )
-    )
-    return member
+    """The runner's membership of the challenge, if any."""
+    return await stored.membership(uow, challenge_id, runner_id)
 
 
 async def join_challenge(
@@ -174,9 +149,7 @@ async def join_challenge(
     logged for it). False if already in."""
     if await membership(uow, challenge.id, runner_id) is not None:
         return False
-    uow.session.add(ChallengeMember(challenge_id=challenge.id, runner_id=runner_id,
-                                    joined_at=now, platform=platform))
-    await uow.session.flush()
+    await stored.add_member(uow, challenge.id, runner_id, now, platform)
     await refresh_members(uow, challenge, now, [runner_id])
     return True
 
@@ -186,9 +159,8 @@ async def leave_challenge(uow: UnitOfWork, challenge: Challenge, runner_id: int)
     member = await membership(uow, challenge.id, runner_id)
     if member is None:
         return False
-    await uow.session.delete(member)
+    await stored.remove_member(uow, member)
     await forget_member(uow, challenge.id, runner_id)
-    await uow.session.flush()
     return True
 
 
@@ -216,25 +188,20 @@ async def end_challenge(uow: UnitOfWork, challenge: Challenge, now: datetime) ->
         later = await members_with_runs_between(
             uow, challenge.id, last_day + timedelta(days=1), challenge.ends_on)
         challenge.ends_on = last_day
-        await uow.session.flush()
+        await stored.save(uow)
         if later:
             await refresh_members(uow, challenge, now, later)
     final = await board_for(uow, challenge, now)
     challenge.status = ENDED
     challenge.ended_at = now
-    await uow.session.flush()
+    await stored.save(uow)
     return final
 
 
 async def units_of_creators(uow: UnitOfWork, challenges: list[Challenge]) -> dict[int, str]:
     """Distance units for channel posts, per challenge: those of the admin who started it."""
     creators = {c.created_by for c in challenges if c.created_by is not None}
-    units: dict[int, str] = {}
-    if creators:
-        rows = await uow.session.execute(
-            select(Runner.id, Runner.units).where(Runner.id.in_(creators))
-        )
-        units = {rid: u for rid, u in rows}
+    units = await stored.units_of(uow, creators)
     return {
         c.id: units.get(c.created_by, "km") if c.created_by is not None else "km"
         for c in challenges
@@ -267,9 +234,7 @@ async def tell_linked_channels(
 async def weekly_standings(uow: UnitOfWork, now: datetime) -> list[ChannelMessage]:
     """This week's standings for every club channel with an active challenge (with members):
     one message per channel, all of the club's challenges in it."""
-    running = list(await uow.session.scalars(
-        select(Challenge).where(Challenge.status == ACTIVE).order_by(Challenge.id)
-    ))
+    running = await stored.challenges_with_status(uow, ACTIVE)
     counts = await member_counts(uow, [c.id for c in running])
     running = [c for c in running if counts[c.id]]
     units = await units_of_creators(uow, running)
@@ -289,12 +254,7 @@ async def finish_due_challenges(uow: UnitOfWork, now: datetime) -> list[ChannelM
     results, for every channel of their club. Marks them ended in the same unit of work, so
     each result is returned once."""
     # No zone is more than a day ahead of UTC: a cheap filter before the exact check.
-    candidates = await uow.session.scalars(
-        select(Challenge).where(
-            Challenge.status == ACTIVE,
-            Challenge.ends_on < now.date() + timedelta(days=1),
-        )
-    )
+    candidates = await stored.ending_before(uow, ACTIVE, now.date() + timedelta(days=1))
     due = [c for c in candidates if club_today(c, now) > c.ends_on]
     if not due:
         return []

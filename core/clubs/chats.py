@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-
 from core.messages import ChatKind, Platform, Request, esc
+from core.storage import clubs as stored
 from core.storage.club_channels import claim_admin
-from core.storage.models import Challenge, Club, ClubChannel
+from core.storage.clubs import Channel
+from core.storage.models import Club
 from core.storage.unit_of_work import UnitOfWork
 
 LINK_CODE_LENGTH = 6
@@ -44,40 +44,23 @@ class LinkResult:
 
 async def find_club(uow: UnitOfWork, platform: str, chat_id: str) -> Club | None:
     """The club a channel belongs to, if any."""
-    club: Club | None = await uow.session.scalar(
-        select(Club)
-        .join(ClubChannel, ClubChannel.club_id == Club.id)
-        .where(ClubChannel.platform == platform, ClubChannel.chat_id == chat_id)
-    )
-    return club
+    return await stored.club_of(uow, platform, chat_id)
 
 
 async def club_for_channel(uow: UnitOfWork, req: Request, now: datetime) -> Club:
     """The club of the request's channel, created on first use (named after the chat)."""
     platform = req.platform.value
-    channel: ClubChannel | None = await uow.session.scalar(
-        select(ClubChannel).where(
-            ClubChannel.platform == platform, ClubChannel.chat_id == req.chat_id
-        )
-    )
+    channel = await stored.channel(uow, platform, req.chat_id)
     if channel is not None:
-        if req.chat_title and channel.title != req.chat_title[:200]:
-            channel.title = req.chat_title[:200]
-        if req.guild_id and channel.guild_id != req.guild_id:
-            channel.guild_id = req.guild_id
-        club: Club = await uow.session.get_one(Club, channel.club_id)
-        return club
-    club = Club(name=(req.chat_title or "Club")[:100], created_at=now)
-    uow.session.add(club)
-    await uow.session.flush()
-    uow.session.add(
-        ClubChannel(
-            club_id=club.id, platform=platform, chat_id=req.chat_id, guild_id=req.guild_id,
-            title=req.chat_title[:200],
-        )
+        title = req.chat_title[:200] if req.chat_title else channel.title
+        guild_id = req.guild_id or channel.guild_id
+        if (title, guild_id) != (channel.title, channel.guild_id):
+            await stored.rename_channel(uow, channel.id, title, guild_id)
+        return await stored.club(uow, channel.club_id)
+    return await stored.add_club_with_channel(
+        uow, (req.chat_title or "Club")[:100], now, platform, req.chat_id, req.guild_id,
+        req.chat_title[:200],
     )
-    await uow.session.flush()
-    return club
 
 
 async def console_channel_admin(
@@ -92,15 +75,10 @@ async def console_channel_admin(
     return admin or user
 
 
-async def channels_of(uow: UnitOfWork, club_ids: list[int]) -> dict[int, list[ClubChannel]]:
+async def channels_of(uow: UnitOfWork, club_ids: list[int]) -> dict[int, list[Channel]]:
     """The channels of each club, in the order they joined."""
-    found: dict[int, list[ClubChannel]] = {club_id: [] for club_id in club_ids}
-    if not club_ids:
-        return found
-    rows = await uow.session.scalars(
-        select(ClubChannel).where(ClubChannel.club_id.in_(club_ids)).order_by(ClubChannel.id)
-    )
-    for channel in rows:
+    found: dict[int, list[Channel]] = {club_id: [] for club_id in club_ids}
+    for channel in await stored.channels_of(uow, club_ids):
         found[channel.club_id].append(channel)
     return found
 
@@ -118,19 +96,14 @@ def normalise_code(text: str) -> str:
 async def issue_link_code(uow: UnitOfWork, club: Club, now: datetime) -> str:
     """A fresh code for `club`, valid for `LINK_CODE_TTL` (it replaces any earlier one)."""
     # Expired codes are cleared as we go, so they never block a new one.
-    await uow.session.execute(
-        update(Club)
-        .where(Club.link_code_expires_at < now)
-        .values(link_code=None, link_code_expires_at=None)
-    )
+    await stored.clear_expired_codes(uow, now)
     while True:
         code = new_code()
-        taken = await uow.session.scalar(select(func.count()).where(Club.link_code == code))
-        if not taken:
+        if not await stored.code_taken(uow, code):
             break
     club.link_code = code
     club.link_code_expires_at = now + LINK_CODE_TTL
-    await uow.session.flush()
+    await stored.save(uow)
     return code
 
 
@@ -138,7 +111,7 @@ async def link_channel(uow: UnitOfWork, req: Request, code: str, now: datetime) 
     """Join the request's channel (and its club's other channels and challenges) to the club
     that issued `code`. The code is used up. Raises LinkError."""
     wanted = normalise_code(code)
-    target: Club | None = await uow.session.scalar(select(Club).where(Club.link_code == wanted))
+    target = await stored.club_with_code(uow, wanted)
     expires = target.link_code_expires_at if target is not None else None
     if target is None or expires is None or expires < now:
         raise LinkError(
@@ -151,35 +124,17 @@ async def link_channel(uow: UnitOfWork, req: Request, code: str, now: datetime) 
         raise LinkError("This channel already belongs to that club: nothing to link.")
     target.link_code = None
     target.link_code_expires_at = None
-    moved_channels = await _move(uow, ClubChannel, here.id, target.id)
+    moved_channels = await stored.move_channels(uow, here.id, target.id)
     await _rename_clashes(uow, here.id, target.id)
-    moved_challenges = await _move(uow, Challenge, here.id, target.id)
-    await uow.session.delete(here)
-    await uow.session.flush()
+    moved_challenges = await stored.move_challenges(uow, here.id, target.id)
+    await stored.delete_club(uow, here)
     return LinkResult(target, moved_channels, moved_challenges)
-
-
-async def _move(uow: UnitOfWork, model: type[ClubChannel] | type[Challenge], source: int,
-                target: int) -> int:
-    result = await uow.session.execute(
-        update(model).where(model.club_id == source).values(club_id=target),
-        execution_options={"synchronize_session": "fetch"},
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def _rename_clashes(uow: UnitOfWork, source: int, target: int) -> None:
     """Two active challenges with one name would be ambiguous once merged: number the newcomer."""
-    taken = {
-        name.casefold()
-        for name in await uow.session.scalars(
-            select(Challenge.name).where(Challenge.club_id == target,
-                                         Challenge.status == ACTIVE)
-        )
-    }
-    incoming = await uow.session.scalars(
-        select(Challenge).where(Challenge.club_id == source, Challenge.status == ACTIVE)
-    )
+    taken = {name.casefold() for name in await stored.challenge_names(uow, target, ACTIVE)}
+    incoming = await stored.challenges(uow, source, ACTIVE)
     for challenge in incoming:
         name, number = challenge.name, 2
         while name.casefold() in taken:
@@ -187,7 +142,7 @@ async def _rename_clashes(uow: UnitOfWork, source: int, target: int) -> None:
             number += 1
         challenge.name = name[:100]
         taken.add(challenge.name.casefold())
-    await uow.session.flush()
+    await stored.save(uow)
 
 
 def channel_kind(platform: str) -> str:

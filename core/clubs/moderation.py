@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from core.clubs.challenges import ChallengeError
 from core.clubs.figures import join_day
 from core.clubs.totals import lock_runners, refresh_members
-from core.storage.models import Challenge, ChallengeExclusion, ChallengeMember, RunLog, Runner
+from core.storage import challenges as stored
+from core.storage.challenges import Removal
+from core.storage.models import Challenge, RunLog
 from core.storage.unit_of_work import UnitOfWork
 
 LOG_LIST_LIMIT = 20
@@ -47,12 +47,7 @@ async def find_member(
     wanted = name.strip().lstrip("@").casefold()
     if not wanted or not challenges:
         return []
-    rows = await uow.session.execute(
-        select(Runner.id, Runner.display_name)
-        .join(ChallengeMember, ChallengeMember.runner_id == Runner.id)
-        .where(ChallengeMember.challenge_id.in_([c.id for c in challenges]))
-        .distinct()
-    )
+    rows = await stored.members_named(uow, [c.id for c in challenges])
     return [(rid, shown) for rid, shown in rows if shown.casefold() == wanted]
 
 
@@ -61,32 +56,15 @@ async def member_runs(
 ) -> list[MemberRun]:
     """The member's most recent runs that can count in these challenges, newest first, with
     the removal reason for those an admin removed."""
-    members = await uow.session.execute(
-        select(ChallengeMember.challenge_id, ChallengeMember.joined_at, Runner.tz)
-        .join(Runner, Runner.id == ChallengeMember.runner_id)
-        .where(ChallengeMember.runner_id == runner_id,
-               ChallengeMember.challenge_id.in_([c.id for c in challenges]))
-    )
-    spans = {cid: join_day(joined_at, tz) for cid, joined_at, tz in members}
+    members = await stored.memberships_of(uow, runner_id, [c.id for c in challenges])
+    spans = {m.challenge_id: join_day(m.joined_at, m.tz) for m in members}
     if not spans:
         return []
     last = max(c.ends_on for c in challenges if c.id in spans)
-    logs = list(await uow.session.scalars(
-        select(RunLog)
-        .where(RunLog.runner_id == runner_id,
-               RunLog.local_date.between(min(spans.values()), last))
-        .order_by(RunLog.local_date.desc(), RunLog.id.desc())
-        .limit(LOG_LIST_LIMIT)
-    ))
+    logs = await stored.runs_between(uow, runner_id, min(spans.values()), last, LOG_LIST_LIMIT)
     reasons: dict[int, str] = {}
     if logs:
-        rows = await uow.session.execute(
-            select(ChallengeExclusion.run_log_id, ChallengeExclusion.reason).where(
-                ChallengeExclusion.challenge_id.in_(list(spans)),
-                ChallengeExclusion.run_log_id.in_([log.id for log in logs]),
-            )
-        )
-        reasons = {log_id: reason for log_id, reason in rows}
+        reasons = await stored.removal_reasons(uow, list(spans), [log.id for log in logs])
     return [MemberRun(log, reasons.get(log.id)) for log in logs]
 
 
@@ -96,21 +74,15 @@ async def remove_run(
 ) -> RemovedRun:
     """Remove a run from every one of these challenges it counts in, recording who removed
     it, when and why. Raises ChallengeError when it counts in none of them."""
-    log = await uow.session.get(RunLog, log_id)
+    log = await stored.run(uow, log_id)
     if log is not None:
         # The member's lock first, as their own requests take it: a concurrent /undo of this
         # run then finishes before we look again (and find it gone), never deadlocking on it.
         await lock_runners(uow, [log.runner_id])
-        log = await uow.session.get(RunLog, log_id, populate_existing=True)
+        log = await stored.run(uow, log_id, fresh=True)
     members = []
     if log is not None:
-        members = list(await uow.session.execute(
-            select(ChallengeMember.challenge_id, ChallengeMember.joined_at, Runner.tz,
-                   Runner.display_name)
-            .join(Runner, Runner.id == ChallengeMember.runner_id)
-            .where(ChallengeMember.runner_id == log.runner_id,
-                   ChallengeMember.challenge_id.in_([c.id for c in challenges]))
-        ))
+        members = await stored.memberships_of(uow, log.runner_id, [c.id for c in challenges])
     by_id = {c.id: c for c in challenges}
     hit = [
         by_id[cid] for cid, joined_at, tz, _ in members
@@ -119,23 +91,15 @@ async def remove_run(
     if log is None or not hit:
         raise ChallengeError(f"Run #{log_id} doesn't count in any challenge running here. "
                              "See a member's runs with /challenge logs NAME.")
-    done = set(await uow.session.scalars(
-        select(ChallengeExclusion.challenge_id).where(
-            ChallengeExclusion.run_log_id == log.id,
-            ChallengeExclusion.challenge_id.in_([c.id for c in hit]),
-        )
-    ))
-    for challenge in hit:
-        if challenge.id not in done:
-            uow.session.add(ChallengeExclusion(
-                challenge_id=challenge.id, run_log_id=log.id, removed_by=admin_id,
-                reason=reason[:500], removed_at=now,
-            ))
-    await uow.session.flush()
+    done = await stored.removed_from(uow, log.id, [c.id for c in hit])
+    await stored.add_removals(uow, [
+        Removal(challenge.id, log.id, admin_id, reason[:500], now)
+        for challenge in hit if challenge.id not in done
+    ])
     for challenge in hit:
         if challenge.id not in done:
             await refresh_members(uow, challenge, now, [log.runner_id])
     return RemovedRun(
-        log, members[0][3],
+        log, members[0].display_name,
         tuple(c for c in hit if c.id not in done), tuple(c for c in hit if c.id in done),
     )

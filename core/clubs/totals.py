@@ -35,20 +35,14 @@ Concurrency: a refresh first locks the members' runner rows (PostgreSQL; SQLite'
 transactions run one at a time). Every request already holds its sender's lock, so a change by
 someone else — an admin's removal while the member logs a run — waits for the other
 transaction, and the recomputation then sees its writes: no update is lost.
+
+The queries live in `core.storage.challenge_totals`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from typing import Any
-
-from sqlalchemy import and_, bindparam, case, delete, exists, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql import ColumnElement, Executable, Insert
 
 from core.clubs.chats import ACTIVE
 from core.clubs.figures import (
@@ -60,18 +54,11 @@ from core.clubs.figures import (
     scope_of,
 )
 from core.clubs.ranking import TOP, BoardSlice, Entry, Metric, Standing, rank
-from core.storage import direct
-from core.storage.models import Challenge, ChallengeMember, ChallengeTotal, RunLog, Runner
+from core.storage import challenge_totals as stored
+from core.storage.challenge_totals import TotalRow
+from core.storage.models import Challenge
 from core.storage.unit_of_work import UnitOfWork
 
-# The boards read from the table, and the column each ranks by.
-STORED: dict[Metric, InstrumentedAttribute[Any]] = {
-    Metric.DISTANCE: ChallengeTotal.distance_m,
-    Metric.TIME: ChallengeTotal.minutes,
-    Metric.SESSIONS: ChallengeTotal.sessions,
-    Metric.STREAK: ChallengeTotal.streak,
-    Metric.ADHERENCE: ChallengeTotal.adherence,
-}
 _CHUNK = 500  # members per counting query when many rows are missing
 FIGURES_MAX_AGE = timedelta(hours=1)  # streak and adherence are rebuilt once older than this
 REFRESH_BUDGET = 5  # challenges rebuilt per `refresh_due` call (one tick)
@@ -84,25 +71,8 @@ RUN_METRICS: tuple[Metric, ...] = tuple(m for m in Metric if m is not Metric.STR
 
 async def runner_challenges(uow: UnitOfWork, runner_id: int) -> list[Challenge]:
     """The active challenges the runner is a member of (pass the list to the refreshes of one
-    request so they don't each look again). Most runners are in none: a direct query finds
-    that, and the challenges are loaded only for members."""
-    params = {"runner_id": runner_id, "active": ACTIVE}
-    ids = [row[0] for row in await direct.rows(uow, _RUNNER_CHALLENGE_IDS, params)]
-    if not ids:
-        return []
-    return list(await uow.session.scalars(_RUNNER_CHALLENGES, {"ids": ids}))
-
-
-_RUNNER_CHALLENGE_IDS = direct.Statement(  # every log and undo runs it
-    "SELECT challenges.id FROM challenges JOIN challenge_members "
-    "ON challenge_members.challenge_id = challenges.id "
-    "WHERE challenge_members.runner_id = :runner_id AND challenges.status = :active"
-)
-_RUNNER_CHALLENGES = (
-    select(Challenge)
-    .where(Challenge.id.in_(bindparam("ids", expanding=True)))
-    .order_by(Challenge.id)
-)
+    request so they don't each look again)."""
+    return await stored.runner_challenges(uow, runner_id, ACTIVE)
 
 
 async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime,
@@ -134,16 +104,18 @@ async def refresh_members(
     runs, their membership, or the challenge's dates)."""
     await lock_runners(uow, runner_ids)
     rows = await member_rows(uow, challenge, now, runner_ids)
-    await _store(uow, rows, replace=True)
+    await stored.store(uow, rows, replace=True)
 
 
 async def rebuild(uow: UnitOfWork, challenge: Challenge, now: datetime) -> int:
     """Recompute every member's figures in `challenge` (seeding, repairs, the hourly refresh
     of streak and adherence). Returns how many rows were written. Long on SQLite (~0.5 s for
-    5,000 members): its statements run on the driver's thread, off the event loop."""
-    await _lock_members(uow, challenge.id)
+    5,000 members): its statements run on the driver's thread, off the event loop.
+    Every member's runner row is locked first (a rebuild then loses no member's concurrent
+    refresh: it waits for it, or the member's waits for the rebuild)."""
+    await stored.lock_members(uow, challenge.id)
     rows = await member_rows(uow, challenge, now)
-    await _store(uow, rows, replace=True)
+    await stored.store(uow, rows, replace=True)
     return len(rows)
 
 
@@ -151,20 +123,14 @@ async def refresh_due(uow: UnitOfWork, now: datetime, budget: int = REFRESH_BUDG
     """Rebuild the active streak and adherence challenges whose stored figures are more than
     an hour old (the stalest first, at most `budget` of them: the rest at the next call), so
     days passing show on their boards. Returns how many challenges were rebuilt."""
-    due = list(await uow.session.scalars(
-        select(Challenge)
-        .where(Challenge.status == ACTIVE, Challenge.metric.in_([m.value for m in PLANNED]),
-               _stale(Challenge.id, now))
-        .order_by(Challenge.id)
-        .limit(budget)
-    ))
+    due = await stored.stale_challenges(uow, ACTIVE, PLANNED, now - FIGURES_MAX_AGE, budget)
     for challenge in due:
         await rebuild(uow, challenge, now)
     return len(due)
 
 
 async def member_rows(uow: UnitOfWork, challenge: Challenge, now: datetime,
-                      runner_ids: Collection[int] | None = None) -> list[dict[str, Any]]:
+                      runner_ids: Collection[int] | None = None) -> list[TotalRow]:
     """The `challenge_totals` rows of every member (or of `runner_ids`) as of `now`: the one
     computation behind every refresh, rebuild and repair."""
     scope = scope_of(challenge, now)
@@ -178,43 +144,20 @@ async def member_rows(uow: UnitOfWork, challenge: Challenge, now: datetime,
 
 async def forget_member(uow: UnitOfWork, challenge_id: int, runner_id: int) -> None:
     """Delete the member's totals (they left the challenge)."""
-    await uow.session.execute(delete(ChallengeTotal).where(
-        ChallengeTotal.challenge_id == challenge_id, ChallengeTotal.runner_id == runner_id
-    ))
+    await stored.forget_member(uow, challenge_id, runner_id)
 
 
 async def members_with_runs_between(
     uow: UnitOfWork, challenge_id: int, first: date, last: date
 ) -> list[int]:
     """Members of the challenge with a run on a local day `first`..`last`."""
-    cm, rl = ChallengeMember, RunLog
-    rows = await uow.session.scalars(
-        select(cm.runner_id)
-        .distinct()
-        .join(rl, and_(rl.runner_id == cm.runner_id, rl.local_date.between(first, last)))
-        .where(cm.challenge_id == challenge_id)
-    )
-    return list(rows)
+    return await stored.members_with_runs_between(uow, challenge_id, first, last)
 
 
 async def lock_runners(uow: UnitOfWork, runner_ids: Iterable[int]) -> None:
     """Hold these runners' rows until the transaction ends (PostgreSQL), in id order so two
     transactions never wait on each other; a no-op on SQLite, whose writers are serial."""
-    ids = sorted(set(runner_ids))
-    if ids and uow.dialect == "postgresql":
-        await uow.session.execute(
-            select(Runner.id).where(Runner.id.in_(ids)).order_by(Runner.id).with_for_update()
-        )
-
-
-async def _lock_members(uow: UnitOfWork, challenge_id: int) -> None:
-    """`lock_runners` for every member of the challenge (a rebuild then loses no member's
-    concurrent refresh: it waits for it, or the member's waits for the rebuild)."""
-    if uow.dialect == "postgresql":
-        members = select(ChallengeMember.runner_id).where(
-            ChallengeMember.challenge_id == challenge_id)
-        await uow.session.execute(select(Runner.id).where(Runner.id.in_(members))
-                                  .order_by(Runner.id).with_for_update())
+    await stored.lock_runners(uow, runner_ids)
 
 
 async def stored_board(
@@ -225,133 +168,67 @@ async def stored_board(
     index reads, however many members. Ranks, ties and their order are `core.clubs.ranking`'s
     (`rank` is applied to the rows read)."""
     metric = Metric(challenge.metric)
-    figure = STORED[metric]
-    members, rows, team_total, goal_reached, leaders = await _sums(uow, challenge, figure)
-    if members != rows or await _is_stale(uow, challenge, now):  # put right first
+    sums = await stored.sums(uow, challenge.id, metric, challenge.goal)
+    if sums.members != sums.rows or await _is_stale(uow, challenge, now):  # put right first
         await _repair(uow, challenge, now)
-        members, rows, team_total, goal_reached, leaders = await _sums(uow, challenge, figure)
-    standings = rank(await _head(uow, challenge.id, figure, top))[:top]
+        sums = await stored.sums(uow, challenge.id, metric, challenge.goal)
+    standings = rank(await _head(uow, challenge.id, metric, top))[:top]
     you = None
     if viewer_id is not None and all(s.entry.runner_id != viewer_id for s in standings):
-        you = await _standing_of(uow, challenge.id, figure, viewer_id)
-    return BoardSlice(tuple(standings), you, members, team_total=team_total,
-                      goal_reached=goal_reached, leaders=leaders if standings else 0)
+        you = await _standing_of(uow, challenge.id, metric, viewer_id)
+    return BoardSlice(tuple(standings), you, sums.members, team_total=sums.team_total,
+                      goal_reached=sums.goal_reached,
+                      leaders=sums.leaders if standings else 0)
 
 
 async def stored_entries(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Entry]:
     """Every member's figure (unranked) from the stored totals."""
-    figure = STORED[Metric(challenge.metric)]
-    members, rows, *_ = await _sums(uow, challenge, figure)
-    if members != rows or await _is_stale(uow, challenge, now):
+    metric = Metric(challenge.metric)
+    sums = await stored.sums(uow, challenge.id, metric, challenge.goal)
+    if sums.members != sums.rows or await _is_stale(uow, challenge, now):
         await _repair(uow, challenge, now)
-    ct = ChallengeTotal
-    stmt = (
-        select(ct.runner_id, Runner.display_name, figure, ct.last_counted_at)
-        .join(Runner, Runner.id == ct.runner_id)
-        .where(ct.challenge_id == challenge.id)
-    )
-    return [_entry(row) for row in await _rows(uow, stmt)]
+    return await stored.entries(uow, challenge.id, metric)
 
 
 # --- reading a board ------------------------------------------------------------------------
 
 
-async def _sums(uow: UnitOfWork, challenge: Challenge, figure: InstrumentedAttribute[Any]
-                ) -> tuple[int, int, float, int, int]:
-    """(members, stored rows, the figures added up, members at the goal, members sharing the
-    best figure) in one statement."""
-    ct, cm = ChallengeTotal, ChallengeMember
-    mine = ct.challenge_id == challenge.id
-    members = select(func.count()).where(cm.challenge_id == challenge.id).scalar_subquery()
-    best = select(func.max(figure)).where(mine).scalar_subquery()
-    goal = challenge.goal
-    at_goal = (func.sum(case((figure >= goal, 1), else_=0)) if goal is not None
-               else literal(0))
-    row = (await _rows(uow, select(
-        members, func.count(), func.coalesce(func.sum(figure), 0), at_goal,
-        func.sum(case((and_(figure == best, figure > 0), 1), else_=0)),
-    ).where(mine)))[0]
-    return int(row[0]), int(row[1]), float(row[2]), int(row[3] or 0), int(row[4] or 0)
-
-
-async def _head(uow: UnitOfWork, challenge_id: int, figure: InstrumentedAttribute[Any],
-                top: int) -> list[Entry]:
+async def _head(uow: UnitOfWork, challenge_id: int, metric: Metric, top: int) -> list[Entry]:
     """The rows of the top `top` members, and of everyone tied with the last of them on
     figure and time (only their names can order those, and SQL does not compare names as
     Python does)."""
-    ct = ChallengeTotal
-    base = (
-        select(ct.runner_id, Runner.display_name, figure, ct.last_counted_at)
-        .join(Runner, Runner.id == ct.runner_id)
-        .where(ct.challenge_id == challenge_id)
-    )
-    # Equal figures have either all a time or none (zero), so NULL placement never matters.
-    head = [_entry(row) for row in await _rows(
-        uow, base.order_by(figure.desc().nulls_last(), ct.last_counted_at).limit(top + 1))]
+    head = await stored.top_entries(uow, challenge_id, metric, top + 1)
     if len(head) <= top or _key(head[top - 1]) != _key(head[top]):
         return head
     last = head[top - 1]
-    same_time = (ct.last_counted_at.is_(None) if last.reached_at is None
-                 else ct.last_counted_at == last.reached_at)
-    same_figure = figure.is_(None) if last.value is None else figure == last.value
-    tied = [_entry(row) for row in await _rows(uow, base.where(same_figure, same_time))]
+    tied = await stored.entries_tied_with(uow, challenge_id, metric, last)
     return [e for e in head if _key(e) != _key(last)] + tied
 
 
-async def _standing_of(uow: UnitOfWork, challenge_id: int, figure: InstrumentedAttribute[Any],
+async def _standing_of(uow: UnitOfWork, challenge_id: int, metric: Metric,
                        runner_id: int) -> Standing | None:
-    """One member's standing: 1 + how many have a higher figure; tied if another has theirs."""
-    ct = ChallengeTotal
-    found = await _rows(uow, select(ct.runner_id, Runner.display_name, figure,
-                                    ct.last_counted_at)
-                        .join(Runner, Runner.id == ct.runner_id)
-                        .where(ct.challenge_id == challenge_id, ct.runner_id == runner_id))
-    if not found:
+    """One member's standing: 1 + how many have a higher figure; tied if another has theirs.
+    Without a figure (adherence before a planned run is due), after all who have one."""
+    entry = await stored.entry_of(uow, challenge_id, metric, runner_id)
+    if entry is None:
         return None  # not a member
-    entry = _entry(found[0])
-    if entry.value is None:  # no figure (adherence before a planned run is due): after all
-        above, same = (await _rows(uow, select(
-            func.count(figure), func.count() - func.count(figure),
-        ).where(ct.challenge_id == challenge_id)))[0]
-        return Standing(entry, 1 + int(above or 0), int(same or 0) > 1)
-    above, same = (await _rows(uow, select(
-        func.sum(case((figure > entry.value, 1), else_=0)),
-        func.sum(case((figure == entry.value, 1), else_=0)),
-    ).where(ct.challenge_id == challenge_id, figure >= entry.value)))[0]
-    return Standing(entry, 1 + int(above or 0), int(same or 0) > 1)
-
-
-def _entry(row: Sequence[Any]) -> Entry:
-    runner_id, name, value, reached = row
-    if value is None:
-        return Entry(runner_id, name, None)
-    return Entry(runner_id, name, float(value), reached if value else None)
+    above, same = await stored.counts_around(uow, challenge_id, metric, entry.value)
+    return Standing(entry, 1 + above, same > 1)
 
 
 def _key(entry: Entry) -> tuple[float | None, datetime | None]:
     return entry.value, entry.reached_at
 
 
-async def _rows(uow: UnitOfWork, stmt: Executable) -> Sequence[Sequence[Any]]:
-    # Core execution: plain rows, none of the ORM's per-row bookkeeping.
-    return (await (await uow.session.connection()).execute(stmt)).all()
-
-
 # --- writing --------------------------------------------------------------------------------
 
 
-def _stale(challenge_id: Any, now: datetime) -> ColumnElement[bool]:
+async def _is_stale(uow: UnitOfWork, challenge: Challenge, now: datetime) -> bool:
     """Whether some member's streak and adherence in the challenge are over an hour old (or
     were never computed)."""
-    ct = ChallengeTotal
-    return exists().where(ct.challenge_id == challenge_id, or_(
-        ct.figures_at.is_(None), ct.figures_at < now - FIGURES_MAX_AGE))
-
-
-async def _is_stale(uow: UnitOfWork, challenge: Challenge, now: datetime) -> bool:
     if Metric(challenge.metric) not in PLANNED:
         return False
-    return bool(await uow.session.scalar(select(_stale(challenge.id, now))))
+    return await stored.is_stale(uow, challenge.id, now - FIGURES_MAX_AGE)
 
 
 async def _repair(uow: UnitOfWork, challenge: Challenge, now: datetime) -> None:
@@ -360,13 +237,9 @@ async def _repair(uow: UnitOfWork, challenge: Challenge, now: datetime) -> None:
     hour old."""
     if await _is_stale(uow, challenge, now):
         await rebuild(uow, challenge, now)
-    ct, cm = ChallengeTotal, ChallengeMember
-    stored = exists().where(ct.challenge_id == cm.challenge_id, ct.runner_id == cm.runner_id)
-    missing = list(await uow.session.scalars(
-        select(cm.runner_id).where(cm.challenge_id == challenge.id, ~stored)))
+    missing = await stored.members_without_row(uow, challenge.id)
     await _fill(uow, challenge, now, missing)
-    member = exists().where(cm.challenge_id == ct.challenge_id, cm.runner_id == ct.runner_id)
-    await uow.session.execute(delete(ct).where(ct.challenge_id == challenge.id, ~member))
+    await stored.drop_non_members(uow, challenge.id)
 
 
 async def _fill(uow: UnitOfWork, challenge: Challenge, now: datetime, missing: list[int]
@@ -375,43 +248,20 @@ async def _fill(uow: UnitOfWork, challenge: Challenge, now: datetime, missing: l
     kept: it was computed under the member's lock, this one perhaps from an older view."""
     for start in range(0, len(missing), _CHUNK):
         chunk = missing[start:start + _CHUNK]
-        await _store(uow, await member_rows(uow, challenge, now, chunk), replace=False)
+        await stored.store(uow, await member_rows(uow, challenge, now, chunk), replace=False)
 
 
 def _row(challenge_id: int, totals: RunTotals, planned: PlanFigures | None, now: datetime
-         ) -> dict[str, Any]:
+         ) -> TotalRow:
     """A member's `challenge_totals` row. On streak and adherence boards ties order by name,
     not by when the figure was reached, so no time is stored there."""
     plan = planned or PlanFigures(totals.runner_id)
-    return {
-        "challenge_id": challenge_id, "runner_id": totals.runner_id,
-        "distance_m": totals.distance_m, "minutes": totals.minutes,
-        "sessions": totals.sessions, "runs": totals.runs,
-        "last_counted_at": None if planned is not None else totals.last_counted_at,
-        "adherence_done": plan.done, "adherence_due": plan.due,
-        "adherence": plan.adherence, "streak": plan.streak,
-        "figures_at": now, "updated_at": now,
-    }
-
-
-async def _store(uow: UnitOfWork, rows: list[dict[str, Any]], *, replace: bool) -> None:
-    """Write the rows; an existing row is overwritten (`replace`) or kept."""
-    if not rows:
-        return
-    conn = await uow.session.connection()
-    await conn.execute(_upsert(uow.dialect, replace), rows)
-
-
-@lru_cache(maxsize=4)
-def _upsert(dialect: str, replace: bool) -> Insert:
-    """INSERT ... ON CONFLICT for the dialect, built once (it is run on every log)."""
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(ChallengeTotal)
-    keys = [ChallengeTotal.challenge_id, ChallengeTotal.runner_id]
-    if not replace:
-        return stmt.on_conflict_do_nothing(index_elements=keys)
-    return stmt.on_conflict_do_update(index_elements=keys, set_={
-        name: stmt.excluded[name]
-        for name in ("distance_m", "minutes", "sessions", "runs", "last_counted_at",
-                     "adherence_done", "adherence_due", "adherence", "streak", "figures_at",
-                     "updated_at")
-    })
+    return TotalRow(
+        challenge_id=challenge_id, runner_id=totals.runner_id,
+        distance_m=totals.distance_m, minutes=totals.minutes,
+        sessions=totals.sessions, runs=totals.runs,
+        last_counted_at=None if planned is not None else totals.last_counted_at,
+        adherence_done=plan.done, adherence_due=plan.due,
+        adherence=plan.adherence, streak=plan.streak,
+        figures_at=now, updated_at=now,
+    )

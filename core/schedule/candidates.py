@@ -1,220 +1,49 @@
-"""The tick's queries: which runners might have a push due, with what their pushes need.
+"""The tick's candidates: which runners might have a push due, with what their pushes need.
 
-Each query narrows in SQL (local time passed, no outbox row with today's key yet, a reachable
-identity, the day's facts) and pages by runner id, so 100,000 runners are read in bounded
-chunks with no per-runner round trips. `core.schedule.due` then decides exactly.
+The queries (`core.storage.push_candidates`) narrow in SQL and page by runner id;
+`core.schedule.due` then decides exactly. Here they are asked for the runners of a group of
+time zones (`core.schedule.zones`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql import ColumnElement
-from sqlalchemy.sql.selectable import Subquery
-
-from core.schedule.due import DayFacts, Profile
-from core.schedule.zones import runner_key
-from core.storage.models import Identity, OutboxMessage, PlannedSession, RunLog, Runner, Skip
+from core.schedule.zones import ZoneClock, zone_rows
+from core.storage import push_candidates as stored
+from core.storage.push_candidates import Candidate
 from core.storage.unit_of_work import UnitOfWork
 
-
-@dataclass(frozen=True)
-class Candidate:
-    """A runner who may have a push due, and what rendering it needs."""
-
-    profile: Profile
-    facts: DayFacts
-    name: str
-    units: str
-    platform: str
-    chat_id: str
-    day: date  # the runner's local date
-    title: str = ""
-    text: str | None = None  # the planned session as the runner reads it
-    note: str | None = None  # the plan's adaptation note for the day
-    needs_replan: bool = False  # no plan row today, or yesterday's key session was missed
-    short_plan: bool = False  # the stored plan runs out soon
-
-    @property
-    def runner_id(self) -> int:
-        return self.profile.runner_id
-
-
-AnySelect = Select[*tuple[Any, ...]]
-
-_PROFILE = (
-    Runner.id, Runner.tz, Runner.reminder_time, Runner.quiet, Runner.nudges, Runner.race_date,
-    Runner.race_start, Runner.display_name, Runner.units,
-)
-
-
-def _best_identity() -> ColumnElement[int]:
-    """The runner's most recently used reachable private chat."""
-    return (
-        select(Identity.id)
-        .where(
-            Identity.runner_id == Runner.id,
-            Identity.reachable.is_(True),
-            Identity.chat_id.is_not(None),
-        )
-        .order_by(Identity.last_seen_at.desc(), Identity.id.desc())
-        .limit(1)
-        .correlate(Runner)
-        .scalar_subquery()
-    )
-
-
-def _base(zc: Subquery, *columns: Any) -> AnySelect:
-    stmt: AnySelect = (
-        select(*_PROFILE, Identity.platform, Identity.chat_id, zc.c.day, *columns)
-        .select_from(Runner)
-        .join(zc, zc.c.tz == Runner.tz)
-        .join(Identity, Identity.id == _best_identity())
-        .where(Runner.onboarded.is_(True))
-    )
-    return stmt
-
-
-def _page(stmt: AnySelect, after_id: int, limit: int, only: Sequence[int] | None) -> AnySelect:
-    if only is not None:
-        return stmt.where(Runner.id.in_(only)).order_by(Runner.id)
-    return stmt.where(Runner.id > after_id).order_by(Runner.id).limit(limit)
-
-
-def _not_race_day(zc: Subquery) -> ColumnElement[bool]:
-    return or_(Runner.race_date.is_(None), Runner.race_date != zc.c.day)
-
-
-def _no_key(kind: str, zc: Subquery) -> ColumnElement[bool]:
-    return ~exists().where(OutboxMessage.key == runner_key(kind, zc))
-
-
-def _candidate(base: Sequence[Any], facts: DayFacts, **extra: Any) -> Candidate:
-    """A candidate from the leading columns of `_base()` (unpacked by position: it is hot)."""
-    (rid, tz, reminder, quiet, nudges, race_date, race_start, name, units, platform, chat,
-     day) = base
-    profile = Profile(rid, tz, reminder, quiet, nudges, race_date, race_start)
-    return Candidate(profile, facts, name, units, platform, chat, day, **extra)
+__all__ = ["Candidate", "nudge_candidates", "race_candidates", "recap_candidates",
+           "session_candidates"]
 
 
 async def session_candidates(
-    uow: UnitOfWork, zc: Subquery, *, after_id: int = 0, limit: int = 1000,
+    uow: UnitOfWork, clocks: list[ZoneClock], *, after_id: int = 0, limit: int = 1000,
     only: Sequence[int] | None = None,
 ) -> list[Candidate]:
     """Runners whose reminder time has passed today and who have no session row yet, with
-    whether today is already logged or skipped."""
-    today = aliased(PlannedSession, name="today_plan")
-    yesterday = aliased(PlannedSession, name="yesterday_plan")
-    horizon = aliased(PlannedSession, name="horizon_plan")
-    missed_key = exists().where(
-        yesterday.runner_id == Runner.id,
-        yesterday.date == zc.c.prev_day,
-        yesterday.key.is_(True),
-        yesterday.run_minutes > 0,
-        # Correlated to the enclosing EXISTS (yesterday's row), not to the outer query.
-        ~exists().where(RunLog.runner_id == yesterday.runner_id,
-                        RunLog.local_date == yesterday.date),
-        ~exists().where(Skip.runner_id == yesterday.runner_id, Skip.local_date == yesterday.date),
-    )
-    stmt = (
-        _base(
-            zc, today.id.label("plan_id"), today.type, today.run_minutes, today.title,
-            today.detail["text"].as_string().label("text"),
-            today.detail["note"].as_string().label("note"),
-            missed_key.label("missed_key"),
-            exists().where(
-                horizon.runner_id == Runner.id, horizon.date == zc.c.plan_horizon
-            ).label("has_horizon"),
-            exists().where(RunLog.runner_id == Runner.id, RunLog.local_date == zc.c.day)
-            .label("logged"),
-            exists().where(Skip.runner_id == Runner.id, Skip.local_date == zc.c.day)
-            .label("skipped"),
-        )
-        .outerjoin(today, and_(today.runner_id == Runner.id, today.date == zc.c.day))
-        .where(
-            Runner.reminder_time <= zc.c.hm,
-            _not_race_day(zc),
-            # Rest days have nothing to send, unless a missed key session may move onto today.
-            or_(today.id.is_(None), today.type != "rest", missed_key),
-            _no_key("session", zc),
-        )
-    )
-    out = []
-    for *base, plan_id, kind, minutes, title, text, note, missed, has_horizon, logged, skipped in (
-        await uow.session.execute(_page(stmt, after_id, limit, only))
-    ):
-        facts = DayFacts(planned_type=kind, run_minutes=minutes or 0, logged=bool(logged),
-                         skipped=bool(skipped))
-        out.append(_candidate(
-            base, facts, title=title or "",
-            text=text, note=note, needs_replan=plan_id is None or bool(missed),
-            short_plan=not has_horizon,
-        ))
-    return out
+    whether today is already logged or skipped (only `only`, when given, unpaged)."""
+    return await stored.session_candidates(
+        uow, zone_rows(clocks), after_id=after_id, limit=limit, only=only)
 
 
 async def nudge_candidates(
-    uow: UnitOfWork, zc: Subquery, *, after_id: int = 0, limit: int = 1000
+    uow: UnitOfWork, clocks: list[ZoneClock], *, after_id: int = 0, limit: int = 1000
 ) -> list[Candidate]:
     """Runners with an unlogged, unskipped run planned today and no nudge row yet."""
-    today = aliased(PlannedSession, name="today_plan")
-    stmt = (
-        _base(zc, today.type, today.run_minutes, today.title)
-        .join(today, and_(today.runner_id == Runner.id, today.date == zc.c.day))
-        .where(
-            Runner.nudges.is_(True),
-            Runner.quiet.is_(False),
-            Runner.reminder_time <= zc.c.hm_nudge,
-            today.run_minutes > 0,
-            _not_race_day(zc),
-            ~exists().where(RunLog.runner_id == Runner.id, RunLog.local_date == zc.c.day),
-            ~exists().where(Skip.runner_id == Runner.id, Skip.local_date == zc.c.day),
-            _no_key("nudge", zc),
-        )
-    )
-    return [
-        _candidate(base, DayFacts(planned_type=kind, run_minutes=minutes), title=title)
-        for *base, kind, minutes, title in await uow.session.execute(
-            _page(stmt, after_id, limit, None)
-        )
-    ]
+    return await stored.nudge_candidates(uow, zone_rows(clocks), after_id=after_id, limit=limit)
 
 
 async def race_candidates(
-    uow: UnitOfWork, zc: Subquery, *, after_id: int = 0, limit: int = 1000
+    uow: UnitOfWork, clocks: list[ZoneClock], *, after_id: int = 0, limit: int = 1000
 ) -> list[Candidate]:
-    """Runners racing today or within the race-week window (few: no key filter in SQL)."""
-    today = aliased(PlannedSession, name="today_plan")
-    stmt = (
-        _base(zc, today.type, today.run_minutes, today.title,
-              today.detail["text"].as_string().label("text"))
-        .outerjoin(today, and_(today.runner_id == Runner.id, today.date == zc.c.day))
-        .where(Runner.race_date.between(zc.c.day, zc.c.race_horizon))
-    )
-    return [
-        _candidate(base, DayFacts(planned_type=kind, run_minutes=minutes or 0),
-                   title=title or "", text=text)
-        for *base, kind, minutes, title, text in await uow.session.execute(
-            _page(stmt, after_id, limit, None)
-        )
-    ]
+    """Runners racing today or within the race-week window."""
+    return await stored.race_candidates(uow, zone_rows(clocks), after_id=after_id, limit=limit)
 
 
 async def recap_candidates(
-    uow: UnitOfWork, zc: Subquery, *, after_id: int = 0, limit: int = 1000
+    uow: UnitOfWork, clocks: list[ZoneClock], *, after_id: int = 0, limit: int = 1000
 ) -> list[Candidate]:
     """Runners not in quiet mode without this Sunday's recap row (zones: Sunday evening)."""
-    stmt = _base(zc).where(
-        Runner.quiet.is_(False),
-        Runner.plan_start < zc.c.day,  # a runner who started today has no week to look back on
-        _no_key("recap", zc),
-    )
-    return [
-        _candidate(row, DayFacts())
-        for row in await uow.session.execute(_page(stmt, after_id, limit, None))
-    ]
+    return await stored.recap_candidates(uow, zone_rows(clocks), after_id=after_id, limit=limit)

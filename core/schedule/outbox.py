@@ -19,17 +19,25 @@ import base64
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, cast
-
-from sqlalchemy import Table, and_, delete, func, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
+from typing import Any
 
 from core.messages import Attachment, Choice, Reply
 from core.schedule.audience import is_personal
 from core.schedule.due import DuePush
+from core.storage import outbox as stored
 from core.storage import outbox_leases as leases
-from core.storage.models import OutboxMessage, RunLog, Skip
+from core.storage.outbox import (
+    CANCELLED,
+    DEAD,
+    FINISHED,
+    PENDING,
+    SENT,
+    SKIPPED,
+    STALE,
+    expire_stale,
+    purge,
+    status_counts,
+)
 from core.storage.outbox_leases import (
     Failure,
     LeasedRow,
@@ -43,20 +51,11 @@ from core.storage.outbox_leases import (
 )
 from core.storage.unit_of_work import UnitOfWork
 
-__all__ = [  # the lease queries live in core.storage.outbox_leases; re-exported for callers
-    "Failure", "defer", "mark_failed", "mark_sent", "mark_unreachable", "release",
-    "release_worker_claims", "renew",
+__all__ = [  # the queries live in core.storage.outbox(_leases); re-exported for callers
+    "CANCELLED", "DEAD", "FINISHED", "PENDING", "SENT", "SKIPPED", "STALE",
+    "Failure", "defer", "expire_stale", "mark_failed", "mark_sent", "mark_unreachable",
+    "purge", "release", "release_worker_claims", "renew", "status_counts",
 ]
-
-PENDING = "pending"
-SENT = "sent"
-DEAD = "dead"
-STALE = "stale"
-SKIPPED = "skipped"
-CANCELLED = "cancelled"
-FINISHED = (SENT, DEAD, STALE, SKIPPED, CANCELLED)
-
-OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 def reply_to_payload(reply: Reply, **extra: Any) -> dict[str, Any]:
@@ -107,20 +106,9 @@ class Claimed(LeasedRow):
         return date.fromisoformat(value) if value else None
 
 
-def insert_ignoring_duplicates(uow: UnitOfWork) -> Insert:
-    """`INSERT INTO outbox ... ON CONFLICT (key) DO NOTHING` for the unit of work's dialect."""
-    if uow.dialect == "postgresql":
-        return postgresql.insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
-    return sqlite.insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
-
-
 async def enqueue(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
     """Insert outbox rows, skipping keys already present; returns (kind, status) inserted."""
-    if not rows:
-        return []
-    stmt = insert_ignoring_duplicates(uow).returning(OUTBOX.c.kind, OUTBOX.c.status)
-    result = await uow.session.execute(stmt, list(rows))
-    return [(kind, status) for kind, status in result]
+    return await stored.insert_new(uow, rows)
 
 
 async def record_shown(
@@ -162,21 +150,6 @@ def outbox_row(
     }
 
 
-async def expire_stale(uow: UnitOfWork, platform: str, now: datetime) -> int:
-    """Mark pending rows past `expires_at` as stale (never sent late); returns how many."""
-    result = await uow.session.execute(
-        update(OUTBOX)
-        .where(
-            OUTBOX.c.platform == platform,
-            OUTBOX.c.status == PENDING,
-            OUTBOX.c.expires_at <= now,
-            or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
-        )
-        .values(status=STALE, claimed_until=None, last_error="expired before it could be sent")
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
 async def claim(
     uow: UnitOfWork, platform: str, worker: str, now: datetime, *, limit: int, lease: timedelta,
     chats: Collection[str] | None = None,
@@ -195,43 +168,8 @@ async def cancel_obsolete(uow: UnitOfWork, claimed: list[Claimed]) -> list[Claim
         c.kind == "nudge" or (c.kind == "session" and c.payload.get("choices")))]
     if not nudges:
         return claimed
-    pairs = [(c.runner_id, c.local_date) for c in nudges]
-    done: set[tuple[int, date]] = set()
-    for model in (RunLog, Skip):
-        rows = await uow.session.execute(
-            select(model.runner_id, model.local_date).where(
-                tuple_(model.runner_id, model.local_date).in_(pairs)
-            )
-        )
-        done.update((runner_id, day) for runner_id, day in rows)
+    done = await stored.logged_or_skipped(
+        uow, {(c.runner_id, c.local_date) for c in nudges if c.runner_id and c.local_date})
     obsolete = [c.id for c in nudges if (c.runner_id, c.local_date) in done]
-    if obsolete:
-        await uow.session.execute(
-            update(OUTBOX)
-            .where(OUTBOX.c.id.in_(obsolete))
-            .values(status=CANCELLED, claimed_until=None, claim_token=None,
-                    last_error="logged or skipped meanwhile")
-        )
+    await stored.cancel(uow, obsolete, "logged or skipped meanwhile")
     return [c for c in claimed if c.id not in set(obsolete)]
-
-
-async def status_counts(uow: UnitOfWork, kind: str | None = None) -> dict[str, int]:
-    """How many rows are in each status (optionally of one kind)."""
-    stmt = select(OUTBOX.c.status, func.count()).group_by(OUTBOX.c.status)
-    if kind is not None:
-        stmt = stmt.where(OUTBOX.c.kind == kind)
-    return {status: count for status, count in await uow.session.execute(stmt)}
-
-
-async def purge(uow: UnitOfWork, before: datetime, *, limit: int = 10_000) -> int:
-    """Delete finished rows created before `before` (their keys' days are long gone)."""
-    old = (
-        select(OUTBOX.c.id)
-        .where(and_(OUTBOX.c.created_at < before, OUTBOX.c.status.in_(FINISHED)))
-        .order_by(OUTBOX.c.id)
-        .limit(limit)
-    )
-    result = await uow.session.execute(
-        delete(OUTBOX).where(OUTBOX.c.id.in_(old.scalar_subquery()))
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

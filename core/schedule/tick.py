@@ -21,9 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.sql.selectable import Subquery
-
 from core.clock import Clock
 from core.clubs.announcements import ChannelPushes, ClubChannels, ClubFeeds
 from core.clubs.totals import refresh_due
@@ -57,8 +54,10 @@ from core.schedule.pushes import (
     session_push,
 )
 from core.schedule.recap import week_summaries
-from core.schedule.zones import ZoneClock, batches, zone_clocks, zone_table
-from core.storage.models import OutboxMessage, Runner
+from core.schedule.zones import ZoneClock, batches, zone_clocks
+from core.storage import outbox as stored_outbox
+from core.storage import push_candidates
+from core.storage.models import Runner
 from core.storage.processed_updates import purge_processed_updates
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -151,25 +150,22 @@ class Ticker:
 
     async def _zone_clocks(self, now: datetime) -> list[ZoneClock]:
         async with self.uow(readonly=True) as uow:
-            zones = await uow.session.scalars(
-                select(Runner.tz).where(Runner.onboarded.is_(True)).distinct()
-            )
-            return zone_clocks(list(zones), now)
+            return zone_clocks(await push_candidates.runner_zones(uow), now)
 
     # --- runner pushes -------------------------------------------------------------------
 
     async def _sessions(
         self, group: list[ZoneClock], now: datetime, report: TickReport, budget: list[int]
     ) -> None:
-        zc = zone_table(group)
         after = 0
         while True:
             async with self.uow(readonly=True) as uow:
-                found = await session_candidates(uow, zc, after_id=after, limit=self.chunk_size)
+                found = await session_candidates(uow, group, after_id=after,
+                                                 limit=self.chunk_size)
             if not found:
                 return
             after, last_page = found[-1].runner_id, len(found) < self.chunk_size
-            ready = await self._with_fresh_plans(zc, found, now, report, budget)
+            ready = await self._with_fresh_plans(group, found, now, report, budget)
             rows = self._rows(ready, now, ("session",), self._render_session)
             await self._enqueue(rows, report)
             # Extend plans that run short, after the pushes: nothing waits for it.
@@ -181,7 +177,7 @@ class Ticker:
                 return
 
     async def _with_fresh_plans(
-        self, zc: Subquery, found: list[Candidate], now: datetime, report: TickReport,
+        self, group: list[ZoneClock], found: list[Candidate], now: datetime, report: TickReport,
         budget: list[int],
     ) -> list[Candidate]:
         """Replan runners whose day needs it, then read them again; over budget: next tick."""
@@ -194,7 +190,7 @@ class Ticker:
         jobs = {c.runner_id: c.facts.planned_type is not None for c in take}
         report.plans_updated += await self._plan_upkeep(jobs, now)
         async with self.uow(readonly=True) as uow:
-            fresh = await session_candidates(uow, zc, only=list(jobs))
+            fresh = await session_candidates(uow, group, only=list(jobs))
         by_id = {c.runner_id: c for c in fresh}
         skip = {c.runner_id for c in later}
         out = []
@@ -216,13 +212,10 @@ class Ticker:
         ids = list(jobs)
         for i in range(0, len(ids), 25):  # small write transactions: never starve commands
             async with self.uow() as uow:
-                runners = await uow.session.scalars(
-                    select(Runner).where(Runner.id.in_(ids[i : i + 25]))
-                )
-                for runner in runners:
+                for runner in await push_candidates.runners(uow, ids[i : i + 25]):
                     today = now.astimezone(ZoneInfo(runner.tz)).date()
                     try:
-                        async with uow.session.begin_nested():
+                        async with push_candidates.savepoint(uow):
                             if jobs[runner.id]:
                                 await replan(uow, runner, today, now)
                             else:
@@ -237,11 +230,10 @@ class Ticker:
     ) -> None:
         """Walk the candidates in keyset pages (by runner id): each page's outbox rows are built
         in a short read-only unit of work, then queued after it has closed."""
-        zc = zone_table(group)
         after = 0
         while True:
             async with self.uow(readonly=True) as uow:
-                found = await query(uow, zc, after_id=after, limit=self.chunk_size)
+                found = await query(uow, group, after_id=after, limit=self.chunk_size)
                 if not found:
                     return
                 rows = await build(uow, found)
@@ -265,17 +257,10 @@ class Ticker:
         async def build(uow: UnitOfWork, found: list[Candidate]) -> list[dict[str, Any]]:
             due = [(c, p) for c in found for p in due_pushes(c.profile, c.facts, now, RACE_KINDS)]
             keys = [p.key for _, p in due]
-            existing = set(
-                await uow.session.scalars(
-                    select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))
-                )
-            ) if keys else set()
+            existing = await stored_outbox.existing_keys(uow, keys)
             due = [(c, p) for c, p in due if p.key not in existing]
             ids = {c.runner_id for c, _ in due}
-            runners = {
-                r.id: r
-                for r in await uow.session.scalars(select(Runner).where(Runner.id.in_(ids)))
-            } if ids else {}
+            runners = {r.id: r for r in await push_candidates.runners(uow, sorted(ids))}
             # Render while the runners are loaded: leaving a read-only unit expires them.
             render = _race_renderer(runners)
             return [self._row(c, p, now, render) for c, p in due if c.runner_id in runners]

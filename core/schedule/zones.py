@@ -2,7 +2,8 @@
 
 The tick asks "whose local reminder time has passed today?" for every runner at once. Instead of
 converting each runner's time in Python, it computes each distinct zone's local date and wall
-time once and joins on `runners.tz`; string comparison of "HH:MM" values then does the rest.
+time once (`zone_rows`), and the queries (`core.storage.push_candidates`) join them on
+`runners.tz`; string comparison of "HH:MM" values then does the rest.
 """
 
 from __future__ import annotations
@@ -11,13 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, String, literal, select, union_all
-from sqlalchemy.sql import ColumnElement
-from sqlalchemy.sql.selectable import Subquery
-
 from core.planning import REFRESH_BELOW_DAYS
 from core.schedule.due import NUDGE_AFTER_REMINDER, RACE_WEEK_DAYS, wall_clock
-from core.storage.models import Runner
+from core.storage.push_candidates import ZoneRow
 
 # SQLite refuses compound SELECTs of more than 500 parts; real deployments see far fewer zones.
 MAX_ZONES_PER_QUERY = 400
@@ -52,35 +49,17 @@ def zone_clocks(zones: list[str], now: datetime) -> list[ZoneClock]:
     return clocks
 
 
-def zone_table(clocks: list[ZoneClock]) -> Subquery:
-    """`(tz, day, day_s, hm, hm_nudge, prev_day, race_horizon, plan_horizon)` rows per zone."""
-    selects = [
-        select(
-            literal(c.tz, String).label("tz"),
-            literal(c.day, Date).label("day"),
-            literal(c.day.isoformat(), String).label("day_s"),
-            literal(c.hm, String).label("hm"),
-            literal(c.hm_before_nudge, String).label("hm_nudge"),
-            literal(c.day - timedelta(days=1), Date).label("prev_day"),
-            literal(c.day + timedelta(days=RACE_WEEK_DAYS), Date).label("race_horizon"),
-            literal(c.day + timedelta(days=REFRESH_BELOW_DAYS), Date).label("plan_horizon"),
-        )
+def zone_rows(clocks: list[ZoneClock]) -> list[ZoneRow]:
+    """The rows the tick's queries join runners with: each zone's clock, the day before, and
+    the race-week and plan horizons."""
+    return [
+        ZoneRow(c.tz, c.day, c.hm, c.hm_before_nudge, c.day - timedelta(days=1),
+                c.day + timedelta(days=RACE_WEEK_DAYS), c.day + timedelta(days=REFRESH_BELOW_DAYS))
         for c in clocks
     ]
-    if len(selects) == 1:
-        return selects[0].subquery("zc")
-    return union_all(*selects).subquery("zc")
 
 
 def batches(clocks: list[ZoneClock]) -> list[list[ZoneClock]]:
     return [
         clocks[i : i + MAX_ZONES_PER_QUERY] for i in range(0, len(clocks), MAX_ZONES_PER_QUERY)
     ]
-
-
-def runner_key(kind: str, zc: Subquery) -> ColumnElement[str]:
-    """SQL for `due.push_key(kind, runners.id, zc.day)`."""
-    key: ColumnElement[str] = (
-        literal(f"{kind}:", String) + Runner.id.cast(String) + literal(":", String) + zc.c.day_s
-    )
-    return key
