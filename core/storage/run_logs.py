@@ -1,18 +1,21 @@
 """Repository for a runner's recent logs: list them, change one, remove one.
 
-`/logs`, `/undo N` and `/edit N` read and write through these functions; they take and return
-plain named tuples, never ORM objects. Everything runs in the caller's unit of work.
+`/logs`, `/undo N`, `/edit N` and `/week` read and write through `LogRepository`
+(`uow.logs`); it takes and returns plain named tuples, never ORM objects. Everything runs in
+the caller's unit of work.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import delete, select, update
 
 from core.storage.models import RunLog
-from core.storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from core.storage.unit_of_work import UnitOfWork
 
 
 class LogLine(NamedTuple):
@@ -38,45 +41,67 @@ class LogChange(NamedTuple):
     as_planned: bool
 
 
-async def recent_logs(uow: UnitOfWork, runner_id: int, first: date, last: date) -> list[LogLine]:
-    """The runner's logs for local days `first`..`last`, newest day first (and, within a day,
-    the most recently made first)."""
-    rows = await uow.session.execute(
-        select(
-            RunLog.id, RunLog.local_date, RunLog.logged_at, RunLog.minutes, RunLog.distance_m,
-            RunLog.note, RunLog.as_planned, RunLog.session_type,
+class DayMinutes(NamedTuple):
+    """One logged run's local day and minutes (None: untimed)."""
+
+    local_date: date
+    minutes: float | None
+
+
+class LogRepository:
+    """A runner's logged runs, on one unit of work."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def minutes_between(self, runner_id: int, first: date, last: date) -> list[DayMinutes]:
+        """Each log's day and minutes for local days `first`..`last`, oldest day first."""
+        rows = await self._uow.session.execute(
+            select(RunLog.local_date, RunLog.minutes)
+            .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
+            .order_by(RunLog.local_date, RunLog.id)
         )
-        .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
-        .order_by(RunLog.local_date.desc(), RunLog.logged_at.desc(), RunLog.id.desc())
-    )
-    return [LogLine(*row) for row in rows]
+        return [DayMinutes(*row) for row in rows]
 
-
-async def remove_log(uow: UnitOfWork, runner_id: int, log_id: int) -> bool:
-    """Delete one of the runner's logs; False if it is not (or no longer) there."""
-    result = await uow.session.execute(
-        delete(RunLog)
-        .where(RunLog.id == log_id, RunLog.runner_id == runner_id)
-        .returning(RunLog.id)
-        .execution_options(synchronize_session=False)
-    )
-    return result.first() is not None
-
-
-async def change_log(uow: UnitOfWork, runner_id: int, log_id: int, change: LogChange) -> bool:
-    """Store `change` on one of the runner's logs (same id: challenge moderation and results
-    that point at it stay valid); False if it is not there."""
-    result = await uow.session.execute(
-        update(RunLog)
-        .where(RunLog.id == log_id, RunLog.runner_id == runner_id)
-        .values(
-            local_date=change.local_date,
-            minutes=change.minutes,
-            distance_m=change.distance_m,
-            note=change.note,
-            as_planned=change.as_planned,
+    async def recent(self, runner_id: int, first: date, last: date) -> list[LogLine]:
+        """The runner's logs for local days `first`..`last`, newest day first (and, within a day,
+        the most recently made first)."""
+        rows = await self._uow.session.execute(
+            select(
+                RunLog.id, RunLog.local_date, RunLog.logged_at, RunLog.minutes, RunLog.distance_m,
+                RunLog.note, RunLog.as_planned, RunLog.session_type,
+            )
+            .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
+            .order_by(RunLog.local_date.desc(), RunLog.logged_at.desc(), RunLog.id.desc())
         )
-        .returning(RunLog.id)
-        .execution_options(synchronize_session=False)
-    )
-    return result.first() is not None
+        return [LogLine(*row) for row in rows]
+
+
+    async def remove(self, runner_id: int, log_id: int) -> bool:
+        """Delete one of the runner's logs; False if it is not (or no longer) there."""
+        result = await self._uow.session.execute(
+            delete(RunLog)
+            .where(RunLog.id == log_id, RunLog.runner_id == runner_id)
+            .returning(RunLog.id)
+            .execution_options(synchronize_session=False)
+        )
+        return result.first() is not None
+
+
+    async def change(self, runner_id: int, log_id: int, change: LogChange) -> bool:
+        """Store `change` on one of the runner's logs (same id: challenge moderation and results
+        that point at it stay valid); False if it is not there."""
+        result = await self._uow.session.execute(
+            update(RunLog)
+            .where(RunLog.id == log_id, RunLog.runner_id == runner_id)
+            .values(
+                local_date=change.local_date,
+                minutes=change.minutes,
+                distance_m=change.distance_m,
+                note=change.note,
+                as_planned=change.as_planned,
+            )
+            .returning(RunLog.id)
+            .execution_options(synchronize_session=False)
+        )
+        return result.first() is not None
