@@ -117,6 +117,19 @@ class PlanRepository:
         )
         return row
 
+    async def run_days_between(self, runner_id: int, first: date, last: date) -> list[date]:
+        """The days `first`..`last` whose plan asks for a run, in order."""
+        days = await self._uow.session.scalars(
+            select(PlannedSession.date)
+            .where(
+                PlannedSession.runner_id == runner_id,
+                PlannedSession.date.between(first, last),
+                PlannedSession.run_minutes > 0,
+            )
+            .order_by(PlannedSession.date)
+        )
+        return list(days)
+
     async def all_days(self, runner_id: int) -> list[PlannedSession]:
         """Every stored planned day of the runner (for the calendar export), by date."""
         rows = await self._uow.session.scalars(

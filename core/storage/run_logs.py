@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from core.storage.models import RunLog
 
@@ -48,6 +48,15 @@ class DayMinutes(NamedTuple):
     minutes: float | None
 
 
+class RunEffort(NamedTuple):
+    """One logged run as the weekly figures count it."""
+
+    local_date: date
+    minutes: float | None
+    distance_m: float | None
+    intensity: str | None
+
+
 class LogRepository:
     """A runner's logged runs, on one unit of work."""
 
@@ -62,6 +71,21 @@ class LogRepository:
             .order_by(RunLog.local_date, RunLog.id)
         )
         return [DayMinutes(*row) for row in rows]
+
+    async def first_day(self, runner_id: int) -> date | None:
+        """The local day of the runner's first logged run, if any."""
+        return await self._uow.session.scalar(
+            select(func.min(RunLog.local_date)).where(RunLog.runner_id == runner_id)
+        )
+
+    async def efforts_between(self, runner_id: int, first: date, last: date) -> list[RunEffort]:
+        """Each log's day, minutes, distance and intensity for local days `first`..`last`."""
+        rows = await self._uow.session.execute(
+            select(RunLog.local_date, RunLog.minutes, RunLog.distance_m, RunLog.intensity)
+            .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
+            .order_by(RunLog.local_date, RunLog.id)
+        )
+        return [RunEffort(*row) for row in rows]
 
     async def recent(self, runner_id: int, first: date, last: date) -> list[LogLine]:
         """The runner's logs for local days `first`..`last`, newest day first (and, within a day,

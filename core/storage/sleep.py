@@ -60,3 +60,12 @@ class SleepRepository:
             )
         )
         return list(hours)
+
+    async def nights_between(self, runner_id: int, first: date, last: date) -> dict[date, float]:
+        """The hours logged for each morning `first`..`last` that has an entry."""
+        rows = await self._uow.session.execute(
+            select(SleepLog.local_date, SleepLog.hours).where(
+                SleepLog.runner_id == runner_id, SleepLog.local_date.between(first, last)
+            )
+        )
+        return {day: hours for day, hours in rows}

@@ -20,9 +20,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.storage.database import READONLY, Database, WriterConnection
 from core.storage.identities import IdentityRepository
 from core.storage.plans import PlanRepository
+from core.storage.processed_updates import UpdateRepository
 from core.storage.run_logs import LogRepository
+from core.storage.runners import RunnerRepository
 from core.storage.skips import SkipRepository
 from core.storage.sleep import SleepRepository
+from core.storage.streaks import StreakRepository
 
 
 class UnitOfWork:
@@ -45,6 +48,14 @@ class UnitOfWork:
         return self._session
 
     @cached_property
+    def runners(self) -> RunnerRepository:
+        return RunnerRepository(self)
+
+    @cached_property
+    def updates(self) -> UpdateRepository:
+        return UpdateRepository(self)
+
+    @cached_property
     def logs(self) -> LogRepository:
         return LogRepository(self)
 
@@ -59,6 +70,10 @@ class UnitOfWork:
     @cached_property
     def skips(self) -> SkipRepository:
         return SkipRepository(self)
+
+    @cached_property
+    def streaks(self) -> StreakRepository:
+        return StreakRepository(self)
 
     @cached_property
     def identities(self) -> IdentityRepository:
