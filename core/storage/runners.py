@@ -71,6 +71,12 @@ class RunnerRepository:
         )
         return runner
 
+    async def delete(self, runner: Runner) -> None:
+        """Erase the runner and everything stored about them (the database cascades)."""
+        session = self._uow.session
+        await session.delete(runner)
+        await session.flush()
+
     async def update_reach(self, reach: Reach, changes: dict[str, Any]) -> None:
         """Write `changes` (a subset of `Reach`'s fields) to the identity."""
         await direct.run(self._uow, _UPDATE_IDENTITY, {**vars(reach), **changes})

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.storage.database import READONLY, Database, WriterConnection
+from core.storage.exports import ExportRepository
 from core.storage.identities import IdentityRepository
+from core.storage.logbook import LogbookRepository
 from core.storage.plans import PlanRepository
 from core.storage.processed_updates import UpdateRepository
 from core.storage.run_logs import LogRepository
@@ -56,6 +58,10 @@ class UnitOfWork:
         return UpdateRepository(self)
 
     @cached_property
+    def logbook(self) -> LogbookRepository:
+        return LogbookRepository(self)
+
+    @cached_property
     def logs(self) -> LogRepository:
         return LogRepository(self)
 
@@ -74,6 +80,10 @@ class UnitOfWork:
     @cached_property
     def streaks(self) -> StreakRepository:
         return StreakRepository(self)
+
+    @cached_property
+    def exports(self) -> ExportRepository:
+        return ExportRepository(self)
 
     @cached_property
     def identities(self) -> IdentityRepository:

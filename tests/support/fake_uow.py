@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from core.storage.errors import Conflict
 from core.storage.identities import PrivateChat
+from core.storage.logbook import PlannedRow, StoredLog, StoredSkip, StreakRow
 from core.storage.models import PlannedSession, Runner
 from core.storage.plans import Activity, DayDone, NewPlan
 from core.storage.processed_updates import REDELIVERY_WINDOW
@@ -53,9 +54,10 @@ class FakeData:
     planned: dict[tuple[int, date], dict[str, Any]] = field(default_factory=dict)
     logs: dict[int, FakeLog] = field(default_factory=dict)
     sleep: dict[tuple[int, date], tuple[float, datetime]] = field(default_factory=dict)
-    skips: dict[tuple[int, date], tuple[str, datetime]] = field(default_factory=dict)
+    skips: dict[tuple[int, date], tuple[str, datetime, int]] = field(default_factory=dict)
     updates: dict[tuple[str, str], datetime] = field(default_factory=dict)
     streaks: dict[int, StreakFigures] = field(default_factory=dict)
+    streak_rows: dict[int, StreakRow] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -86,6 +88,12 @@ class FakeData:
         self.logs[log_id] = FakeLog(log_id, runner_id, local_date, logged_at, minutes,
                                          **more)
         return log_id
+
+
+def plan_rows(data: FakeData, runner_id: int) -> list[dict[str, Any]]:
+    """The runner's stored plan days as column values, by date."""
+    return sorted((row for (r, _), row in data.planned.items() if r == runner_id),
+                  key=lambda row: row["date"])
 
 
 class FakeStore:
@@ -131,6 +139,17 @@ class FakeRunnerRepository(_Repository):
                                           updated_at=now)
         self._data.add_identity(runner_id, platform, external_id, chat_id, now)
         return self._uow.runner(runner_id)
+
+    async def delete(self, runner: Runner) -> None:
+        data = self._data
+        data.runners.pop(runner.id, None)
+        self._uow.forget(runner.id)
+        data.identities = {k: v for k, v in data.identities.items() if v[0] != runner.id}
+        data.logs = {k: g for k, g in data.logs.items() if g.runner_id != runner.id}
+        data.planned = {k: v for k, v in data.planned.items() if k[0] != runner.id}
+        data.sleep = {k: v for k, v in data.sleep.items() if k[0] != runner.id}
+        data.skips = {k: v for k, v in data.skips.items() if k[0] != runner.id}
+        data.streaks.pop(runner.id, None)
 
     async def update_reach(self, reach: Reach, changes: dict[str, Any]) -> None:
         for key, (runner_id, stored) in self._data.identities.items():
@@ -201,8 +220,7 @@ class FakePlanRepository(_Repository):
         return [PlannedSession(**copy.deepcopy(row)) for row in self._rows(runner_id)]
 
     def _rows(self, runner_id: int) -> list[dict[str, Any]]:
-        return sorted((row for (r, _), row in self._data.planned.items() if r == runner_id),
-                      key=lambda row: row["date"])
+        return plan_rows(self._data, runner_id)
 
     def _logs(self, runner_id: int, first: date, last: date) -> Iterator[FakeLog]:
         return (g for g in self._data.logs.values()
@@ -270,15 +288,66 @@ class FakeSkipRepository(_Repository):
     async def add(self, runner_id: int, day: date, reason: str, created_at: datetime) -> None:
         if (runner_id, day) in self._data.skips:
             raise Conflict("INSERT INTO skips", {}, Exception("UNIQUE constraint failed"))
-        self._data.skips[(runner_id, day)] = (reason, created_at)
+        self._data.skips[(runner_id, day)] = (reason, created_at, self._data.new_id())
 
     async def on(self, runner_id: int, day: date) -> SkipLine | None:
         found = self._data.skips.get((runner_id, day))
         return None if found is None else SkipLine(day, found[0])
 
     async def between(self, runner_id: int, first: date, last: date) -> list[SkipLine]:
-        return [SkipLine(d, reason) for (r, d), (reason, _) in sorted(self._data.skips.items())
+        return [SkipLine(d, reason) for (r, d), (reason, *_) in sorted(self._data.skips.items())
                 if r == runner_id and first <= d <= last]
+
+
+class FakeLogbookRepository(_Repository):
+    async def add_log(self, values: dict[str, Any]) -> int:
+        more = {k: values[k] for k in ("distance_m", "note", "as_planned", "intensity",
+                                       "session_type")}
+        return self._data.add_log(values["runner_id"], values["local_date"],
+                                  values["logged_at"], values["minutes"], **more)
+
+    def _stored(self, log: FakeLog) -> StoredLog:
+        return StoredLog(log.id, log.local_date, log.logged_at, log.minutes, log.distance_m,
+                         log.note, log.as_planned, log.intensity or "easy")
+
+    async def logs(self, runner_id: int, first: date, last: date) -> list[StoredLog]:
+        logs = sorted((g for g in self._data.logs.values()
+                       if g.runner_id == runner_id and first <= g.local_date <= last),
+                      key=lambda g: (g.logged_at, g.id))
+        return [self._stored(g) for g in logs]
+
+    async def last_log(self, runner_id: int) -> StoredLog | None:
+        logs = [g for g in self._data.logs.values() if g.runner_id == runner_id]
+        return self._stored(max(logs, key=lambda g: (g.logged_at, g.id))) if logs else None
+
+    async def skips(self, runner_id: int, first: date, last: date) -> list[StoredSkip]:
+        return [StoredSkip(skip_id, d) for (r, d), (reason, _, skip_id)
+                in sorted(self._data.skips.items()) if r == runner_id and first <= d <= last]
+
+    async def planned(self, runner_id: int, first: date, last: date) -> list[PlannedRow]:
+        return [PlannedRow(row["date"], row["type"], row["title"], row["minutes"],
+                           row["run_minutes"], row["intensity"])
+                for row in plan_rows(self._data, runner_id) if first <= row["date"] <= last]
+
+    async def log_fingerprint(self, runner_id: int, first: date, last: date) -> tuple[int, int]:
+        ids = [g.id for g in self._data.logs.values()
+               if g.runner_id == runner_id and first <= g.local_date <= last]
+        return len(ids), sum(ids)
+
+    async def delete_skip(self, skip_id: int) -> None:
+        self._data.skips = {k: v for k, v in self._data.skips.items() if v[2] != skip_id}
+
+    async def streak(self, runner_id: int) -> StreakRow | None:
+        return self._data.streak_rows.get(runner_id)
+
+    async def write_streak(self, figures: dict[str, Any], *, new: bool) -> None:
+        runner_id = figures["runner_id"]
+        if new == (runner_id in self._data.streak_rows):
+            raise Conflict("streak_states", {}, Exception("insert/update mismatch"))
+        row = StreakRow(figures["current"], figures["best"], figures["as_of"],
+                        figures["checkpoint"])
+        self._data.streak_rows[runner_id] = row
+        self._data.streaks[runner_id] = StreakFigures(row.current, row.best)
 
 
 class FakeStreakRepository(_Repository):
@@ -334,6 +403,7 @@ class FakeUnitOfWork:
         self.sleep = FakeSleepRepository(self)
         self.skips = FakeSkipRepository(self)
         self.streaks = FakeStreakRepository(self)
+        self.logbook = FakeLogbookRepository(self)
         self.identities = FakeIdentityRepository(self)
 
     dialect = "fake"
@@ -343,6 +413,10 @@ class FakeUnitOfWork:
         if runner_id not in self._runners:
             self._runners[runner_id] = Runner(**self.data.runners[runner_id])
         return self._runners[runner_id]
+
+    def forget(self, runner_id: int) -> None:
+        """A deleted runner's object is no longer written back."""
+        self._runners.pop(runner_id, None)
 
     async def rollback(self) -> None:
         """Drop everything written so far; the unit of work goes on from the store's state."""

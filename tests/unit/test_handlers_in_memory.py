@@ -118,6 +118,32 @@ async def test_logs_lists_recent_runs_newest_first(bot: FakeBot) -> None:
     )
 
 
+async def test_skip_after_a_logged_run_is_refused_and_keeps_nothing(bot: FakeBot) -> None:
+    runner_id = bot.add_runner()
+    bot.uow.store.add_log(runner_id, date(2026, 11, 2), MONDAY, 30.0)
+    assert await bot.say("/skip tired") == (
+        "You've already logged a run today, so there's nothing to skip. "
+        "If that log was a mistake, /undo it first."
+    )
+    assert bot.data.skips == {}
+    assert bot.data.plans == []  # the plan /skip made first went with the refusal
+
+
+async def test_skip_on_a_rest_day_is_refused(bot: FakeBot) -> None:
+    bot.add_runner()
+    bot.clock.set(MONDAY + timedelta(days=1))  # Tuesday: not a training day
+    assert await bot.say("/skip") == "Nothing to skip today — it's a rest day. Enjoy it!"
+    assert bot.data.skips == {}
+
+
+async def test_skip_twice_is_refused(bot: FakeBot) -> None:
+    runner_id = bot.add_runner()
+    bot.data.skips[(runner_id, date(2026, 11, 2))] = ("sick", MONDAY, 999)
+    assert await bot.say("/skip") == (
+        "Today's session is already skipped. Ran after all? /done still counts."
+    )
+
+
 async def test_undo_of_a_run_that_is_not_there_is_refused(bot: FakeBot) -> None:
     bot.add_runner()
     assert await bot.say("/undo 3") == "You have no runs in the last 14 days to change."
