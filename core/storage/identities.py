@@ -3,7 +3,7 @@ private chat is closed, a club channel they train in.
 
 Takes and returns plain values (`PrivateChat`, strings, booleans); no model object leaves it.
 Everything runs in the caller's unit of work. (Finding the runner behind an identity on every
-message is `core.runners`' fast path through `core.storage.direct`.)
+message is `core.storage.runners`, through `core.storage.direct`.)
 """
 
 from __future__ import annotations
