@@ -37,7 +37,7 @@ from core.storage.activities import (
     logs_with_activity,
     set_log_figures,
 )
-from core.storage.models import RunLog
+from core.storage.logbook import StoredLog
 
 SIMILAR = 0.10
 
@@ -69,7 +69,7 @@ def local_day(activity: Activity, tz: str) -> date:
     return activity.started_at.astimezone(ZoneInfo(tz)).date()
 
 
-def similar(log: RunLog, activity: Activity) -> bool:
+def similar(log: StoredLog, activity: Activity) -> bool:
     """A hand-logged run that is probably this file's run: every figure both have agrees
     within `SIMILAR` (a log with neither figure matches nothing)."""
     pairs = [(log.distance_m, activity.distance_m), (log.minutes, activity.moving_s / 60)]
@@ -133,7 +133,7 @@ async def keep(ctx: Context, activity_id: int, *, file: bool) -> Reply:
     return Reply("\n".join([*lines, *outcome.lines]))
 
 
-async def _hand_logged(ctx: Context, day: date) -> list[RunLog]:
+async def _hand_logged(ctx: Context, day: date) -> list[StoredLog]:
     logs = await logs_on(ctx.uow, ctx.runner.id, day)
     from_files = await logs_with_activity(ctx.uow, [log.id for log in logs])
     return [log for log in logs if log.id not in from_files]

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from core import log_context, open_question
 from core.clock import Clock
 from core.commands.base import Context, UserError
@@ -22,9 +20,8 @@ from core.commands.table import COMMANDS, Command, CommandTable
 from core.messages import Reply, Request
 from core.observe import NULL_OBSERVER, Observer, UpdateOutcome
 from core.runners import runner_for_request
-from core.storage import direct
-from core.storage.models import ProcessedUpdate, Runner, UTCDateTime
-from core.storage.processed_updates import REDELIVERY_WINDOW
+from core.storage.errors import Conflict
+from core.storage.models import Runner
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from core.text_safety import clean_text
 
@@ -88,7 +85,7 @@ class Pacer:
     async def _handle_observed(self, req: Request, outcome: list[UpdateOutcome]) -> list[Reply]:
         try:
             return await self._handle(req, outcome)
-        except IntegrityError:
+        except Conflict:
             if req.update_id is not None and await self._seen(req):
                 outcome[0] = "duplicate"
                 return []  # a concurrent re-delivery of the same update won the race
@@ -102,8 +99,9 @@ class Pacer:
 
     async def _seen(self, req: Request) -> bool:
         async with self.uow(readonly=True) as uow:
-            row = await uow.session.get(ProcessedUpdate, (req.platform.value, req.update_id))
-            return row is not None
+            return req.update_id is not None and await uow.updates.seen(
+                req.platform.value, req.update_id
+            )
 
     async def _handle(self, req: Request, outcome: list[UpdateOutcome]) -> list[Reply]:
         name = req.command.lower()
@@ -146,27 +144,11 @@ class Pacer:
 
 
 async def _first_delivery(uow: UnitOfWork, req: Request, now: datetime) -> bool:
-    """Record the platform update id; False when it was recorded before (a re-delivery).
-
-    An insert that ignores conflicts is one statement; a concurrent duplicate still waits on
-    the row lock and then finds it taken. An id last seen before `REDELIVERY_WINDOW` is a new
-    update reusing the number (Telegram renumbers after a quiet week): its row is renewed and
-    the update handled.
-    """
-    values = {
-        "platform": req.platform.value, "update_id": req.update_id, "processed_at": now,
-        "reusable_before": now - REDELIVERY_WINDOW,
-    }
-    return await direct.run(uow, _RECORD_UPDATE, values) > 0
-
-
-_RECORD_UPDATE = direct.Statement(  # every message with an update id runs it
-    "INSERT INTO processed_updates (platform, update_id, processed_at) "
-    "VALUES (:platform, :update_id, :processed_at) "
-    "ON CONFLICT (platform, update_id) DO UPDATE SET processed_at = excluded.processed_at "
-    "WHERE processed_updates.processed_at < :reusable_before",
-    params={"processed_at": UTCDateTime(), "reusable_before": UTCDateTime()},
-)
+    """Record the platform update id; False when it was recorded before (a re-delivery; see
+    `core.storage.processed_updates` for when a number may come back as a new update)."""
+    if req.update_id is None:
+        return True
+    return await uow.updates.record(req.platform.value, req.update_id, now)
 
 
 async def _dispatch(ctx: Context, spec: Command | None) -> list[Reply]:

@@ -20,19 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
 
 from core.markup import to_plain
 from core.storage.activities import NewActivity, all_activities
-from core.storage.models import (
-    Identity,
-    PlannedSession,
-    RunLog,
-    Runner,
-    Skip,
-    SleepLog,
-    StreakState,
-)
+from core.storage.exports import ExportedLog
+from core.storage.models import PlannedSession, Runner
 from core.storage.personal_bests import all_bests
 from core.storage.runner_records import (
     Membership,
@@ -90,7 +82,7 @@ def runner_settings(runner: Runner) -> dict[str, Any]:
     }
 
 
-def log_entry(log: RunLog) -> dict[str, Any]:
+def log_entry(log: ExportedLog) -> dict[str, Any]:
     return {
         "date": log.local_date.isoformat(),
         "minutes": log.minutes,
@@ -105,22 +97,12 @@ def log_entry(log: RunLog) -> dict[str, Any]:
 
 async def collect(uow: UnitOfWork, runner: Runner, now: datetime) -> dict[str, Any]:
     """Read everything stored about `runner` into the export document."""
-    session = uow.session
-    accounts = await session.scalars(
-        select(Identity).where(Identity.runner_id == runner.id)
-        .order_by(Identity.platform, Identity.external_id)
-    )
-    logs = await session.scalars(
-        select(RunLog).where(RunLog.runner_id == runner.id)
-        .order_by(RunLog.local_date, RunLog.logged_at, RunLog.id)
-    )
-    nights = await session.scalars(
-        select(SleepLog).where(SleepLog.runner_id == runner.id).order_by(SleepLog.local_date)
-    )
-    skips = await session.scalars(
-        select(Skip).where(Skip.runner_id == runner.id).order_by(Skip.local_date)
-    )
-    streak = await session.get(StreakState, runner.id)
+    exports = uow.exports
+    accounts = await exports.accounts(runner.id)
+    logs = await exports.logs(runner.id)
+    nights = await exports.nights(runner.id)
+    skips = await exports.skips(runner.id)
+    streak = await uow.streaks.figures(runner.id)
     bests = await all_bests(uow, runner.id)
     activities = await all_activities(uow, runner.id)
     return {

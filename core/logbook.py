@@ -1,4 +1,5 @@
-"""Storage-side helpers for logged runs, skips and the cached streak.
+"""Logged runs, skips and the cached streak: the rules around them (duplicates, guardrail
+windows, streak checkpoints), over `core.storage.logbook` (`uow.logbook`).
 
 Used by `/done`, `/undo`, `/skip`, `/streak`, and by statistics and challenges. Everything runs
 inside the caller's unit of work: add, flush and read only — the unit of work commits.
@@ -9,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, select
-from sqlalchemy.types import TypeEngine
 
 from core.clubs.ranking import Metric
 from core.clubs.totals import (
@@ -25,45 +23,21 @@ from core.clubs.totals import (
 from core.grammar.done import LOOKBACK_DAYS
 from core.guardrails import LoggedRun
 from core.planning import week_bounds
-from core.storage import direct
-from core.storage.models import Challenge, RunLog, Runner, Skip, StreakState, UTCDateTime
+from core.storage.logbook import PlannedRow, StoredLog, StoredSkip
+from core.storage.models import Challenge, Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
+
+__all__ = [  # the stored shapes are `core.storage.logbook`'s; callers may take them from here
+    "CachedStreak", "Checkpoint", "Logbook", "NewLog", "PlannedRow", "StoredLog", "StoredSkip",
+    "StreakInputs", "add_log", "as_guardrail_runs", "delete_skip", "find_duplicate",
+    "guardrail_window", "last_log", "load_logbook", "logs_between", "logs_on",
+    "refresh_streak", "save_streak", "streak_inputs",
+]
 
 DUPLICATE_WINDOW = timedelta(minutes=2)
 # A day this many days ago or more is settled: `/done` can no longer log a run for it.
 SETTLED_AFTER_DAYS = LOOKBACK_DAYS + 1
-
-
-class StoredLog(NamedTuple):
-    """A logged run as `/done` reads it back (read directly: no ORM object)."""
-
-    id: int
-    local_date: date
-    logged_at: datetime
-    minutes: float | None
-    distance_m: float | None
-    note: str
-    as_planned: bool
-    intensity: str
-
-
-class StoredSkip(NamedTuple):
-    """A skipped day, as the logbook reads it."""
-
-    id: int
-    local_date: date
-
-
-class PlannedRow(NamedTuple):
-    """A stored plan day, as the logbook reads it: what `/done` says about and stores with it."""
-
-    date: date
-    type: str
-    title: str
-    minutes: int
-    run_minutes: int
-    intensity: str
 
 
 @dataclass(frozen=True)
@@ -101,10 +75,8 @@ async def add_log(
         "session_type": entry.session_type,
         "source": entry.source,
     }
-    row = await direct.first(uow, _INSERT_LOG, values)
-    if row is None:  # pragma: no cover - RETURNING always answers
-        raise RuntimeError("the run log insert returned no id")
-    log = StoredLog(row[0], entry.day, now, entry.minutes, entry.distance_m, entry.note,
+    log_id = await uow.logbook.add_log(values)
+    log = StoredLog(log_id, entry.day, now, entry.minutes, entry.distance_m, entry.note,
                     entry.as_planned, entry.intensity)
     # Streak boards: in save_streak.
     await refresh_runner(uow, runner_id, now, metrics=RUN_METRICS, within=challenges)
@@ -128,36 +100,20 @@ def find_duplicate(
     return None
 
 
-async def last_log(uow: UnitOfWork, runner_id: int) -> RunLog | None:
+async def last_log(uow: UnitOfWork, runner_id: int) -> StoredLog | None:
     """The runner's most recently made log (by when it was logged, not the day it is for)."""
-    result: RunLog | None = await uow.session.scalar(
-        select(RunLog)
-        .where(RunLog.runner_id == runner_id)
-        .order_by(RunLog.logged_at.desc(), RunLog.id.desc())
-        .limit(1)
-    )
-    return result
+    return await uow.logbook.last_log(runner_id)
 
 
-async def logs_between(uow: UnitOfWork, runner_id: int, first: date, last: date) -> list[RunLog]:
+async def logs_between(
+    uow: UnitOfWork, runner_id: int, first: date, last: date
+) -> list[StoredLog]:
     """Logs for local days `first`..`last` (inclusive), in the order they were made."""
-    rows = await uow.session.scalars(
-        select(RunLog)
-        .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
-        .order_by(RunLog.logged_at, RunLog.id)
-    )
-    return list(rows)
+    return await uow.logbook.logs(runner_id, first, last)
 
 
-async def logs_on(uow: UnitOfWork, runner_id: int, day: date) -> list[RunLog]:
+async def logs_on(uow: UnitOfWork, runner_id: int, day: date) -> list[StoredLog]:
     return await logs_between(uow, runner_id, day, day)
-
-
-async def skip_on(uow: UnitOfWork, runner_id: int, day: date) -> Skip | None:
-    result: Skip | None = await uow.session.scalar(
-        select(Skip).where(Skip.runner_id == runner_id, Skip.local_date == day)
-    )
-    return result
 
 
 def guardrail_window(day: date) -> date:
@@ -273,14 +229,10 @@ async def load_logbook(
     streak_from = start if since is None else since.through + timedelta(days=1)
     first = min(d for d in (streak_from, guardrail_window(day or today)) if d is not None)
     _, sunday = week_bounds(today)
-    window = {"runner_id": runner.id, "first": first, "last": today}
-    logs = tuple(StoredLog(*row) for row in await direct.rows(uow, _LOGS_BETWEEN, window))
-    skips = tuple(StoredSkip(*row) for row in await direct.rows(uow, _SKIPS_BETWEEN, window))
+    logs = tuple(await uow.logbook.logs(runner.id, first, today))
+    skips = tuple(await uow.logbook.skips(runner.id, first, today))
     plan_first = min(d for d in (streak_from, day or today) if d is not None)
-    plan_window = {"runner_id": runner.id, "first": plan_first, "last": sunday}
-    planned = {
-        row[0]: PlannedRow(*row) for row in await direct.rows(uow, _PLANNED_BETWEEN, plan_window)
-    }
+    planned = {row.date: row for row in await uow.logbook.planned(runner.id, plan_first, sunday)}
     if start is None or streak_from is None:
         return Logbook(StreakInputs(None, runner.tz, now), logs, skips, planned)
     inputs = StreakInputs(
@@ -311,51 +263,13 @@ async def _holding_checkpoint(uow: UnitOfWork, runner: Runner) -> Checkpoint | N
     since = None if cached is None else cached.checkpoint
     if since is None or (since.tz, since.start) != (runner.tz, runner.plan_start):
         return None
-    found = await direct.first(uow, _LOGS_UP_TO, {
-        "runner_id": runner.id, "first": since.start, "last": since.through})
-    return since if found is not None and tuple(found) == (since.logs, since.log_ids) else None
+    found = await uow.logbook.log_fingerprint(runner.id, since.start, since.through)
+    return since if found == (since.logs, since.log_ids) else None
 
 
 async def delete_skip(uow: UnitOfWork, skip: StoredSkip) -> None:
     """Remove a skip read with the logbook (a run on that day replaces it)."""
-    await direct.run(uow, _DELETE_SKIP, {"id": skip.id})
-
-
-# Run directly (`core.storage.direct`): every /done, /undo and /skip runs them.
-_LOGS_BETWEEN = direct.Statement(
-    "SELECT id, local_date, logged_at, minutes, distance_m, note, as_planned, intensity "
-    "FROM run_logs WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last "
-    "ORDER BY logged_at, id",
-    params={"first": Date(), "last": Date()},
-    columns=(Integer(), Date(), UTCDateTime(), Float(), Float(), Text(), Boolean(), String()),
-)
-_SKIPS_BETWEEN = direct.Statement(
-    "SELECT id, local_date FROM skips "
-    "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last",
-    params={"first": Date(), "last": Date()},
-    columns=(Integer(), Date()),
-)
-_PLANNED_BETWEEN = direct.Statement(
-    "SELECT date, type, title, minutes, run_minutes, intensity FROM planned_sessions "
-    "WHERE runner_id = :runner_id AND date BETWEEN :first AND :last ORDER BY date",
-    params={"first": Date(), "last": Date()},
-    columns=(Date(), String(), String(), Integer(), Integer(), String()),
-)
-_INSERT_LOG = direct.Statement(
-    "INSERT INTO run_logs (runner_id, local_date, logged_at, minutes, distance_m, note, "
-    "as_planned, intensity, session_type, source) VALUES (:runner_id, :local_date, "
-    ":logged_at, :minutes, :distance_m, :note, :as_planned, :intensity, :session_type, "
-    ":source) RETURNING id",
-    params={"local_date": Date(), "logged_at": UTCDateTime(), "as_planned": Boolean()},
-    columns=(Integer(),),
-)
-_DELETE_SKIP = direct.Statement("DELETE FROM skips WHERE id = :id")
-_LOGS_UP_TO = direct.Statement(
-    "SELECT count(*), coalesce(sum(id), 0) FROM run_logs "
-    "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last",
-    params={"first": Date(), "last": Date()},
-    columns=(Integer(), Integer()),
-)
+    await uow.logbook.delete_skip(skip.id)
 
 
 @dataclass(frozen=True)
@@ -419,8 +333,7 @@ async def save_streak(
         checkpoint = None if saved.checkpoint is None else saved.checkpoint.as_json()
         figures = {"runner_id": runner_id, "current": saved.current, "best": saved.best,
                    "as_of": saved.as_of, "updated_at": now, "checkpoint": checkpoint}
-        await direct.run(uow, _INSERT_STREAK if stored is None else _UPDATE_STREAK, figures)
-        uow.written(StreakState, (runner_id,), figures)
+        await uow.logbook.write_streak(figures, new=stored is None)
     # Streak boards store each member's streak from this cache: show the new one at once.
     boards = challenges_to_refresh(
         await runner_challenges(uow, runner_id) if challenges is None else challenges,
@@ -434,32 +347,10 @@ async def save_streak(
 async def _cached_streak(uow: UnitOfWork, runner_id: int) -> CachedStreak | None:
     """The stored figures, read directly (after the runner lock on PostgreSQL: a writer that
     waited for it sees the previous writer's streak)."""
-    row = await direct.first(uow, _STREAK_BY_RUNNER, {"runner_id": runner_id})
+    row = await uow.logbook.streak(runner_id)
     if row is None:
         return None
-    current, best, as_of, checkpoint = row
-    return CachedStreak(current, best, as_of, Checkpoint.of_json(checkpoint))
-
-
-_STREAK_BY_RUNNER = direct.Statement(
-    "SELECT current, best, as_of, checkpoint FROM streak_states WHERE runner_id = :runner_id",
-    columns=(Integer(), Integer(), Date(), JSON()),
-)
-
-
-_STREAK_TYPES: dict[str, TypeEngine[Any]] = {
-    "as_of": Date(), "updated_at": UTCDateTime(), "checkpoint": JSON()
-}
-_INSERT_STREAK = direct.Statement(
-    "INSERT INTO streak_states (runner_id, current, best, as_of, updated_at, checkpoint) "
-    "VALUES (:runner_id, :current, :best, :as_of, :updated_at, :checkpoint)",
-    params=_STREAK_TYPES,
-)
-_UPDATE_STREAK = direct.Statement(
-    "UPDATE streak_states SET current = :current, best = :best, as_of = :as_of, "
-    "updated_at = :updated_at, checkpoint = :checkpoint WHERE runner_id = :runner_id",
-    params=_STREAK_TYPES,
-)
+    return CachedStreak(row.current, row.best, row.as_of, Checkpoint.of_json(row.checkpoint))
 
 
 async def refresh_streak(

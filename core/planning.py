@@ -9,14 +9,11 @@ planned then, because a streak is judged against the plan the runner had on that
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, cast
-
-from sqlalchemy import Date, Float, Integer, Table, bindparam, delete, func, insert, select
-from sqlalchemy.types import TypeEngine
+from typing import Any, Protocol
 
 from core.profile import athlete_of, profile_of
-from core.storage import direct
-from core.storage.models import Plan, PlannedSession, Runner
+from core.storage.models import PlannedSession, Runner
+from core.storage.plans import NewPlan
 from core.storage.unit_of_work import UnitOfWork
 from core.training import (
     Athlete,
@@ -55,38 +52,12 @@ async def history_for(
     A log with a distance but no duration counts as that distance at `easy_s_per_km`; a log
     with neither still means "done" and counts as one minute.
     """
-    window = {"runner_id": runner_id, "since": since, "until": until}
+    activity = await uow.plans.activity(runner_id, since, until)
     done: dict[date, float] = {}
-    for day, minutes, count, untimed_m in await direct.rows(uow, _DONE_BY_DAY, window):
-        estimated = float(untimed_m or 0) / 1000.0 * easy_s_per_km / 60.0
-        done[day] = max(float(minutes or 0) + estimated, 1.0 if count else 0.0)
-    skipped = frozenset(row[0] for row in await direct.rows(uow, _SKIPPED_DAYS, window))
-    sleep = {day: hours for day, hours in await direct.rows(uow, _SLEEP_BY_DAY, window)}
-    return History(done=done, skipped=skipped, sleep=sleep)
-
-
-# Run directly (`core.storage.direct`): every replan reads them.
-_WINDOW: dict[str, TypeEngine[Any]] = {"since": Date(), "until": Date()}
-_DONE_BY_DAY = direct.Statement(
-    "SELECT local_date, sum(coalesce(minutes, 0)), count(*), "
-    "sum(CASE WHEN minutes IS NULL THEN coalesce(distance_m, 0) ELSE 0 END) FROM run_logs "
-    "WHERE runner_id = :runner_id AND local_date BETWEEN :since AND :until "
-    "GROUP BY local_date",
-    params=_WINDOW,
-    columns=(Date(), Float(), Integer(), Float()),
-)
-_SKIPPED_DAYS = direct.Statement(
-    "SELECT local_date FROM skips "
-    "WHERE runner_id = :runner_id AND local_date BETWEEN :since AND :until",
-    params=_WINDOW,
-    columns=(Date(),),
-)
-_SLEEP_BY_DAY = direct.Statement(
-    "SELECT local_date, hours FROM sleep_logs "
-    "WHERE runner_id = :runner_id AND local_date BETWEEN :since AND :until",
-    params=_WINDOW,
-    columns=(Date(), Float()),
-)
+    for day in activity.done:
+        estimated = day.untimed_m / 1000.0 * easy_s_per_km / 60.0
+        done[day.day] = max(day.minutes + estimated, 1.0 if day.logs else 0.0)
+    return History(done=done, skipped=activity.skipped, sleep=dict(activity.sleep))
 
 
 async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) -> None:
@@ -105,20 +76,6 @@ async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) ->
     # closing time trial there (it would move on with every extension).
     plan = build_plan(athlete, start, (end - start).days + 1, history, today, finale=False)
     as_json = plan_to_dict(plan)
-    record = Plan(
-        runner_id=runner.id,
-        start_date=start,
-        end_date=end,
-        athlete={k: v for k, v in as_json["athlete"].items()},
-        created_at=now,
-    )
-    uow.session.add(record)
-    await uow.session.flush()
-    await uow.session.execute(
-        delete(PlannedSession).where(
-            PlannedSession.runner_id == runner.id, PlannedSession.date >= today
-        )
-    )
     by_date = {d["date"]: d for d in as_json["days"]}
     rows = []
     for day in plan.days:
@@ -128,20 +85,17 @@ async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) ->
         detail["text"] = session_text(day, plan.paces, athlete.units)
         detail["paces"] = as_json["paces"]
         rows.append({
-            "runner_id": runner.id, "plan_id": record.id, "date": day.date, "week": day.week,
-            "type": day.type, "title": day.title, "minutes": day.minutes,
-            "run_minutes": day.run_minutes, "intensity": day.intensity, "key": day.key,
-            "detail": _jsonable(detail, day),
+            "date": day.date, "week": day.week, "type": day.type, "title": day.title,
+            "minutes": day.minutes, "run_minutes": day.run_minutes,
+            "intensity": day.intensity, "key": day.key, "detail": _jsonable(detail, day),
         })
-    if rows:  # one multi-row insert: the ORM's flush of 28 objects cost ten times as much
-        await uow.session.execute(insert(cast(Table, PlannedSession.__table__)), rows)
+    athlete_json = {k: v for k, v in as_json["athlete"].items()}
+    await uow.plans.replace_from(today, NewPlan(runner.id, start, end, athlete_json, now, rows))
 
 
 async def ensure_plan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) -> None:
     """Extend the stored plan when it runs short (called by /today, /week and the scheduler)."""
-    last = await uow.session.scalar(
-        select(func.max(PlannedSession.date)).where(PlannedSession.runner_id == runner.id)
-    )
+    last = await uow.plans.last_day(runner.id)
     if last is None or last < today + timedelta(days=REFRESH_BELOW_DAYS):
         race = upcoming_race(runner, today)
         if race is not None and last is not None and last >= race:
@@ -150,23 +104,13 @@ async def ensure_plan(uow: UnitOfWork, runner: Runner, today: date, now: datetim
 
 
 async def planned_day(uow: UnitOfWork, runner_id: int, day: date) -> PlannedSession | None:
-    return await uow.session.scalar(_PLANNED_DAY, {"runner_id": runner_id, "day": day})
-
-
-_PLANNED_DAY = select(PlannedSession).where(  # built once: /today and /done run it
-    PlannedSession.runner_id == bindparam("runner_id"), PlannedSession.date == bindparam("day")
-)
+    return await uow.plans.day(runner_id, day)
 
 
 async def planned_between(
     uow: UnitOfWork, runner_id: int, first: date, last: date
 ) -> list[PlannedSession]:
-    rows = await uow.session.scalars(
-        select(PlannedSession)
-        .where(PlannedSession.runner_id == runner_id, PlannedSession.date.between(first, last))
-        .order_by(PlannedSession.date)
-    )
-    return list(rows)
+    return await uow.plans.between(runner_id, first, last)
 
 
 class _RunMinutes(Protocol):

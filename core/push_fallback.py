@@ -19,12 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, select, update
-
-from core.storage.models import Challenge, ChallengeMember, ClubChannel, Identity
 from core.storage.unit_of_work import UnitOfWork
-
-REASON_MAX = 200  # the column's width
 
 
 @dataclass(frozen=True)
@@ -38,40 +33,17 @@ class ClubFallback:
 
 async def club_fallback(uow: UnitOfWork, platform: str, chat_id: str) -> ClubFallback | None:
     """The club channel for the runner whose private chat on `platform` is `chat_id`."""
-    identity = (
-        await uow.session.execute(
-            select(Identity.runner_id, Identity.external_id)
-            .where(Identity.platform == platform, Identity.chat_id == chat_id)
-            .order_by(Identity.last_seen_at.desc())
-            .limit(1)
-        )
-    ).first()
-    if identity is None:
+    chat = await uow.identities.private_chat(platform, chat_id)
+    if chat is None:
         return None
-    runner_id, external_id = identity
-    channel = await uow.session.scalar(
-        select(ClubChannel.chat_id)
-        .join(Challenge, Challenge.club_id == ClubChannel.club_id)
-        .join(ChallengeMember, ChallengeMember.challenge_id == Challenge.id)
-        .where(ChallengeMember.runner_id == runner_id, ClubChannel.platform == platform)
-        .order_by(
-            case((Challenge.status == "active", 0), else_=1),
-            ChallengeMember.joined_at.desc(),
-            ClubChannel.id,
-        )
-        .limit(1)
-    )
+    channel = await uow.identities.club_channel(chat.runner_id, platform)
     if channel is None:
         return None
-    return ClubFallback(runner_id, external_id, channel)
+    return ClubFallback(chat.runner_id, chat.external_id, channel)
 
 
 async def note_private_chat_closed(
     uow: UnitOfWork, platform: str, external_id: str, reason: str
 ) -> None:
     """Record why the runner's private chat is not used; they stay reachable via the club."""
-    await uow.session.execute(
-        update(Identity)
-        .where(Identity.platform == platform, Identity.external_id == external_id)
-        .values(unreachable_reason=reason[:REASON_MAX])
-    )
+    await uow.identities.note_reason(platform, external_id, reason)

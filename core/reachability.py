@@ -7,22 +7,11 @@ Writing to Pacer again makes it reachable again (see `core.runners.runner_for_re
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
-from core.storage.models import Identity
 from core.storage.unit_of_work import UnitOfWork
-
-REASON_MAX = 200  # the column's width
 
 
 async def mark_unreachable(
     uow: UnitOfWork, platform: str, external_id: str, reason: str
 ) -> bool:
     """Mark the identity `external_id` on `platform` unreachable; False if there is none."""
-    result = await uow.session.execute(
-        update(Identity)
-        .where(Identity.platform == platform, Identity.external_id == external_id)
-        .values(reachable=False, unreachable_reason=reason[:REASON_MAX])
-        .returning(Identity.id)
-    )
-    return result.first() is not None
+    return await uow.identities.mark_unreachable(platform, external_id, reason)

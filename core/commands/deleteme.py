@@ -99,11 +99,9 @@ async def _confirm(ctx: Context) -> Reply:
         return _ask(ctx, "To be sure it's what you want, please confirm once more.")
     if state is False:
         return _ask(ctx, "That confirmation expired (it lasts 10 minutes).")
-    session = ctx.uow.session
     # Club posts still waiting to go out must not carry the name of someone who left.
     await delete_pending_club_posts_naming(ctx.uow, [ctx.runner.display_name or ""])
-    await session.delete(ctx.runner)
-    await session.flush()
+    await ctx.uow.runners.delete(ctx.runner)
     return Reply(GOODBYE)
 
 

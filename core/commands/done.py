@@ -108,8 +108,7 @@ async def handle_undo(ctx: Context) -> Reply:
         raise UserError("Nothing to undo — you haven't logged a run yet. Log one with /done.")
     day, what = log.local_date, describe_log(log, runner.units)
     restored = await undo_result(uow, runner, log.id, today=today, now=ctx.now)
-    await uow.session.delete(log)
-    await uow.session.flush()
+    await uow.logs.remove(runner.id, log.id)
     # The run no longer counts in challenges (streak boards follow save_streak below).
     challenges = await runner_challenges(uow, runner.id)
     await refresh_runner(uow, runner.id, ctx.now, metrics=RUN_METRICS, within=challenges)

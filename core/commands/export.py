@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from core.commands.base import Context
 from core.exporting import collect, file_stem, logs_csv, plan_ics, to_json
 from core.messages import Attachment, Reply
-from core.storage.models import PlannedSession
 
 
 async def handle(ctx: Context) -> Reply:
@@ -18,12 +15,7 @@ async def handle(ctx: Context) -> Reply:
         Attachment(f"pacer-{stem}.json", to_json(document).encode(), "application/json"),
         Attachment(f"pacer-{stem}.csv", logs_csv(document).encode(), "text/csv"),
     ]
-    sessions = list(
-        await ctx.uow.session.scalars(
-            select(PlannedSession).where(PlannedSession.runner_id == runner.id)
-            .order_by(PlannedSession.date)
-        )
-    )
+    sessions = await ctx.uow.plans.all_days(runner.id)
     if sessions:
         ics = plan_ics(sessions, runner.tz, runner.reminder_time, ctx.now, runner.race_start,
                        uid_prefix=f"pacer-{runner.id}")

@@ -22,7 +22,7 @@ from core.messages import Reply, esc
 from core.planning import replan
 from core.profile import format_date
 from core.run_format import describe_run
-from core.storage.run_logs import LogChange, LogLine, change_log, recent_logs, remove_log
+from core.storage.run_logs import LogChange, LogLine
 
 EDIT_DAYS = 14  # how far back `/logs`, `/undo N` and `/edit N` reach, today included
 _NUMBER = re.compile(r"#?([0-9]+)(?=\s|$)")
@@ -53,7 +53,7 @@ async def handle_undo(ctx: Context) -> Reply:
     if rest:
         raise UserError(f"/undo takes only a run's number from /logs, e.g. /undo {number}.")
     log = await _numbered(ctx, number, "/undo 3")
-    await remove_log(ctx.uow, ctx.runner.id, log.id)
+    await ctx.uow.logs.remove(ctx.runner.id, log.id)
     units, today = ctx.runner.units, ctx.today
     lines = [
         f"↩️ Removed run {number} ({format_date(log.local_date)}): "
@@ -107,7 +107,7 @@ async def handle_edit(ctx: Context) -> Reply:
     if (change.minutes, change.distance_m, change.note) == (log.minutes, log.distance_m,
                                                              log.note):
         return Reply(f"Run {number} ({format_date(log.local_date)}) is already {now}.")
-    await change_log(ctx.uow, ctx.runner.id, log.id, change)
+    await ctx.uow.logs.change(ctx.runner.id, log.id, change)
     note = f" — “{esc(change.note)}”" if change.note else ""
     lines = [f"✏️ Run {number} ({format_date(log.local_date)}) is now {now}{note}"
              + (f" (was {was})." if now != was else ".")]
@@ -118,7 +118,7 @@ async def handle_edit(ctx: Context) -> Reply:
 async def _recent(ctx: Context) -> list[LogLine]:
     today = ctx.today
     first = today - timedelta(days=EDIT_DAYS - 1)
-    return await recent_logs(ctx.uow, ctx.runner.id, first, today)
+    return await ctx.uow.logs.recent(ctx.runner.id, first, today)
 
 
 def _number(text: str, example: str) -> tuple[int, str]:

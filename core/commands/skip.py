@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.commands.base import Context, UserError
-from core.logbook import logs_on, save_streak, skip_on, streak_inputs
+from core.logbook import logs_on, save_streak, streak_inputs
 from core.messages import Reply, esc
 from core.planning import (
     ensure_plan,
@@ -22,7 +22,7 @@ from core.planning import (
     week_bounds,
 )
 from core.profile import format_date
-from core.storage.models import PlannedSession, Skip
+from core.storage.models import PlannedSession
 
 MAX_REASON = 500
 
@@ -57,8 +57,7 @@ async def handle(ctx: Context) -> Reply:
     tomorrow = today + timedelta(days=1)
     week_before = [Session.of(r) for r in await planned_between(uow, runner.id, tomorrow, sunday)]
     reason = ctx.request.text.strip()[:MAX_REASON]
-    uow.session.add(Skip(runner_id=runner.id, local_date=today, reason=reason, created_at=ctx.now))
-    await uow.session.flush()
+    await uow.skips.add(runner.id, today, reason, ctx.now)
     await replan(uow, runner, today, ctx.now)
     decision = await planned_day(uow, runner.id, today)
     week_after = [Session.of(r) for r in await planned_between(uow, runner.id, tomorrow, sunday)]
@@ -91,7 +90,7 @@ async def _skippable_session(ctx: Context) -> PlannedSession:
             "You've already logged a run today, so there's nothing to skip. "
             "If that log was a mistake, /undo it first."
         )
-    if await skip_on(uow, runner.id, today) is not None:
+    if await uow.skips.on(runner.id, today) is not None:
         raise UserError("Today's session is already skipped. Ran after all? /done still counts.")
     return row
 

@@ -13,14 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from core.commands.base import Context, UserError
 from core.grammar import GrammarError, parse_sleep_night
 from core.messages import Reply, esc
 from core.planning import planned_between, replan
 from core.profile import format_date
-from core.storage.models import PlannedSession, SleepLog
+from core.storage.models import PlannedSession
 from core.storage.unit_of_work import UnitOfWork
 
 TARGET_HOURS = 7.0
@@ -57,16 +55,7 @@ async def handle(ctx: Context) -> Reply:
         night, hours = parse_sleep_night(ctx.request.text, today)
     except GrammarError as err:
         raise UserError(esc(str(err))) from err
-    entry = await uow.session.scalar(
-        select(SleepLog).where(SleepLog.runner_id == runner.id, SleepLog.local_date == night)
-    )
-    previous = None if entry is None else entry.hours
-    if entry is None:
-        entry = SleepLog(runner_id=runner.id, local_date=night, hours=hours, logged_at=ctx.now)
-        uow.session.add(entry)
-    else:
-        entry.hours, entry.logged_at = hours, ctx.now
-    await uow.session.flush()
+    previous = await uow.sleep.record(runner.id, night, hours, ctx.now)
     average, nights = await sleep_average(uow, runner.id, today)
     if night != today:
         return Reply("\n".join(await _earlier_night(ctx, night, hours, previous, average, nights)))
@@ -103,11 +92,7 @@ async def _earlier_night(
     lines.append(f"7-day average: {format_hours(average)} over {_nights(nights)}.")
     if average < TARGET_HOURS:
         lines.append("Your week's sleep is under 7 h on average — an early night would help.")
-    last_night = await ctx.uow.session.scalar(
-        select(SleepLog.hours).where(
-            SleepLog.runner_id == ctx.runner.id, SleepLog.local_date == ctx.today
-        )
-    )
+    last_night = await ctx.uow.sleep.night(ctx.runner.id, ctx.today)
     poor = is_poor(TARGET_HOURS if last_night is None else last_night, average)
     return lines + await _adapt(ctx, poor)
 
@@ -120,13 +105,7 @@ def is_poor(last_night: float, average: float) -> bool:
 async def sleep_average(uow: UnitOfWork, runner_id: int, today: date) -> tuple[float, int]:
     """The mean of the nights logged for the `AVERAGE_DAYS` mornings ending today, and how many."""
     first = today - timedelta(days=AVERAGE_DAYS - 1)
-    hours = list(
-        await uow.session.scalars(
-            select(SleepLog.hours).where(
-                SleepLog.runner_id == runner_id, SleepLog.local_date.between(first, today)
-            )
-        )
-    )
+    hours = await uow.sleep.hours_between(runner_id, first, today)
     return (sum(hours) / len(hours) if hours else 0.0), len(hours)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-
 from core.charts import weekly_chart
 from core.commands.base import Context
 from core.messages import Attachment, Reply
@@ -24,7 +22,6 @@ from core.stats import (
     runs_against_plan,
     week_mondays,
 )
-from core.storage.models import PlannedSession, RunLog, SleepLog, StreakState
 from core.storage.unit_of_work import UnitOfWork
 
 METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
@@ -40,10 +37,8 @@ async def handle(ctx: Context) -> Reply:
     """The runner's recent weeks as text, with a chart once there is something to draw."""
     runner = ctx.runner
     today = ctx.today
-    first_log = await ctx.uow.session.scalar(
-        select(func.min(RunLog.local_date)).where(RunLog.runner_id == runner.id)
-    )
-    streak = await ctx.uow.session.get(StreakState, runner.id)
+    first_log = await ctx.uow.logs.first_day(runner.id)
+    streak = await ctx.uow.streaks.figures(runner.id)
     current = streak.current if streak else 0
     best = max(streak.best, current) if streak else 0  # never show a best below the current
     starts = [d for d in (first_log, runner.plan_start) if d is not None]
@@ -75,26 +70,11 @@ async def _load(
     uow: UnitOfWork, runner_id: int, first: date, last_monday: date
 ) -> tuple[list[LoggedRun], list[date], dict[date, float]]:
     last = last_monday + timedelta(days=6)
-    logs = await uow.session.execute(
-        select(RunLog.local_date, RunLog.minutes, RunLog.distance_m, RunLog.intensity)
-        .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
-    )
-    runs = [LoggedRun(d, m, dist, intensity == "hard") for d, m, dist, intensity in logs]
-    planned = list(
-        await uow.session.scalars(
-            select(PlannedSession.date).where(
-                PlannedSession.runner_id == runner_id,
-                PlannedSession.date.between(first, last),
-                PlannedSession.run_minutes > 0,
-            )
-        )
-    )
-    nights = await uow.session.execute(
-        select(SleepLog.local_date, SleepLog.hours).where(
-            SleepLog.runner_id == runner_id, SleepLog.local_date.between(first, last)
-        )
-    )
-    return runs, planned, {d: h for d, h in nights}
+    logs = await uow.logs.efforts_between(runner_id, first, last)
+    runs = [LoggedRun(r.local_date, r.minutes, r.distance_m, r.intensity == "hard") for r in logs]
+    planned = await uow.plans.run_days_between(runner_id, first, last)
+    nights = await uow.sleep.nights_between(runner_id, first, last)
+    return runs, planned, nights
 
 
 def render(report: StatsReport, units: str, current: int, best: int) -> str:

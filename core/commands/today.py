@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
 from core.commands.base import Context
 from core.logbook import logs_on
 from core.messages import Choice, Reply, esc
 from core.planning import ensure_plan, planned_day, requires_run
 from core.profile import format_date
 from core.run_format import describe_log
-from core.storage.models import PlannedSession, Skip
+from core.storage.models import PlannedSession
 from core.storage.unit_of_work import UnitOfWork
 
 LOG_IT = "Log it with /done when you've run."
@@ -39,9 +37,7 @@ async def today_reply(ctx: Context) -> Reply:
         done = ", ".join(describe_log(log, runner.units) for log in logs)
         lines.append(f"\n✓ Already logged today: {done}. Nice work!")
         return Reply("\n".join(lines))
-    skip = await uow.session.scalar(
-        select(Skip).where(Skip.runner_id == runner.id, Skip.local_date == today)
-    )
+    skip = await uow.skips.on(runner.id, today)
     if skip is not None:
         why = f" ({esc(skip.reason)})" if skip.reason else ""
         lines.append(f"\nYou skipped today's session{why}. Rest up — /week shows what's next.")
@@ -92,14 +88,4 @@ async def _after_race_line(ctx: Context) -> str | None:
 
 async def next_run(uow: UnitOfWork, runner_id: int, after: date) -> PlannedSession | None:
     """The first planned day after `after` that asks for a run."""
-    row: PlannedSession | None = await uow.session.scalar(
-        select(PlannedSession)
-        .where(
-            PlannedSession.runner_id == runner_id,
-            PlannedSession.date > after,
-            PlannedSession.run_minutes > 0,
-        )
-        .order_by(PlannedSession.date)
-        .limit(1)
-    )
-    return row
+    return await uow.plans.next_run(runner_id, after)

@@ -6,15 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from core.commands.base import Context
 from core.messages import Reply, esc
 from core.planning import ensure_plan, planned_between, requires_run, week_bounds
 from core.profile import WEEKDAYS, format_date
 from core.run_format import format_duration
 from core.stats import count_runs, runs_against_plan
-from core.storage.models import PlannedSession, RunLog, Skip
+from core.storage.models import PlannedSession
 
 
 @dataclass(frozen=True)
@@ -71,21 +69,10 @@ async def handle(ctx: Context) -> Reply:
     rows = {row.date: row for row in await planned_between(uow, runner.id, monday, sunday)}
     minutes: dict[date, float] = defaultdict(float)
     logs: dict[date, int] = defaultdict(int)
-    for day, mins in await uow.session.execute(
-        select(RunLog.local_date, RunLog.minutes).where(
-            RunLog.runner_id == runner.id, RunLog.local_date.between(monday, sunday)
-        )
-    ):
+    for day, mins in await uow.logs.minutes_between(runner.id, monday, sunday):
         logs[day] += 1
         minutes[day] += mins or 0.0
-    skips = {
-        day: reason
-        for day, reason in await uow.session.execute(
-            select(Skip.local_date, Skip.reason).where(
-                Skip.runner_id == runner.id, Skip.local_date.between(monday, sunday)
-            )
-        )
-    }
+    skips = dict(await uow.skips.between(runner.id, monday, sunday))
     days = [
         DayStatus(d, rows.get(d), minutes[d], logs[d] > 0, skips.get(d), logs[d])
         for d in (monday + timedelta(days=i) for i in range(7))

@@ -7,6 +7,7 @@ ends without an error and rolls back otherwise. Never hold one across a network 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from types import TracebackType
 from typing import Any
 
@@ -17,10 +18,22 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.storage.database import READONLY, Database, WriterConnection
+from core.storage.exports import ExportRepository
+from core.storage.identities import IdentityRepository
+from core.storage.logbook import LogbookRepository
+from core.storage.plans import PlanRepository
+from core.storage.processed_updates import UpdateRepository
+from core.storage.run_logs import LogRepository
+from core.storage.runners import RunnerRepository
+from core.storage.skips import SkipRepository
+from core.storage.sleep import SleepRepository
+from core.storage.streaks import StreakRepository
 
 
 class UnitOfWork:
-    """`async with uow:` opens a transaction; `uow.session` is the SQLAlchemy session."""
+    """`async with uow:` opens a transaction; `uow.session` is the SQLAlchemy session (for
+    repositories in `core.storage` only: handlers and domain modules use the repositories
+    below, which `tests/support/fake_uow.py` fakes in memory)."""
 
     def __init__(self, db: Database, *, readonly: bool = False) -> None:
         self._db = db
@@ -35,6 +48,46 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("unit of work used outside `async with`")
         return self._session
+
+    @cached_property
+    def runners(self) -> RunnerRepository:
+        return RunnerRepository(self)
+
+    @cached_property
+    def updates(self) -> UpdateRepository:
+        return UpdateRepository(self)
+
+    @cached_property
+    def logbook(self) -> LogbookRepository:
+        return LogbookRepository(self)
+
+    @cached_property
+    def logs(self) -> LogRepository:
+        return LogRepository(self)
+
+    @cached_property
+    def plans(self) -> PlanRepository:
+        return PlanRepository(self)
+
+    @cached_property
+    def sleep(self) -> SleepRepository:
+        return SleepRepository(self)
+
+    @cached_property
+    def skips(self) -> SkipRepository:
+        return SkipRepository(self)
+
+    @cached_property
+    def streaks(self) -> StreakRepository:
+        return StreakRepository(self)
+
+    @cached_property
+    def exports(self) -> ExportRepository:
+        return ExportRepository(self)
+
+    @cached_property
+    def identities(self) -> IdentityRepository:
+        return IdentityRepository(self)
 
     @property
     def dialect(self) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.runners import find_runner
-from core.storage.models import PlannedSession
+from core.storage.models import PlannedSession, RunLog
 from tests.support.testbot import TestBot
 
 START = "/start level=improving days=4 time=07:00 tz=UTC units=km mile=7:30"
@@ -215,7 +215,10 @@ async def test_undo_keeps_a_mile_a_later_result_set(bot: TestBot) -> None:
         assert runner is not None
         log = await last_log(u, runner.id)
         assert log is not None
-        log.logged_at = log.logged_at.replace(year=2025)
+        await u.session.execute(  # backdated: the last log is plain, written here directly
+            update(RunLog).where(RunLog.id == log.id)
+            .values(logged_at=log.logged_at.replace(year=2025))
+        )
     mile = (await mile_of(bot))[0]
     reply = await bot.say("/undo")
     assert "Removed your run today: 1.61 km in 7:20" in reply

@@ -1,0 +1,107 @@
+"""The repositories on SQLite and PostgreSQL, and the in-memory fakes against them: one
+scenario, the same answers (so the handler tests on the fake unit of work mean something)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from core.storage.logbook import StoredSkip, StreakRow
+from core.storage.plans import DayDone, NewPlan
+from core.storage.run_logs import DayMinutes, LogChange
+from core.storage.skips import SkipLine
+from core.storage.streaks import StreakFigures
+from tests.support.fake_uow import FakeUnitOfWorkFactory
+from tests.support.testbot import TestBot
+
+MONDAY = date(2026, 11, 2)
+NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+def _day(n: int, run_minutes: int) -> dict[str, Any]:
+    return {"date": MONDAY + timedelta(days=n), "week": 1, "type": "easy", "title": "Easy run",
+            "minutes": run_minutes, "run_minutes": run_minutes, "intensity": "easy",
+            "key": False, "detail": {"note": None}}
+
+
+async def _scenario(uow_factory: Any, runner_id: int) -> list[object]:
+    seen: list[object] = []
+    async with uow_factory() as uow:
+        seen.append(await uow.updates.record("console", "7", NOW))
+        seen.append(await uow.updates.record("console", "7", NOW + timedelta(minutes=1)))
+        seen.append(await uow.sleep.record(runner_id, MONDAY, 6.5, NOW))
+        seen.append(await uow.sleep.record(runner_id, MONDAY, 7.0, NOW))
+        seen.append(await uow.sleep.nights_between(runner_id, MONDAY - timedelta(days=6), MONDAY))
+        await uow.skips.add(runner_id, MONDAY, "sick", NOW)
+        seen.append(await uow.skips.on(runner_id, MONDAY))
+        seen.append(await uow.skips.between(runner_id, MONDAY, MONDAY + timedelta(days=6)))
+        plan = NewPlan(runner_id, MONDAY, MONDAY + timedelta(days=2), {"level": "beginner"}, NOW,
+                       [_day(0, 30), _day(1, 0), _day(2, 40)])
+        await uow.plans.replace_from(MONDAY, plan)
+        seen.append(await uow.plans.last_day(runner_id))
+        seen.append(await uow.plans.run_days_between(runner_id, MONDAY, MONDAY + timedelta(6)))
+        found = await uow.plans.next_run(runner_id, MONDAY)
+        seen.append(None if found is None else (found.date, found.run_minutes))
+        first = await uow.logbook.add_log({
+            "runner_id": runner_id, "local_date": MONDAY, "logged_at": NOW, "minutes": 30.0,
+            "distance_m": None, "note": "", "as_planned": True, "intensity": "easy",
+            "session_type": "easy", "source": "console"})
+        second = await uow.logbook.add_log({
+            "runner_id": runner_id, "local_date": MONDAY, "logged_at": NOW, "minutes": None,
+            "distance_m": 5000.0, "note": "untimed", "as_planned": False, "intensity": "easy",
+            "session_type": None, "source": "console"})
+        seen.append(await uow.logs.minutes_between(runner_id, MONDAY, MONDAY))
+        seen.append([(g.note, g.minutes) for g in await uow.logs.recent(runner_id, MONDAY,
+                                                                          MONDAY)])
+        seen.append(await uow.plans.activity(runner_id, MONDAY, MONDAY))
+        seen.append(await uow.logs.change(runner_id, first, LogChange(MONDAY, 35.0, None, "",
+                                                                      True)))
+        seen.append(await uow.logs.remove(runner_id, second))
+        seen.append(await uow.logs.remove(runner_id, second))
+        seen.append(await uow.logbook.log_fingerprint(runner_id, MONDAY, MONDAY) == (1, first))
+        last = await uow.logbook.last_log(runner_id)
+        seen.append(None if last is None else (last.minutes, last.note))
+        seen.append([s.local_date for s in await uow.logbook.skips(runner_id, MONDAY, MONDAY)])
+        seen.append(await uow.logbook.streak(runner_id))
+        await uow.logbook.write_streak({"runner_id": runner_id, "current": 2, "best": 5,
+                                        "as_of": MONDAY, "updated_at": NOW,
+                                        "checkpoint": None}, new=True)
+        seen.append(await uow.logbook.streak(runner_id))
+        seen.append(await uow.streaks.figures(runner_id))
+    async with uow_factory(readonly=True) as uow:
+        seen.append(await uow.updates.seen("console", "7"))
+        seen.append(await uow.sleep.night(runner_id, MONDAY))
+        seen.append(await uow.logs.first_day(runner_id))
+    return seen
+
+
+async def test_repositories_and_their_fakes_agree(any_bot: TestBot) -> None:
+    runner_id = await any_bot.add_runner("ann")
+    real = await _scenario(any_bot.uow, runner_id)
+    fake = FakeUnitOfWorkFactory()
+    fake_runner = fake.store.add_runner(display_name="Ann", onboarded=True)
+    faked = await _scenario(fake, fake_runner)
+    # Ids differ between stores; everything else is the same.
+    assert [_no_ids(v) for v in real] == [_no_ids(v) for v in faked]
+    assert real == [
+        True, False, None, 6.5, {MONDAY: 7.0},
+        SkipLine(MONDAY, "sick"), [SkipLine(MONDAY, "sick")],
+        MONDAY + timedelta(days=2), [MONDAY, MONDAY + timedelta(days=2)],
+        (MONDAY + timedelta(days=2), 40),
+        [DayMinutes(MONDAY, 30.0), DayMinutes(MONDAY, None)],
+        [("untimed", None), ("", 30.0)],
+        real[12], True, True, False, True, (35.0, ""), [MONDAY], None,
+        StreakRow(2, 5, MONDAY, None), StreakFigures(2, 5),
+        True, 7.0, MONDAY,
+    ]
+    activity = real[12]
+    assert activity.done == [DayDone(MONDAY, 30.0, 2, 5000.0)]
+    assert activity.skipped == frozenset({MONDAY}) and activity.sleep == {MONDAY: 7.0}
+
+
+def _no_ids(value: object) -> object:
+    if isinstance(value, list):
+        return [_no_ids(v) for v in value]
+    if isinstance(value, StoredSkip):
+        return value.local_date
+    return value
