@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from core.text import format_minutes
+from core.units import monday_of
+
 VOLUME_LIMIT = 1.10
 VOLUME_FLOOR_MINUTES = 30.0
 EASY_SHARE_FLOOR = 0.70
@@ -48,10 +51,6 @@ class Guardrail:
 
     kind: Kind
     text: str
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def check(runs: Sequence[LoggedRun], day: date) -> list[Guardrail]:
@@ -102,8 +101,9 @@ def _volume(this_week: float, last_week: float) -> Guardrail | None:
         return None
     return Guardrail(
         Kind.VOLUME,
-        f"⚠️ This week's running time ({_clock(this_week)}) is more than 10% above last week's "
-        f"({_clock(last_week)}). Build up gradually: keep the rest of the week short and easy.",
+        f"⚠️ This week's running time ({format_minutes(this_week)}) is more than 10% above last "
+        f"week's ({format_minutes(last_week)}). Build up gradually: keep the rest of the week "
+        "short and easy.",
     )
 
 
@@ -126,7 +126,3 @@ def _no_rest(runs: Sequence[LoggedRun], day: date) -> bool:
     days = {r.day for r in runs}
     return all(day - timedelta(days=i) in days for i in range(RUN_DAYS_WITHOUT_REST))
 
-
-def _clock(minutes: float) -> str:
-    whole = round(minutes)
-    return f"{whole // 60} h {whole % 60:02d} min" if whole >= 60 else f"{whole} min"

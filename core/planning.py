@@ -27,6 +27,7 @@ from core.training import (
     plan_to_dict,
     session_text,
 )
+from core.units import minutes_at_pace, monday_of
 
 DEFAULT_EASY_S_PER_KM = 420.0  # 7:00/km: an untimed log's minutes when no paces are known
 HORIZON_DAYS = 28  # how far ahead a plan is stored
@@ -58,7 +59,7 @@ async def history_for(
     window = {"runner_id": runner_id, "since": since, "until": until}
     done: dict[date, float] = {}
     for day, minutes, count, untimed_m in await direct.rows(uow, _DONE_BY_DAY, window):
-        estimated = float(untimed_m or 0) / 1000.0 * easy_s_per_km / 60.0
+        estimated = minutes_at_pace(float(untimed_m or 0), easy_s_per_km)
         done[day] = max(float(minutes or 0) + estimated, 1.0 if count else 0.0)
     skipped = frozenset(row[0] for row in await direct.rows(uow, _SKIPPED_DAYS, window))
     sleep = {day: hours for day, hours in await direct.rows(uow, _SLEEP_BY_DAY, window)}
@@ -181,7 +182,7 @@ def requires_run(session: _RunMinutes | None) -> bool:
 
 def week_bounds(day: date) -> tuple[date, date]:
     """Monday and Sunday of the calendar week holding `day`."""
-    monday = day - timedelta(days=day.weekday())
+    monday = monday_of(day)
     return monday, monday + timedelta(days=6)
 
 

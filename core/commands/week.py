@@ -11,10 +11,9 @@ from sqlalchemy import select
 from core.commands.base import Context
 from core.messages import Reply, esc
 from core.planning import ensure_plan, planned_between, requires_run, week_bounds
-from core.profile import WEEKDAYS, format_date
-from core.run_format import format_duration
 from core.stats import count_runs, runs_against_plan
 from core.storage.models import PlannedSession, RunLog, Skip
+from core.text import WEEKDAYS, format_date, run_time
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class DayStatus:
     def _status(self, today: date) -> str:
         if self.logged:
             extra = "" if requires_run(self.row) else " (extra)"
-            minutes = f" {format_duration(self.logged_minutes)}" if self.logged_minutes else ""
+            minutes = f" {run_time(self.logged_minutes)}" if self.logged_minutes else ""
             return f"done{minutes}{extra}"
         if self.skip_reason is not None:
             return f"skipped ({esc(self.skip_reason)})" if self.skip_reason else "skipped"
@@ -114,7 +113,7 @@ def render_week(days: list[DayStatus], today: date) -> str:
     )  # as /stats counts them
     lines.append(
         f"\nPlanned: {planned} min in {len(run_days)} runs · "
-        f"done: {format_duration(done_minutes)} ({runs_against_plan(count, len(run_days))})"
+        f"done: {run_time(done_minutes)} ({runs_against_plan(count, len(run_days))})"
     )
     lines.append("✓ done · ✗ missed · ↷ skipped · ▶ today")
     return "\n".join(lines)

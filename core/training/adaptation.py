@@ -43,6 +43,7 @@ from core.training.passes import TIME_TRIAL
 from core.training.progression import needed_sessions
 from core.training.session import Session
 from core.training.taper import RACE
+from core.units import minutes_at_pace
 
 SHORT_NIGHT_H = 6.0  # last night under this: back off
 LOW_AVERAGE_H = 7.0  # 7-night average under this: back off (the guide: aim for 7–9 h)
@@ -390,7 +391,7 @@ def _work_minutes(rep: Rep) -> float:
     if rep.seconds is not None:
         return rep.seconds / 60.0
     pace = rep.pace_s_per_km if rep.pace_s_per_km is not None else 300.0
-    return (rep.distance_m or 0) / 1000.0 * pace / 60.0
+    return minutes_at_pace(rep.distance_m or 0, pace)
 
 
 def _rep_minutes(rep: Rep) -> float:
