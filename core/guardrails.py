@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from core.stats import LoggedRun
 from core.text import format_minutes
 from core.units import monday_of
 
@@ -34,15 +35,6 @@ class Kind(StrEnum):
     VOLUME = "volume"
     EASY_SHARE = "easy_share"
     NO_REST = "no_rest"
-
-
-@dataclass(frozen=True)
-class LoggedRun:
-    """A logged run as the guardrails see it."""
-
-    day: date
-    minutes: float | None
-    hard: bool = False
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from core.clubs.totals import (
     runner_challenges,
 )
 from core.grammar.done import LOOKBACK_DAYS
-from core.guardrails import LoggedRun
 from core.planning import week_bounds
+from core.stats import LoggedRun
 from core.storage import direct
 from core.storage.models import Challenge, RunLog, Runner, Skip, StreakState, UTCDateTime
 from core.storage.unit_of_work import UnitOfWork
@@ -170,7 +170,7 @@ def as_guardrail_runs(logs: Sequence[StoredLog], day: date) -> list[LoggedRun]:
     """The runs the guardrails need for a log on `day`, from logs in the order they were made."""
     first = guardrail_window(day)
     return [
-        LoggedRun(log.local_date, log.minutes, log.intensity == "hard")
+        LoggedRun(log.local_date, log.minutes, hard=log.intensity == "hard")
         for log in logs
         if first <= log.local_date <= day
     ]

@@ -57,7 +57,7 @@ from core.storage.personal_bests import (
     fitness_change_of_log,
 )
 from core.storage.unit_of_work import UnitOfWork
-from core.text import clock, format_pace, format_pace_range
+from core.text import clock, format_pace, format_pace_range, short_date
 from core.training import Paces, compute_paces
 from core.training.athlete import GOAL_MAX_GAIN, MAX_RACE_M, MIN_RACE_M
 from core.training.levels import MILE_M, SLOWEST_MILE_S, WORLD_RECORD_MILE_S, Level
@@ -191,7 +191,7 @@ def _best_line(record: BestRecord, old: BestRecord | None, units: str) -> str:
     gain = old.seconds - record.seconds
     return (
         f"🏆 New personal best over the {label}: {time} — {_seconds(gain)} faster than your "
-        f"{clock(old.seconds)} from {old.local_date:%-d %b %Y}!"
+        f"{clock(old.seconds)} from {short_date(old.local_date)} {old.local_date.year}!"
     )
 
 
@@ -351,7 +351,7 @@ def _seconds(seconds: float) -> str:
 async def record_log(
     uow: UnitOfWork,
     runner: Runner,
-    log: LoggedRun,
+    log: RunToRecord,
     *,
     today: date,
     now: datetime,
@@ -378,7 +378,7 @@ async def record_log(
 
 
 @dataclass(frozen=True, slots=True)
-class LoggedRun:
+class RunToRecord:
     """What `record_log` needs to know about a stored run log."""
 
     id: int | None

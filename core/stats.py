@@ -21,11 +21,11 @@ SLEEP_WINDOW_DAYS = 7
 
 @dataclass(frozen=True)
 class LoggedRun:
-    """One logged run, as far as statistics care."""
+    """One logged run, as far as statistics and the guardrails care."""
 
     day: date
     minutes: float | None
-    distance_m: float | None
+    distance_m: float | None = None
     hard: bool = False
 
 

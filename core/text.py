@@ -22,10 +22,15 @@ from datetime import date
 from core.units import display_unit, in_units, pace_in, seconds_per_unit
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-# Said when something broke on Pacer's side and the chat adapter could not tell what was kept.
+# Said when something broke on Pacer's side. The application says NOTHING_SAVED (it rolled the
+# update back); a chat adapter, which cannot tell what was kept, says SORRY.
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+SORRY_NOTHING_SAVED = (
+    "Sorry, something went wrong on my side and nothing was saved. Please try again in a moment."
+)
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

@@ -52,7 +52,7 @@ from core.grammar import (
 )
 from core.messages import Choice, Platform, Reply, esc
 from core.storage.models import Club, RunLog
-from core.text import format_date
+from core.text import format_date, plural
 
 PRIVATE_ONLY = (
     "Challenges live in your club's group or server channel: add me there and send "
@@ -121,7 +121,7 @@ async def _list(ctx: Context, club: Club, rest: str) -> Reply:
     for number, challenge in enumerate(running, 1):
         members = counts[challenge.id]
         lines.append(f"{number}. {headline(challenge, ctx.now, icon='')} · "
-                     f"{members} member{'' if members == 1 else 's'}")
+                     f"{plural(members, 'member')}")
     lines.append("Join with /challenge join" + (" 1 (or its name)" if len(running) > 1 else ""))
     return Reply("\n".join(lines))
 

@@ -32,7 +32,7 @@ from core.logbook import (
 )
 from core.messages import Reply, esc
 from core.planning import ensure_plan, replan, requires_run
-from core.results import LoggedRun, record_log, undo_result
+from core.results import RunToRecord, record_log, undo_result
 from core.streaks import BACKFILL_WINDOW, KEPT, Status, StreakReport
 from core.text import describe_run, format_date, streak_line
 
@@ -89,7 +89,7 @@ async def log_entry(ctx: Context, entry: RunEntry) -> tuple[StoredLog, list[str]
     lines.append(logged_streak_line(after, state))
     lines += [w.text for w in warnings]
     result = await record_log(  # a race or time trial: bests, paces, next goal
-        uow, runner, LoggedRun(log.id, entry.day, new.minutes, new.distance_m, new.note,
+        uow, runner, RunToRecord(log.id, entry.day, new.minutes, new.distance_m, new.note,
                                new.as_planned, new.session_type, new.source),
         today=today, now=ctx.now,
     )

@@ -39,8 +39,7 @@ from core.profile import (
     profile_of,
     setting_for,
 )
-from core.schedule.due import DayFacts, PushKind, due_pushes
-from core.schedule.due import Profile as PushProfile
+from core.schedule.due import DayFacts, PushKind, PushProfile, due_pushes
 from core.schedule.outbox import record_shown
 
 PRIVATELY = "Let's do this privately — message me directly."

@@ -21,13 +21,12 @@ from core.messages import Reply, esc
 from core.planning import planned_between, replan
 from core.storage.models import PlannedSession, SleepLog
 from core.storage.unit_of_work import UnitOfWork
-from core.text import format_date, format_hours, plural
+from core.text import WEEKDAY_NAMES, format_date, format_hours, plural
 
 TARGET_HOURS = 7.0
 POOR_NIGHT_HOURS = 6.0
 AVERAGE_DAYS = 7
 LOOKAHEAD_DAYS = 7  # how far ahead an eased (or restored) hard session is reported
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SESSION_WORDS = {
     "intervals": "intervals",
     "vo2max": "VO2max intervals",
@@ -162,6 +161,3 @@ def _whose(session: Intensity, today: date) -> str:
         return f"tomorrow's {what}"
     return f"{WEEKDAY_NAMES[session.day.weekday()]}'s {what}"
 
-
-def _nights(count: int) -> str:
-    return "1 night" if count == 1 else f"{count} nights"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from core.text import clock
+from core.text import clock, plural
 from core.training.athlete import Athlete
 from core.training.laps import lap_time
 from core.training.levels import Level
@@ -93,7 +93,7 @@ def race_week_checklist(athlete: Athlete, race_date: date, today: date) -> str:
     if days_out == 0:
         return _race_day(athlete, goal)
     items = _CHECKLIST[days_out]
-    header = f"<b>Race in {days_out} day{'s' if days_out > 1 else ''}</b>"
+    header = f"<b>Race in {plural(days_out, 'day')}</b>"
     lines = [header, *(f"• {item}" for item in items)]
     if days_out == 1:
         lines.append(f"• Pacing: {pacing_advice(athlete.level, goal)}")

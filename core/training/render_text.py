@@ -7,13 +7,11 @@ import html
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from core.text import clock, format_minutes, format_pace, format_pace_range
+from core.text import WEEKDAYS, clock, format_date, format_minutes, format_pace, format_pace_range
 from core.training.laps import lap_time
 from core.training.levels import MILE_M, Level, Units
 from core.training.model import Paces, Plan, PlanDay
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EASY_EFFORT = "conversational (RPE 3–4/10)"
 DANIELS_MIN_VDOT = 30.0  # Daniels' pace tables start here; below it, quality runs by effort
 BEGINNER_EFFORT = (
@@ -22,15 +20,10 @@ BEGINNER_EFFORT = (
 )
 
 
-def day_label(day: date) -> str:
-    """`Tue 10 Jun`, independent of the process locale."""
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-
-
 def session_text(day: PlanDay, paces: Paces, units: Units) -> str:
     """What `/today` shows: the session, its paces in the runner's units, and its tip."""
     e = _esc
-    lines = [f"<b>{day_label(day.date)} · {e(day.title)}</b>"]
+    lines = [f"<b>{format_date(day.date)} · {e(day.title)}</b>"]
     if day.type != "rest":
         facts = [format_minutes(day.minutes), day.intensity]
         if day.key:
@@ -92,7 +85,7 @@ def week_text(days: Sequence[PlanDay], done: Mapping[date, float], units: Units)
     """
     if not days:
         return "No plan for this week yet."
-    first, last = day_label(days[0].date), day_label(days[-1].date)
+    first, last = format_date(days[0].date), format_date(days[-1].date)
     lines = [f"<b>Week {days[0].week} · {first} – {last}</b>"]
     planned = logged = hard = 0
     for day in days:
@@ -105,7 +98,7 @@ def week_text(days: Sequence[PlanDay], done: Mapping[date, float], units: Units)
             what += " · key"
         if day.note:
             what += f" — {_esc(day.note)}"
-        lines.append(f"{mark} {day_label(day.date)}: {what}")
+        lines.append(f"{mark} {format_date(day.date)}: {what}")
         planned += day.run_minutes
         hard += day.hard_minutes
         logged += round(minutes)
@@ -122,7 +115,7 @@ def plan_to_text(plan: Plan) -> str:
     """The whole plan as plain text (for the terminal)."""
     athlete, paces = plan.athlete, plan.paces
     units = athlete.units
-    days_text = ", ".join(DAY_NAMES[d] for d in athlete.training_days)
+    days_text = ", ".join(WEEKDAYS[d] for d in athlete.training_days)
     lines = [f"Pacer plan · {athlete.level.value} · training days: {days_text}"]
     if plan.days:
         lines[0] += f" · {plan.days[0].date.isoformat()} to {plan.days[-1].date.isoformat()}"
@@ -142,7 +135,7 @@ def plan_to_text(plan: Plan) -> str:
         else:
             lines.append(f"Week {number}: {format_minutes(run)} of running{share}")
         for day in week:
-            head = f"  {day_label(day.date):<10}  {day.title}"
+            head = f"  {format_date(day.date):<10}  {day.title}"
             if day.type != "rest":
                 head += f" · {format_minutes(day.minutes)} · {day.intensity}"
             if day.key:

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.guardrails import Kind, LoggedRun, check, new_warnings
+from core.guardrails import Kind, check, new_warnings
+from core.stats import LoggedRun
 
 MON = date(2026, 11, 9)  # a Monday; the week before starts on 2 Nov
 LAST_MON = MON - timedelta(days=7)
@@ -14,7 +15,7 @@ LAST_MON = MON - timedelta(days=7)
 
 def run(offset: int, minutes: float | None = 30, hard: bool = False) -> LoggedRun:
     """A run `offset` days after this week's Monday (negative: last week)."""
-    return LoggedRun(MON + timedelta(days=offset), minutes, hard)
+    return LoggedRun(MON + timedelta(days=offset), minutes, hard=hard)
 
 
 def kinds(runs: list[LoggedRun], day: date) -> set[Kind]:
