@@ -13,7 +13,7 @@ from core.messages import Reply, esc
 from core.planning import ensure_plan, planned_between, requires_run, week_bounds
 from core.stats import count_runs, runs_against_plan
 from core.storage.models import PlannedSession, RunLog, Skip
-from core.text import WEEKDAYS, format_date, run_time
+from core.text import WEEKDAYS, format_date, format_minutes, plural, run_time
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class DayStatus:
         else:
             text = esc(row.title)
             if row.minutes > 0:
-                text += f" · {row.minutes} min"
+                text += f" · {format_minutes(row.minutes)}"
         status = self._status(today)
         return f"{text} — {status}" if status else text
 
@@ -112,7 +112,7 @@ def render_week(days: list[DayStatus], today: date) -> str:
         (s.day for s in days for _ in range(s.logs)), (s.day for s in run_days)
     )  # as /stats counts them
     lines.append(
-        f"\nPlanned: {planned} min in {len(run_days)} runs · "
+        f"\nPlanned: {format_minutes(planned)} in {plural(len(run_days), 'run')} · "
         f"done: {run_time(done_minutes)} ({runs_against_plan(count, len(run_days))})"
     )
     lines.append("✓ done · ✗ missed · ↷ skipped · ▶ today")
