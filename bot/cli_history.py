@@ -17,6 +17,7 @@ from typing import Any
 from core.planning import DEFAULT_EASY_S_PER_KM
 from core.race_distances import DISTANCES, distance_key
 from core.training import History, parse_mmss
+from core.units import minutes_at_pace
 
 MAX_HISTORY_BYTES = 20 * 1024 * 1024
 
@@ -66,7 +67,7 @@ def load_history(path: str, easy_s_per_km: float = DEFAULT_EASY_S_PER_KM) -> Loa
         minutes = _number(entry.get("minutes"))
         if minutes is None:
             distance = _number(entry.get("distance_m")) or 0.0
-            minutes = distance / 1000.0 * easy_s_per_km / 60.0
+            minutes = minutes_at_pace(distance, easy_s_per_km)
         done[day] = done.get(day, 0.0) + (minutes if minutes > 0 else 1.0)  # logged = done
     skipped = frozenset(_date(e, "skips") for e in _list(document, "skips"))
     sleep = {}

@@ -15,9 +15,8 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from core.activity.clean import clock
 from core.activity.efforts import EFFORT_NAMES
-from core.activity.summary import METRES_PER_UNIT, Activity
+from core.activity.summary import Activity
 from core.clubs.totals import RUN_METRICS, refresh_runner, runner_challenges
 from core.commands.base import Context, UserError
 from core.commands.done import log_entry, when
@@ -25,7 +24,6 @@ from core.grammar import RunEntry
 from core.logbook import logs_on, refresh_streak
 from core.messages import Choice, Reply
 from core.results import Effort, record_efforts
-from core.run_format import describe_run, format_distance, format_duration
 from core.storage.activities import (
     NewActivity,
     StoredActivity,
@@ -38,6 +36,8 @@ from core.storage.activities import (
     set_log_figures,
 )
 from core.storage.logbook import StoredLog
+from core.text import clock, describe_run, format_distance, run_time
+from core.units import METRES_PER_UNIT
 
 SIMILAR = 0.10
 
@@ -163,9 +163,9 @@ async def _record(ctx: Context, activity: Activity, day: date, log_id: int) -> l
 
 def detail_lines(summary: NewActivity, units: str, smoothed: int = 0) -> list[str]:
     """Moving/elapsed time, climb, heart rate, the splits and the fastest segments."""
-    facts = [f"moving {format_duration(summary.moving_s / 60)}"]
+    facts = [f"moving {run_time(summary.moving_s / 60)}"]
     if abs(summary.elapsed_s - summary.moving_s) >= 30:
-        facts.append(f"elapsed {format_duration(summary.elapsed_s / 60)}")
+        facts.append(f"elapsed {run_time(summary.elapsed_s / 60)}")
     if summary.elevation_gain_m:
         facts.append(f"climb {summary.elevation_gain_m:.0f} m")
     if summary.avg_heart_rate is not None:

@@ -23,14 +23,10 @@ from core.runners import runner_for_request
 from core.storage.errors import Conflict
 from core.storage.models import Runner
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from core.text import SORRY_NOTHING_SAVED
 from core.text_safety import clean_text
 
 log = logging.getLogger(__name__)
-
-SORRY = (
-    "Sorry, something went wrong on my side and nothing was saved. Please try again in a moment."
-)
-
 
 class Pacer:
     """The application service every adapter talks to."""
@@ -91,11 +87,11 @@ class Pacer:
                 return []  # a concurrent re-delivery of the same update won the race
             log.exception("integrity error handling %s", req.command)
             outcome[0] = "error"
-            return [Reply(SORRY)]
+            return [Reply(SORRY_NOTHING_SAVED)]
         except Exception:
             log.exception("error handling /%s", req.command)
             outcome[0] = "error"
-            return [Reply(SORRY)]
+            return [Reply(SORRY_NOTHING_SAVED)]
 
     async def _seen(self, req: Request) -> bool:
         async with self.uow(readonly=True) as uow:

@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from core.stats import SLEEP_TARGET_HOURS, WeekStats
+from core.text import short_date
 
 EASY_COLOUR = "#4c9f70"
 HARD_COLOUR = "#d1603d"
@@ -39,7 +40,7 @@ def weekly_chart(
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     x = list(range(len(weeks)))
-    labels = [w.monday.strftime("%d %b").lstrip("0") for w in weeks]
+    labels = [short_date(w.monday) for w in weeks]
     easy = [w.easy_minutes for w in weeks]
     hard = [w.hard_minutes for w in weeks]
     ax.bar(x, easy, color=EASY_COLOUR, label="easy", width=0.6)

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from core.profile import format_date
-from core.run_format import format_distance, format_duration
+from core.text import format_date, format_distance, run_time
 
 
 class _Run(Protocol):
@@ -33,7 +32,7 @@ def day_total(runs: Sequence[_Run], units: str) -> str:
     minutes = sum(run.minutes or 0.0 for run in runs)
     metres = sum(run.distance_m or 0.0 for run in runs)
     if minutes:
-        parts.append(format_duration(minutes))
+        parts.append(run_time(minutes))
     if metres:
         parts.append(format_distance(metres, units))
     return ", ".join(parts)

@@ -35,6 +35,7 @@ from core.storage.runner_records import (
     removals,
 )
 from core.storage.unit_of_work import UnitOfWork
+from core.text import trim
 
 EXPORT_VERSION = 1
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -218,7 +219,7 @@ def _cell(value: object) -> str:
 def _minutes_cell(value: object) -> str:
     """Minutes to 2 decimals: `/done 5k 28:31` reads as 28.52, not 28.516666666666666."""
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        return trim(value)
     return _cell(value)
 
 

@@ -19,9 +19,9 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from core.text import clock
 from core.training.levels import MILE_M, SLOWEST_MILE_S, WORLD_RECORD_MILE_S
 from core.training.paces import riegel, vdot
-from core.training.timefmt import fmt_duration
 
 MAX_GAIN_PER_WEEK = 0.015  # faster than this per week is not realistic (see the docstring)
 PROPOSED_GAIN_PER_WEEK = 0.01  # what Pacer proposes
@@ -80,10 +80,10 @@ def counter_proposal(mile_s: float, goal_s: float, weeks: float) -> str | None:
         return None
     span = f"{round(weeks)} weeks" if round(weeks) != 1 else "1 week"
     return (
-        f"💡 {fmt_duration(goal_s)} from a {fmt_duration(mile_s)} mile in {span} asks for "
+        f"💡 {clock(goal_s)} from a {clock(mile_s)} mile in {span} asks for "
         f"{check.needed_per_week:.1%} faster every week; about 1–1.5 % a week is what training "
-        f"delivers. I'd aim for {fmt_duration(check.proposal)} first and raise it when you get "
-        f"there: <code>/settings goal={fmt_duration(check.proposal)}</code>. Your goal stays "
+        f"delivers. I'd aim for {clock(check.proposal)} first and raise it when you get "
+        f"there: <code>/settings goal={clock(check.proposal)}</code>. Your goal stays "
         "as you set it — your call."
     )
 

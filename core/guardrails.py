@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from core.stats import LoggedRun
+from core.text import format_minutes
+from core.units import monday_of
+
 VOLUME_LIMIT = 1.10
 VOLUME_FLOOR_MINUTES = 30.0
 EASY_SHARE_FLOOR = 0.70
@@ -34,24 +38,11 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
-class LoggedRun:
-    """A logged run as the guardrails see it."""
-
-    day: date
-    minutes: float | None
-    hard: bool = False
-
-
-@dataclass(frozen=True)
 class Guardrail:
     """A guardrail that fired, with the friendly text the runner reads (reply markup)."""
 
     kind: Kind
     text: str
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def check(runs: Sequence[LoggedRun], day: date) -> list[Guardrail]:
@@ -102,8 +93,9 @@ def _volume(this_week: float, last_week: float) -> Guardrail | None:
         return None
     return Guardrail(
         Kind.VOLUME,
-        f"⚠️ This week's running time ({_clock(this_week)}) is more than 10% above last week's "
-        f"({_clock(last_week)}). Build up gradually: keep the rest of the week short and easy.",
+        f"⚠️ This week's running time ({format_minutes(this_week)}) is more than 10% above last "
+        f"week's ({format_minutes(last_week)}). Build up gradually: keep the rest of the week "
+        "short and easy.",
     )
 
 
@@ -126,7 +118,3 @@ def _no_rest(runs: Sequence[LoggedRun], day: date) -> bool:
     days = {r.day for r in runs}
     return all(day - timedelta(days=i) in days for i in range(RUN_DAYS_WITHOUT_REST))
 
-
-def _clock(minutes: float) -> str:
-    whole = round(minutes)
-    return f"{whole // 60} h {whole % 60:02d} min" if whole >= 60 else f"{whole} min"

@@ -29,6 +29,7 @@ from core.results import Effort, record_efforts
 from core.storage.activities import NewActivity, activity_starting, add_activity, log_keys
 from core.storage.models import Runner
 from core.storage.unit_of_work import UnitOfWork
+from core.text import plural
 
 
 @dataclass
@@ -42,12 +43,11 @@ class ImportReport:
     best_lines: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"Imported {_runs(self.logged)}."]
+        out = [f"Imported {plural(self.logged, 'run')}."]
         if self.known:
-            out.append(f"Already in your log: {_runs(self.known)} (nothing added twice).")
+            out.append(f"Already in your log: {plural(self.known, 'run')} (nothing added twice).")
         if self.skipped:
-            kinds = ", ".join(f"{n} {kind}{'' if n == 1 else 's'}"
-                              for kind, n in sorted(self.skipped.items()))
+            kinds = ", ".join(plural(n, kind) for kind, n in sorted(self.skipped.items()))
             out.append(f"Skipped {kinds}: Pacer logs runs only.")
         out += self.best_lines
         out += [f"Not imported: {name} — {reason}" for name, reason in self.refused]
@@ -167,6 +167,3 @@ def _key(item: _Item) -> tuple[date, float | None, float | None, str]:
 
     return item.day, rounded(item.minutes), rounded(item.distance_m), item.note
 
-
-def _runs(count: int) -> str:
-    return f"{count} run" if count == 1 else f"{count} runs"

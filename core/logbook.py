@@ -21,8 +21,8 @@ from core.clubs.totals import (
     runner_challenges,
 )
 from core.grammar.done import LOOKBACK_DAYS
-from core.guardrails import LoggedRun
 from core.planning import week_bounds
+from core.stats import LoggedRun
 from core.storage.logbook import PlannedRow, StoredLog, StoredSkip
 from core.storage.models import Challenge, Runner
 from core.storage.unit_of_work import UnitOfWork
@@ -126,7 +126,7 @@ def as_guardrail_runs(logs: Sequence[StoredLog], day: date) -> list[LoggedRun]:
     """The runs the guardrails need for a log on `day`, from logs in the order they were made."""
     first = guardrail_window(day)
     return [
-        LoggedRun(log.local_date, log.minutes, log.intensity == "hard")
+        LoggedRun(log.local_date, log.minutes, hard=log.intensity == "hard")
         for log in logs
         if first <= log.local_date <= day
     ]

@@ -24,6 +24,7 @@ from core.training import (
     plan_to_dict,
     session_text,
 )
+from core.units import minutes_at_pace, monday_of
 
 DEFAULT_EASY_S_PER_KM = 420.0  # 7:00/km: an untimed log's minutes when no paces are known
 HORIZON_DAYS = 28  # how far ahead a plan is stored
@@ -55,7 +56,7 @@ async def history_for(
     activity = await uow.plans.activity(runner_id, since, until)
     done: dict[date, float] = {}
     for day in activity.done:
-        estimated = day.untimed_m / 1000.0 * easy_s_per_km / 60.0
+        estimated = minutes_at_pace(day.untimed_m, easy_s_per_km)
         done[day.day] = max(day.minutes + estimated, 1.0 if day.logs else 0.0)
     return History(done=done, skipped=activity.skipped, sleep=dict(activity.sleep))
 
@@ -125,7 +126,7 @@ def requires_run(session: _RunMinutes | None) -> bool:
 
 def week_bounds(day: date) -> tuple[date, date]:
     """Monday and Sunday of the calendar week holding `day`."""
-    monday = day - timedelta(days=day.weekday())
+    monday = monday_of(day)
     return monday, monday + timedelta(days=6)
 
 

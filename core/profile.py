@@ -27,10 +27,10 @@ from core.grammar import (
 from core.messages import esc
 from core.race_distances import DISTANCES, distance_key
 from core.storage.models import Runner
+from core.text import WEEKDAYS, clock_tenths_if_any, format_date
 from core.training import Athlete, Level, PlanError, parse_mmss, validate_athlete
 from core.training.levels import SLOWEST_MILE_S, WORLD_RECORD_MILE_S
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LEVEL_WORDS = {
     "beginner": "First mile (beginner)",
     "improving": "Faster mile (improving)",
@@ -119,7 +119,7 @@ def _optional_date(raw: str, today: date) -> date | None:
         return None
     day = parse_date(raw, today)
     if day < today:
-        raise ProfileError(f"{day:%a} {day.day} {day:%b %Y} is in the past.")
+        raise ProfileError(f"{format_date(day, year=True)} is in the past.")
     return day
 
 
@@ -325,25 +325,14 @@ def apply_profile(runner: Runner, profile: Profile) -> list[str]:
 
 def format_mile(seconds: float | None) -> str:
     """`350.0` -> `5:50`; tenths are kept when given (`5:50.3`)."""
-    if seconds is None:
-        return "not set"
-    tenths = round(seconds * 10)
-    minutes, rest = divmod(tenths, 600)
-    secs, tenth = divmod(rest, 10)
-    return f"{minutes}:{secs:02d}" + (f".{tenth}" if tenth else "")
+    return "not set" if seconds is None else clock_tenths_if_any(seconds)
 
 
 def format_days(days: Iterable[int]) -> str:
     return ", ".join(WEEKDAYS[d] for d in days)
 
 
-def format_date(day: date, *, year: bool = False) -> str:
-    """`Mon 2 Nov` (with `year`: `Mon 2 Nov 2026`)."""
-    text = f"{WEEKDAYS[day.weekday()]} {day.day} {day:%b}"
-    return f"{text} {day.year}" if year else text
-
-
-def format_value(name: str, value: Any) -> str:
+def format_setting(name: str, value: Any) -> str:
     """A field's value as the runner reads it (markup-safe)."""
     if name == "level":
         return LEVEL_WORDS.get(str(value), str(value))
@@ -364,20 +353,20 @@ def format_value(name: str, value: Any) -> str:
 
 def describe_profile(profile: Profile) -> list[str]:
     """The settings summary, one line per setting."""
-    race = format_value("race_date", profile.race_date)
+    race = format_setting("race_date", profile.race_date)
     if profile.race_date is not None and profile.race_start:
         race += f", start {profile.race_start}"
     return [
-        f"Level: {format_value('level', profile.level)}",
-        f"Training days: {format_value('training_days', profile.training_days)}",
+        f"Level: {format_setting('level', profile.level)}",
+        f"Training days: {format_setting('training_days', profile.training_days)}",
         f"Daily session at: {profile.reminder_time} ({esc(profile.tz)})",
-        f"Units: {format_value('units', profile.units)}",
+        f"Units: {format_setting('units', profile.units)}",
         f"Current mile: {format_mile(profile.mile_time_s)}",
         f"Goal mile: {format_mile(profile.goal_s)}",
         f"Race: {race}",
-        f"Quiet mode: {format_value('quiet', profile.quiet)}"
+        f"Quiet mode: {format_setting('quiet', profile.quiet)}"
         + (" (only the daily session and race week)" if profile.quiet else ""),
-        f"Evening nudges: {format_value('nudges', profile.nudges)}",
+        f"Evening nudges: {format_setting('nudges', profile.nudges)}",
     ]
 
 
@@ -387,8 +376,8 @@ def describe_changes(before: Profile, after: Profile, changed: Iterable[str]) ->
     lines = []
     for setting in SETTINGS.values():
         if setting.field in names:
-            old = format_value(setting.field, getattr(before, setting.field))
-            new = format_value(setting.field, getattr(after, setting.field))
+            old = format_setting(setting.field, getattr(before, setting.field))
+            new = format_setting(setting.field, getattr(after, setting.field))
             lines.append(f"{setting.label.capitalize()}: {old} → {new}")
     return lines
 

@@ -57,10 +57,10 @@ from core.storage.personal_bests import (
     fitness_change_of_log,
 )
 from core.storage.unit_of_work import UnitOfWork
+from core.text import clock, format_pace, format_pace_range, short_date
 from core.training import Paces, compute_paces
 from core.training.athlete import GOAL_MAX_GAIN, MAX_RACE_M, MIN_RACE_M
 from core.training.levels import MILE_M, SLOWEST_MILE_S, WORLD_RECORD_MILE_S, Level
-from core.training.timefmt import fmt_duration, fmt_pace, fmt_pace_range
 
 EFFORT_KINDS: tuple[EffortKind, ...] = ("race", "time_trial", "best_effort")
 RECENT_DAYS = 42  # results older than this set bests, not paces
@@ -185,13 +185,13 @@ def _new_bests(
 
 def _best_line(record: BestRecord, old: BestRecord | None, units: str) -> str:
     label = distance_label(record.distance)
-    time = fmt_duration(record.seconds, tenths=record.seconds < 600 and record.seconds % 1 > 0)
+    time = clock(record.seconds, tenths=record.seconds < 600 and record.seconds % 1 > 0)
     if old is None:
         return f"🏅 First {label} on record: {time} — that's your personal best to beat."
     gain = old.seconds - record.seconds
     return (
         f"🏆 New personal best over the {label}: {time} — {_seconds(gain)} faster than your "
-        f"{fmt_duration(old.seconds)} from {old.local_date:%-d %b %Y}!"
+        f"{clock(old.seconds)} from {short_date(old.local_date)} {old.local_date.year}!"
     )
 
 
@@ -249,13 +249,13 @@ async def _apply_fitness(
     goal_lines: list[str] = []
     if goal_reached and runner.goal_s is not None:
         goal_lines.append(
-            f"🎯 Goal reached: you set out for {fmt_duration(runner.goal_s)} and your mile is "
-            f"now {fmt_duration(mile)}. Brilliant work!"
+            f"🎯 Goal reached: you set out for {clock(runner.goal_s)} and your mile is "
+            f"now {clock(mile)}. Brilliant work!"
         )
         runner.goal_s = None
     elif runner.goal_s is not None and runner.goal_s < mile * (1 - GOAL_MAX_GAIN):
         goal_lines.append(
-            f"Your goal of {fmt_duration(runner.goal_s)} is now more than "
+            f"Your goal of {clock(runner.goal_s)} is now more than "
             f"{GOAL_MAX_GAIN:.0%} faster than your mile, so I've cleared it for now."
         )
         runner.goal_s = None
@@ -271,7 +271,7 @@ async def _apply_fitness(
         outcome, extra = _with_next_goal(outcome, runner, mile, today)
         lines += extra
     elif runner.goal_s < mile:
-        lines.append(f"Your goal of {fmt_duration(runner.goal_s)} is "
+        lines.append(f"Your goal of {clock(runner.goal_s)} is "
                      f"{_seconds(mile - runner.goal_s)} away.")
     runner.updated_at = now
     await replan(uow, runner, today, now)
@@ -283,22 +283,22 @@ def _paces_line(
     old_mile: float | None, mile: float, old: Paces, new: Paces, units: str
 ) -> str:
     if old_mile is None:
-        head = f"📈 Your mile is now {fmt_duration(mile)}"
+        head = f"📈 Your mile is now {clock(mile)}"
     else:
-        head = f"📈 Mile {fmt_duration(old_mile)} → {fmt_duration(mile)}"
+        head = f"📈 Mile {clock(old_mile)} → {clock(mile)}"
     if old.vdot is not None and new.vdot is not None:
         head += f", VDOT {old.vdot:g} → {new.vdot:g}"
     elif new.vdot is not None:
         head += f", VDOT {new.vdot:g}"
     parts = []
     if new.easy is not None:
-        parts.append(f"easy {fmt_pace_range(new.easy[0], new.easy[1], units)}")
+        parts.append(f"easy {format_pace_range(new.easy[0], new.easy[1], units)}")
     if new.threshold is not None:
-        parts.append(f"threshold {fmt_pace(new.threshold, units)}")
+        parts.append(f"threshold {format_pace(new.threshold, units)}")
     if new.interval is not None:
-        parts.append(f"interval {fmt_pace(new.interval, units)}")
+        parts.append(f"interval {format_pace(new.interval, units)}")
     if new.repetition is not None:
-        parts.append(f"repetition {fmt_pace(new.repetition, units)}")
+        parts.append(f"repetition {format_pace(new.repetition, units)}")
     return head + (". New paces: " + ", ".join(parts) + "." if parts else ".")
 
 
@@ -314,8 +314,8 @@ def _with_next_goal(
     beginner = runner.level == Level.BEGINNER.value
     lead = "Next step" if beginner else "Next goal"
     line = (
-        f"👉 {lead}: a {fmt_duration(goal)} mile over your {what} ({span}, about 1 % a week) — "
-        f"set it with <code>/settings goal={fmt_duration(goal)}</code>."
+        f"👉 {lead}: a {clock(goal)} mile over your {what} ({span}, about 1 % a week) — "
+        f"set it with <code>/settings goal={clock(goal)}</code>."
     )
     return dataclasses.replace(outcome, next_goal_s=goal), [line]
 
@@ -331,8 +331,8 @@ def _kept_lines(runner: Runner, efforts: Sequence[Effort], on: date, today: date
     if mile <= runner.mile_time_s + 0.5:
         return []
     return [
-        f"That race is worth a {fmt_duration(mile)} mile; your paces stay at your "
-        f"{fmt_duration(runner.mile_time_s)} — one tough day doesn't set them back. If races "
+        f"That race is worth a {clock(mile)} mile; your paces stay at your "
+        f"{clock(runner.mile_time_s)} — one tough day doesn't set them back. If races "
         "keep coming out slower, a time trial will reset them."
     ]
 
@@ -343,7 +343,7 @@ def _with_lines(outcome: ResultOutcome, lines: Sequence[str]) -> ResultOutcome:
 
 def _seconds(seconds: float) -> str:
     if seconds >= 59.5:
-        return fmt_duration(seconds) + " min"
+        return clock(seconds) + " min"
     whole = round(seconds, 1) if seconds < 10 else round(seconds)
     return f"{whole:g} s"
 
@@ -351,7 +351,7 @@ def _seconds(seconds: float) -> str:
 async def record_log(
     uow: UnitOfWork,
     runner: Runner,
-    log: LoggedRun,
+    log: RunToRecord,
     *,
     today: date,
     now: datetime,
@@ -378,7 +378,7 @@ async def record_log(
 
 
 @dataclass(frozen=True, slots=True)
-class LoggedRun:
+class RunToRecord:
     """What `record_log` needs to know about a stored run log."""
 
     id: int | None
@@ -410,5 +410,5 @@ async def undo_result(
         return ["Your mile time is cleared again: sessions go by effort until you log one."]
     paces = compute_paces(athlete_for(runner, today))
     vdot = f" (VDOT {paces.vdot:g})" if paces.vdot is not None else ""
-    return [f"Your mile is back to {fmt_duration(change.mile_before)}{vdot}, and your paces "
+    return [f"Your mile is back to {clock(change.mile_before)}{vdot}, and your paces "
             "with it."]

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.units import monday_of
+
 MIN_WEEKS = 4
 MAX_WEEKS = 8
 EASY_TARGET = 0.80  # the 80/20 rule: about 80% of running time at an easy effort
@@ -19,11 +21,11 @@ SLEEP_WINDOW_DAYS = 7
 
 @dataclass(frozen=True)
 class LoggedRun:
-    """One logged run, as far as statistics care."""
+    """One logged run, as far as statistics and the guardrails care."""
 
     day: date
     minutes: float | None
-    distance_m: float | None
+    distance_m: float | None = None
     hard: bool = False
 
 
@@ -114,10 +116,6 @@ class StatsReport:
             return self.weeks
         first = monday_of(self.started)
         return tuple(w for w in self.weeks if w.monday >= first) or self.weeks[-1:]
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def week_mondays(

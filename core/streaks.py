@@ -27,6 +27,8 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from core.units import monday_of
+
 BACKFILL_WINDOW = timedelta(hours=48)
 Carry = tuple[int, int]  # (the run of kept days going on, the best run so far)
 
@@ -183,7 +185,7 @@ def compute_streak(
         for d in _dates(start, today)
     )
     current, best = _streaks(days, carry)
-    runs_to_come = frozenset(_monday(d) for d, p in plan.items() if d > today and p.requires_run)
+    runs_to_come = frozenset(monday_of(d) for d, p in plan.items() if d > today and p.requires_run)
     return StreakReport(today, current, best, days, runs_to_come, carry)
 
 
@@ -236,7 +238,7 @@ def _weeks(days: Sequence[DayResult], runs_to_come: frozenset[date]) -> tuple[in
     """(weeks in a row, weeks in total) in which every planned run was done."""
     verdicts: dict[date, list[DayResult]] = {}
     for result in days:
-        verdicts.setdefault(_monday(result.day), []).append(result)
+        verdicts.setdefault(monday_of(result.day), []).append(result)
     outcomes = [  # True complete, False broken, None neither (yet)
         _week_outcome(verdicts[monday], monday in runs_to_come) for monday in sorted(verdicts)
     ]
@@ -258,6 +260,3 @@ def _week_outcome(week: Sequence[DayResult], still_to_come: bool) -> bool | None
         return None
     return all(r.status is Status.DONE for r in required)
 
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())

@@ -45,10 +45,10 @@ from bot.discord.translate import (
 from core.app import Pacer
 from core.commands.table import COMMANDS, CommandTable
 from core.messages import Reply, Request
+from core.text import SORRY
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 SLOW_CHALLENGE = frozenset({"board", "end"})  # leaderboard images
 # What sending to Discord can raise: refusals, exhausted retries, network trouble.
 SEND_ERRORS = (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError)

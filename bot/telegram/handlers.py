@@ -36,10 +36,10 @@ from core.chat_moves import follow_chat_move
 from core.delivery import DeliveryError
 from core.messages import Platform, Reply, Request, Upload, esc
 from core.reachability import mark_unreachable
+from core.text import SORRY
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 EXPIRED_BUTTON = "That button has expired — please type the command instead."
 DM_SENT = "{name}, I've sent that to you in a private chat."
 DM_FIRST = (

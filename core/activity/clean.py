@@ -22,6 +22,7 @@ from datetime import datetime
 
 from core.activity.errors import ActivityError
 from core.activity.track import RawPoint, RawTrack, Track
+from core.text import clock
 
 WORLD_RECORD_SPEED = 100 / 9.58  # m/s: the 100 m world record, the fastest a human has run
 JUMP_MIN_M = 50.0  # displacements shorter than this are GPS noise, never a "jump"
@@ -167,11 +168,3 @@ def jump_error(metres: float, seconds: float, at: float) -> ActivityError:
         "than the 100 m world record, so the GPS or the file went wrong. I didn't log it; "
         "log the run by hand instead, e.g. /done 5k 28:30."
     )
-
-
-def clock(seconds: float) -> str:
-    """`41:07` or `1:02:03`: a time into the run."""
-    whole = round(seconds)
-    h, rest = divmod(whole, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

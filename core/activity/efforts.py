@@ -13,7 +13,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-MILE_M = 1609.344
+from core.units import METRES_PER_MILE
+
+MILE_M = METRES_PER_MILE
 FIVE_K_M = 5000.0
 TEN_K_M = 10_000.0
 BEST_EFFORT_DISTANCES = (MILE_M, FIVE_K_M, TEN_K_M)

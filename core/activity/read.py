@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.activity.clean import clock, to_track
+from core.activity.clean import to_track
 from core.activity.efforts import EFFORT_NAMES, WORLD_RECORD_S
 from core.activity.errors import ActivityError
 from core.activity.readers import read_raw
 from core.activity.summary import Activity, summarise
 from core.activity.unpack import unpack
+from core.text import clock
 
 RUNNING = frozenset({"running"})
 NOT_RUNNING = {

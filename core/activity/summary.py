@@ -18,10 +18,10 @@ from datetime import datetime
 
 from core.activity.efforts import BestEffort, best_efforts
 from core.activity.track import Track
+from core.units import METRES_PER_UNIT
 
 MOVING_SPEED = 0.8  # m/s
 CLIMB_THRESHOLD_M = 3.0
-METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
 HR_GAP_S = 10.0  # a heart-rate sample stands for at most this long
 
 

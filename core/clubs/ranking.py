@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
+from core.text import format_distance, format_minutes, format_total_distance, plural
+
 TOP = 10
 BAR_CELLS = 10
 _NEVER = datetime.max.replace(tzinfo=UTC)  # sorts after every real instant
@@ -133,32 +134,24 @@ def board_slice(
     )
 
 
-def format_value(metric: Metric, value: float | None, units: str = "km") -> str:
-    """A figure as a runner reads it: "12.4 km", "3:05 h", "12 sessions", "5 days", "86%"."""
+def format_figure(metric: Metric, value: float | None, units: str = "km") -> str:
+    """A figure as a runner reads it: "12.4 km", "3 h 5 min", "12 sessions", "5 days", "86%"."""
     if value is None:
         return "—"
     if metric is Metric.DISTANCE:
-        unit = units if units in METRES_PER_UNIT else "km"
-        return f"{value / METRES_PER_UNIT[unit]:.1f} {unit}"
+        return format_total_distance(value, units)
     if metric is Metric.TIME:
-        hours, minutes = divmod(round(value), 60)
-        return f"{hours}:{minutes:02d} h"
+        return format_minutes(value)
     if metric is Metric.ADHERENCE:
         return f"{value:.0f}%"
-    count = round(value)
-    noun = "session" if metric is Metric.SESSIONS else "day"
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return plural(round(value), "session" if metric is Metric.SESSIONS else "day")
 
 
 def format_goal(metric: Metric, value: float, units: str = "km") -> str:
-    """A goal as an admin would write it: "500 km" rather than "500.0 km"."""
+    """A goal as an admin would write it: "500 km" rather than "500.0 km", "20 h"."""
     if metric is Metric.DISTANCE:
-        unit = units if units in METRES_PER_UNIT else "km"
-        amount = f"{value / METRES_PER_UNIT[unit]:.1f}".removesuffix(".0")
-        return f"{amount} {unit}"
-    if metric is Metric.TIME and round(value) % 60 == 0:
-        return f"{round(value) // 60} h"
-    return format_value(metric, value, units)
+        return format_distance(value, units, decimals=1)
+    return format_figure(metric, value, units)
 
 
 def progress_bar(done: float, goal: float, cells: int = BAR_CELLS) -> str:

@@ -15,14 +15,14 @@ from core.clubs.ranking import (
     BoardSlice,
     Metric,
     Standing,
+    format_figure,
     format_goal,
-    format_value,
     progress_bar,
     share_percent,
 )
 from core.messages import Attachment, Reply, esc
-from core.profile import format_date
 from core.storage.models import Challenge
+from core.text import format_date
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 PNG = "image/png"
@@ -55,7 +55,7 @@ def _line(standing: Standing, metric: Metric, units: str, goal: float | None) ->
     value = standing.entry.value
     mark = " ✓" if goal is not None and value is not None and value >= goal else ""
     return (f"{standing.label}. {esc(standing.entry.name)} — "
-            f"{format_value(metric, value, units)}{mark}")
+            f"{format_figure(metric, value, units)}{mark}")
 
 
 def _team_line(challenge: Challenge, shown: BoardSlice, units: str) -> str | None:
@@ -64,7 +64,7 @@ def _team_line(challenge: Challenge, shown: BoardSlice, units: str) -> str | Non
     metric = Metric(challenge.metric)
     total = shown.team_total
     return (f"Together to {format_goal(metric, challenge.team_goal, units)}: "
-            f"{format_value(metric, total, units)} — "
+            f"{format_figure(metric, total, units)} — "
             f"{share_percent(total, challenge.team_goal)}%\n"
             f"{progress_bar(total, challenge.team_goal)}")
 
@@ -82,7 +82,7 @@ def board_lines(challenge: Challenge, shown: BoardSlice, units: str) -> list[str
     if shown.you is not None:
         tied = " (tied)" if shown.you.tied else ""
         lines.append(f"You: #{shown.you.rank}{tied} of {shown.total} — "
-                     f"{format_value(metric, shown.you.entry.value, units)}")
+                     f"{format_figure(metric, shown.you.entry.value, units)}")
     team = _team_line(challenge, shown, units)
     if team:
         lines.append(team)
@@ -100,14 +100,14 @@ def board_image(
 
     def row(s: Standing) -> BoardRow:
         return BoardRow(s.label, s.entry.name, s.entry.value or 0.0,
-                        format_value(metric, s.entry.value, units),
+                        format_figure(metric, s.entry.value, units),
                         s.entry.runner_id == viewer_id)
 
     team = None
     if challenge.team_goal is not None:
         total = shown.team_total
         team = TeamProgress(total, challenge.team_goal,
-                            f"Together: {format_value(metric, total, units)} of "
+                            f"Together: {format_figure(metric, total, units)} of "
                             f"{format_goal(metric, challenge.team_goal, units)}")
     subtitle = f"{metric.blurb} · until {format_date(challenge.ends_on)}"
     png = leaderboard_png(title or challenge.name, [row(s) for s in shown.top],
@@ -149,7 +149,7 @@ def final_reply(challenge: Challenge, shown: BoardSlice, units: str) -> Reply:
     for s in shown.top:
         medal = MEDALS.get(s.rank) if s.entry.value else None
         prefix = medal or f"{s.label}."
-        figure = format_value(metric, s.entry.value, units)
+        figure = format_figure(metric, s.entry.value, units)
         lines.append(f"{prefix} {esc(s.entry.name)} — {figure}")
     if shown.total > len(shown.top):
         lines.append(f"…and {shown.total - len(shown.top)} more.")

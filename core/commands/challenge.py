@@ -39,7 +39,7 @@ from core.clubs.chats import (
 )
 from core.clubs.figures import join_day, zone
 from core.clubs.moderation import find_member, member_runs, remove_run
-from core.clubs.ranking import METRICS, Metric, format_value
+from core.clubs.ranking import METRICS, Metric, format_figure
 from core.clubs.replies import board_reply, final_reply, goal_text, headline
 from core.commands.base import Context, UserError
 from core.grammar import (
@@ -51,8 +51,8 @@ from core.grammar import (
     resolve_timezone,
 )
 from core.messages import Choice, Platform, Reply, esc
-from core.profile import format_date
 from core.storage.models import Club, RunLog
+from core.text import format_date, plural
 
 PRIVATE_ONLY = (
     "Challenges live in your club's group or server channel: add me there and send "
@@ -121,7 +121,7 @@ async def _list(ctx: Context, club: Club, rest: str) -> Reply:
     for number, challenge in enumerate(running, 1):
         members = counts[challenge.id]
         lines.append(f"{number}. {headline(challenge, ctx.now, icon='')} · "
-                     f"{members} member{'' if members == 1 else 's'}")
+                     f"{plural(members, 'member')}")
     lines.append("Join with /challenge join" + (" 1 (or its name)" if len(running) > 1 else ""))
     return Reply("\n".join(lines))
 
@@ -259,7 +259,7 @@ async def _remove(ctx: Context, club: Club, rest: str) -> Reply:
 def _run_line(log: RunLog, units: str, removed: str | None, *, with_id: bool = True) -> str:
     parts = []
     if log.distance_m is not None:
-        parts.append(format_value(Metric.DISTANCE, log.distance_m, units))
+        parts.append(format_figure(Metric.DISTANCE, log.distance_m, units))
     if log.minutes is not None:
         parts.append(f"{log.minutes:g} min")
     what = " · ".join(parts) or "as planned"

@@ -32,10 +32,9 @@ from core.logbook import (
 )
 from core.messages import Reply, esc
 from core.planning import ensure_plan, replan, requires_run
-from core.profile import format_date
-from core.results import LoggedRun, record_log, undo_result
-from core.run_format import describe_log
+from core.results import RunToRecord, record_log, undo_result
 from core.streaks import BACKFILL_WINDOW, KEPT, Status, StreakReport
+from core.text import describe_run, format_date, streak_line
 
 ALREADY_LOGGED = "Already logged — /undo if that was a mistake."
 
@@ -87,10 +86,10 @@ async def log_entry(ctx: Context, entry: RunEntry) -> tuple[StoredLog, list[str]
     backfill = _backfill_line(entry.day, book.inputs, after, today)
     if backfill:
         lines.append(backfill)
-    lines.append(streak_line(after, state))
+    lines.append(logged_streak_line(after, state))
     lines += [w.text for w in warnings]
     result = await record_log(  # a race or time trial: bests, paces, next goal
-        uow, runner, LoggedRun(log.id, entry.day, new.minutes, new.distance_m, new.note,
+        uow, runner, RunToRecord(log.id, entry.day, new.minutes, new.distance_m, new.note,
                                new.as_planned, new.session_type, new.source),
         today=today, now=ctx.now,
     )
@@ -106,7 +105,7 @@ async def handle_undo(ctx: Context) -> Reply:
     log = await last_log(uow, runner.id)
     if log is None:
         raise UserError("Nothing to undo — you haven't logged a run yet. Log one with /done.")
-    day, what = log.local_date, describe_log(log, runner.units)
+    day, what = log.local_date, describe_run(log.minutes, log.distance_m, runner.units)
     restored = await undo_result(uow, runner, log.id, today=today, now=ctx.now)
     await uow.logs.remove(runner.id, log.id)
     # The run no longer counts in challenges (streak boards follow save_streak below).
@@ -117,7 +116,7 @@ async def handle_undo(ctx: Context) -> Reply:
     inputs = await streak_inputs(uow, runner, ctx.now)
     report = inputs.report()
     state = await save_streak(uow, runner.id, inputs, report, ctx.now, challenges)
-    lines = [f"↩️ Removed your run {when(day, today)}: {what}.", streak_line(report, state)]
+    lines = [f"↩️ Removed your run {when(day, today)}: {what}.", logged_streak_line(report, state)]
     return Reply("\n".join(lines + restored))
 
 
@@ -189,7 +188,7 @@ def when(day: date, today: date) -> str:
 
 
 def _logged_line(log: StoredLog, row: PlannedRow | None, today: date, units: str) -> str:
-    what = describe_log(log, units)
+    what = describe_run(log.minutes, log.distance_m, units)
     if log.as_planned and row is not None:
         what = f"{esc(row.title)} as planned · {what}"
     note = f" — “{esc(log.note)}”" if log.note else ""
@@ -215,16 +214,7 @@ def _backfill_line(
     return None
 
 
-def streak_line(report: StreakReport, state: CachedStreak) -> str:
-    """`🔥 Streak: 5 days (best: 9)` — the line every log and undo ends with."""
-    current, best = report.current, state.best
-    if current == 0:
-        return "Streak: 0 days — your next planned run starts a new one."
-    text = f"🔥 Streak: {days(current)}"
-    if best > current:
-        return f"{text} (best: {days(best)})"
-    return f"{text} — your best yet!" if current >= 2 else text
-
-
-def days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+def logged_streak_line(report: StreakReport, state: CachedStreak) -> str:
+    """The streak line every log and undo ends with (`core.text.streak_line`)."""
+    line = streak_line(report.current, state.best)
+    return f"{line} — your next planned run starts a new one." if report.current == 0 else line

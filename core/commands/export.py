@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.commands.base import Context
 from core.exporting import collect, file_stem, logs_csv, plan_ics, to_json
 from core.messages import Attachment, Reply
+from core.text import plural
 
 
 async def handle(ctx: Context) -> Reply:
@@ -23,8 +24,8 @@ async def handle(ctx: Context) -> Reply:
     logs, nights = len(document["logs"]), len(document["sleep"])
     lines = [
         "<b>Your Pacer data</b>",
-        f"• pacer-{stem}.json — your settings, {_count(logs, 'run')}, "
-        f"{_count(nights, 'night')} of sleep and your streak",
+        f"• pacer-{stem}.json — your settings, {plural(logs, 'run')}, "
+        f"{plural(nights, 'night')} of sleep and your streak",
         f"• pacer-{stem}.csv — your runs, for a spreadsheet",
     ]
     if sessions:
@@ -34,6 +35,3 @@ async def handle(ctx: Context) -> Reply:
     lines.append("To erase everything Pacer stores about you: /deleteme")
     return Reply("\n".join(lines), attachments=tuple(files), private=True)
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

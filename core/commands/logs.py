@@ -14,15 +14,14 @@ from datetime import date, timedelta
 from core.clubs.totals import RUN_METRICS, refresh_runner, runner_challenges
 from core.commands.base import Context, UserError
 from core.commands.done import handle_undo as undo_last
-from core.commands.done import streak_line
+from core.commands.done import logged_streak_line
 from core.day_summary import day_label, day_total
 from core.grammar import GrammarError, parse_done
 from core.logbook import save_streak, streak_inputs
 from core.messages import Reply, esc
 from core.planning import replan
-from core.profile import format_date
-from core.run_format import describe_run
 from core.storage.run_logs import LogChange, LogLine
+from core.text import describe_run, format_date
 
 EDIT_DAYS = 14  # how far back `/logs`, `/undo N` and `/edit N` reach, today included
 _NUMBER = re.compile(r"#?([0-9]+)(?=\s|$)")
@@ -161,7 +160,7 @@ async def _follow(ctx: Context, day: date) -> str:
     inputs = await streak_inputs(uow, runner, ctx.now)
     report = inputs.report()
     state = await save_streak(uow, runner.id, inputs, report, ctx.now, challenges)
-    return streak_line(report, state)
+    return logged_streak_line(report, state)
 
 
 def _line(log: LogLine, today: date, units: str) -> str:

@@ -33,14 +33,13 @@ from core.profile import (
     check_profile,
     describe_changes,
     describe_profile,
-    format_value,
+    format_setting,
     parse_settings,
     parse_value,
     profile_of,
     setting_for,
 )
-from core.schedule.due import DayFacts, PushKind, due_pushes
-from core.schedule.due import Profile as PushProfile
+from core.schedule.due import DayFacts, PushKind, PushProfile, due_pushes
 from core.schedule.outbox import record_shown
 
 PRIVATELY = "Let's do this privately — message me directly."
@@ -195,11 +194,11 @@ async def _finish_start(ctx: Context, profile: Profile) -> Reply:
     summary += describe_profile(profile)[:4]
     if profile.mile_time_s is not None or profile.goal_s is not None:
         summary.append(
-            f"Mile: now {format_value('mile_time_s', profile.mile_time_s)}, "
-            f"goal {format_value('goal_s', profile.goal_s)}"
+            f"Mile: now {format_setting('mile_time_s', profile.mile_time_s)}, "
+            f"goal {format_setting('goal_s', profile.goal_s)}"
         )
     if profile.race_date is not None:
-        summary.append(f"Race: {format_value('race_date', profile.race_date)}")
+        summary.append(f"Race: {format_setting('race_date', profile.race_date)}")
     advice = goal_advice(profile.mile_time_s, profile.goal_s, profile.race_date, today)
     if advice:
         summary.append(advice)
@@ -331,7 +330,8 @@ async def handle_answer(ctx: Context) -> Reply | Sequence[Reply]:
     if following is None:
         return await _finish_start(ctx, profile)
     ctx.runner.conversation = _conversation(ctx, "start", following, answers)
-    done = f"✓ {setting.label.capitalize()}: {format_value(setting.field, answers[setting.field])}"
+    shown = format_setting(setting.field, answers[setting.field])
+    done = f"✓ {setting.label.capitalize()}: {shown}"
     return _ask(following, done)
 
 
@@ -368,7 +368,7 @@ def _conversation(
 
 def _answer_lines(answers: Mapping[str, Any]) -> list[str]:
     return [
-        f"✓ {s.label.capitalize()}: {format_value(s.field, answers[s.field])}"
+        f"✓ {s.label.capitalize()}: {format_setting(s.field, answers[s.field])}"
         for s in SETTINGS.values()
         if s.field in answers
     ]

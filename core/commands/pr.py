@@ -6,11 +6,10 @@ from core.commands.base import Context
 from core.goals import counter_proposal, realistic_goal, weeks_available
 from core.messages import Reply
 from core.planning import athlete_for, upcoming_race
-from core.profile import format_date
 from core.race_distances import DISTANCES, distance_label
 from core.storage.personal_bests import current_bests
+from core.text import clock, format_date
 from core.training import compute_paces
-from core.training.timefmt import fmt_duration
 
 KIND_WORDS = {"race": "race", "time_trial": "time trial", "best_effort": "best effort"}
 NONE_YET = (
@@ -31,7 +30,7 @@ async def handle(ctx: Context) -> Reply:
             continue
         tenths = best.seconds < 600 and best.seconds % 1 > 0
         lines.append(
-            f"{distance_label(key).capitalize()}: {fmt_duration(best.seconds, tenths=tenths)} · "
+            f"{distance_label(key).capitalize()}: {clock(best.seconds, tenths=tenths)} · "
             f"{format_date(best.local_date, year=True)} · {KIND_WORDS.get(best.kind, best.kind)}"
             f" ({best.source})"
         )
@@ -41,17 +40,17 @@ async def handle(ctx: Context) -> Reply:
     if mile is not None:
         paces = compute_paces(athlete_for(runner, today))
         vdot = f", VDOT {paces.vdot:g}" if paces.vdot is not None else ""
-        lines.append(f"\nCurrent mile: {fmt_duration(mile)}{vdot} — your paces come from it.")
+        lines.append(f"\nCurrent mile: {clock(mile)}{vdot} — your paces come from it.")
         weeks = weeks_available(today, upcoming_race(runner, today))
         if runner.goal_s is None:
             goal = realistic_goal(mile, weeks)
             lines.append(
-                f"👉 Next goal: {fmt_duration(goal)} in {round(weeks)} weeks — "
-                f"<code>/settings goal={fmt_duration(goal)}</code>"
+                f"👉 Next goal: {clock(goal)} in {round(weeks)} weeks — "
+                f"<code>/settings goal={clock(goal)}</code>"
             )
         else:
-            lines.append(f"Goal: {fmt_duration(runner.goal_s)} "
-                         f"({fmt_duration(max(0.0, mile - runner.goal_s))} to go).")
+            lines.append(f"Goal: {clock(runner.goal_s)} "
+                         f"({clock(max(0.0, mile - runner.goal_s))} to go).")
             proposal = counter_proposal(mile, runner.goal_s, weeks)
             if proposal:
                 lines.append(proposal)

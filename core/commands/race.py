@@ -20,11 +20,11 @@ from core.profile import (
     apply_profile,
     athlete_of,
     check_profile,
-    format_date,
     format_mile,
     parse_value,
     profile_of,
 )
+from core.text import format_date
 from core.training import race_warmup_timeline, race_week_checklist
 
 

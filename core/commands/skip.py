@@ -21,8 +21,8 @@ from core.planning import (
     requires_run,
     week_bounds,
 )
-from core.profile import format_date
 from core.storage.models import PlannedSession
+from core.text import format_date
 
 MAX_REASON = 500
 

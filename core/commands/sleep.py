@@ -17,15 +17,14 @@ from core.commands.base import Context, UserError
 from core.grammar import GrammarError, parse_sleep_night
 from core.messages import Reply, esc
 from core.planning import planned_between, replan
-from core.profile import format_date
 from core.storage.models import PlannedSession
 from core.storage.unit_of_work import UnitOfWork
+from core.text import WEEKDAY_NAMES, format_date, format_hours, plural
 
 TARGET_HOURS = 7.0
 POOR_NIGHT_HOURS = 6.0
 AVERAGE_DAYS = 7
 LOOKAHEAD_DAYS = 7  # how far ahead an eased (or restored) hard session is reported
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SESSION_WORDS = {
     "intervals": "intervals",
     "vo2max": "VO2max intervals",
@@ -66,7 +65,7 @@ async def handle(ctx: Context) -> Reply:
             f"😴 Updated last night's sleep: {format_hours(previous)} → {format_hours(hours)} "
             "(one entry per night; the new one replaces the old)."
         ]
-    lines.append(f"7-day average: {format_hours(average)} over {_nights(nights)}.")
+    lines.append(f"7-day average: {format_hours(average)} over {plural(nights, 'night')}.")
     poor = is_poor(hours, average)
     if hours < TARGET_HOURS:
         lines.append(
@@ -89,7 +88,7 @@ async def _earlier_night(
         lines = [f"😴 Logged {format_hours(hours)} for {which}."]
     else:
         lines = [f"😴 Updated {which}: {format_hours(previous)} → {format_hours(hours)}."]
-    lines.append(f"7-day average: {format_hours(average)} over {_nights(nights)}.")
+    lines.append(f"7-day average: {format_hours(average)} over {plural(nights, 'night')}.")
     if average < TARGET_HOURS:
         lines.append("Your week's sleep is under 7 h on average — an early night would help.")
     last_night = await ctx.uow.sleep.night(ctx.runner.id, ctx.today)
@@ -141,13 +140,3 @@ def _whose(session: Intensity, today: date) -> str:
         return f"tomorrow's {what}"
     return f"{WEEKDAY_NAMES[session.day.weekday()]}'s {what}"
 
-
-def format_hours(hours: float) -> str:
-    """`7 h 30 min`, `8 h`."""
-    minutes = round(hours * 60)
-    whole, rest = divmod(minutes, 60)
-    return f"{whole} h {rest:02d} min" if rest else f"{whole} h"
-
-
-def _nights(count: int) -> str:
-    return "1 night" if count == 1 else f"{count} nights"

@@ -18,13 +18,13 @@ from core.stats import (
     StatsReport,
     WeekStats,
     build_report,
-    monday_of,
     runs_against_plan,
     week_mondays,
 )
 from core.storage.unit_of_work import UnitOfWork
+from core.text import format_minutes, format_total_distance, plural, short_date, streak_line
+from core.units import monday_of
 
-METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344}
 HARD_HEAVY_BELOW = 0.75  # some slack around 80/20 before calling a week hard-heavy
 
 NO_RUNS_YET = (
@@ -91,18 +91,18 @@ def render(report: StatsReport, units: str, current: int, best: int) -> str:
 
 
 def _week_line(week: WeekStats, units: str, is_current: bool) -> str:
-    label = "This week" if is_current else f"Week of {_short_date(week.monday)}"
-    parts = [f"{week.minutes:.0f} min"]
+    label = "This week" if is_current else f"Week of {short_date(week.monday)}"
+    parts = [format_minutes(week.minutes)]
     if week.distance_m > 0:
-        parts.append(f"{week.distance_m / METRES_PER_UNIT[units]:.1f} {units}")
+        parts.append(format_total_distance(week.distance_m, units))
     if week.planned_runs:
         count = RunCount(week.sessions_done, week.extra_runs)
         runs = runs_against_plan(count, week.planned_runs)  # as /week counts them
         parts.append(runs + (" so far" if is_current else ""))
     else:
-        parts.append(_plural(week.runs, "run"))
+        parts.append(plural(week.runs, "run"))
     if week.minutes > 0 and week.hard_minutes > 0:
-        parts.append(f"{week.hard_minutes:.0f} min hard")
+        parts.append(f"{format_minutes(week.hard_minutes)} hard")
     return f"{label}: " + " · ".join(parts)
 
 
@@ -124,7 +124,7 @@ def _sleep_line(sleep: SleepSummary) -> str:
     if sleep.average is None:
         return "<b>Sleep</b>: nothing logged in the last 7 nights — try /sleep 7.5h each morning."
     text = (f"<b>Sleep</b>, last 7 nights: {sleep.average:.1f} h average over "
-            f"{_plural(sleep.nights, 'night')} logged")
+            f"{plural(sleep.nights, 'night')} logged")
     if sleep.short_nights:
         text += f", {sleep.short_nights} under {SLEEP_TARGET_HOURS:.0f} h"
     if sleep.average < SLEEP_TARGET_HOURS:
@@ -133,14 +133,5 @@ def _sleep_line(sleep: SleepSummary) -> str:
 
 
 def _streak_line(current: int, best: int) -> str:
-    if current == 0:
-        return f"<b>Streak</b>: 0 days (best {best}) — today is a good day to start one."
-    return f"<b>Streak</b>: 🔥 {_plural(current, 'day')} (best {best})"
-
-
-def _short_date(day: date) -> str:
-    return f"{day.day} {day.strftime('%b')}"
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    line = streak_line(current, best)
+    return f"{line} — today is a good day to start one." if current == 0 else line

@@ -6,13 +6,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.commands.base import Context
-from core.commands.done import days
 from core.logbook import refresh_streak
 from core.messages import Reply, esc
 from core.planning import ensure_plan
-from core.profile import WEEKDAYS, format_date
-from core.run_format import format_duration
 from core.streaks import BACKFILL_WINDOW, DayResult, Status, StreakReport
+from core.text import WEEKDAYS, format_date, plural, run_time, streak_line
 
 RECENT_DAYS = 10
 
@@ -23,7 +21,7 @@ async def handle(ctx: Context) -> Reply:
     report, state = await refresh_streak(uow, runner, ctx.now)
     if not report.days:
         return Reply("Your streak starts with your plan — send /today to see the first session.")
-    lines = [f"🔥 <b>Streak: {days(report.current)}</b> · best: {days(state.best)}"]
+    lines = [f"<b>{streak_line(report.current, state.best)}</b>"]
     lines.append(f"📅 Weekly consistency: {_weeks(report)}")
     lines.append("\n<b>Why</b> — the last days:")
     lines += [day_line(result, report.today, runner.tz) for result in report.recent(RECENT_DAYS)]
@@ -39,8 +37,7 @@ async def handle(ctx: Context) -> Reply:
 def _weeks(report: StreakReport) -> str:
     if report.weeks_total == 0:
         return "no complete week yet — every planned run in a week makes one."
-    in_a_row = "1 week" if report.weeks_in_a_row == 1 else f"{report.weeks_in_a_row} weeks"
-    total = "1 week" if report.weeks_total == 1 else f"{report.weeks_total} weeks"
+    in_a_row, total = plural(report.weeks_in_a_row, "week"), plural(report.weeks_total, "week")
     return f"{in_a_row} in a row with every planned run done ({total} in total)."
 
 
@@ -49,7 +46,7 @@ def day_line(result: DayResult, today: date, tz: str) -> str:
     label = "Today" if result.day == today else format_date(result.day)
     status = result.status
     if status is Status.DONE:
-        minutes = format_duration(result.minutes) if result.minutes else "done"
+        minutes = run_time(result.minutes) if result.minutes else "done"
         extra = "" if result.planned is not None and result.planned.requires_run else " (extra)"
         return f"{label} ✓ {minutes}{extra}"
     if status is Status.REST:

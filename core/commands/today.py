@@ -8,10 +8,9 @@ from core.commands.base import Context
 from core.logbook import logs_on
 from core.messages import Choice, Reply, esc
 from core.planning import ensure_plan, planned_day, requires_run
-from core.profile import format_date
-from core.run_format import describe_log
 from core.storage.models import PlannedSession
 from core.storage.unit_of_work import UnitOfWork
+from core.text import describe_run, format_date
 
 LOG_IT = "Log it with /done when you've run."
 RUN_DAY_CHOICES = ((Choice("Done as planned", "/done"), Choice("Skip", "/skip")),)
@@ -34,7 +33,7 @@ async def today_reply(ctx: Context) -> Reply:
     lines.append(session_markup(row, today))
     logs = await logs_on(uow, runner.id, today)
     if logs:
-        done = ", ".join(describe_log(log, runner.units) for log in logs)
+        done = ", ".join(describe_run(log.minutes, log.distance_m, runner.units) for log in logs)
         lines.append(f"\n✓ Already logged today: {done}. Nice work!")
         return Reply("\n".join(lines))
     skip = await uow.skips.on(runner.id, today)

@@ -9,10 +9,9 @@ from datetime import date, timedelta
 from core.commands.base import Context
 from core.messages import Reply, esc
 from core.planning import ensure_plan, planned_between, requires_run, week_bounds
-from core.profile import WEEKDAYS, format_date
-from core.run_format import format_duration
 from core.stats import count_runs, runs_against_plan
 from core.storage.models import PlannedSession
+from core.text import WEEKDAYS, format_date, format_minutes, plural, run_time
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,14 @@ class DayStatus:
         else:
             text = esc(row.title)
             if row.minutes > 0:
-                text += f" · {row.minutes} min"
+                text += f" · {format_minutes(row.minutes)}"
         status = self._status(today)
         return f"{text} — {status}" if status else text
 
     def _status(self, today: date) -> str:
         if self.logged:
             extra = "" if requires_run(self.row) else " (extra)"
-            minutes = f" {format_duration(self.logged_minutes)}" if self.logged_minutes else ""
+            minutes = f" {run_time(self.logged_minutes)}" if self.logged_minutes else ""
             return f"done{minutes}{extra}"
         if self.skip_reason is not None:
             return f"skipped ({esc(self.skip_reason)})" if self.skip_reason else "skipped"
@@ -100,8 +99,8 @@ def render_week(days: list[DayStatus], today: date) -> str:
         (s.day for s in days for _ in range(s.logs)), (s.day for s in run_days)
     )  # as /stats counts them
     lines.append(
-        f"\nPlanned: {planned} min in {len(run_days)} runs · "
-        f"done: {format_duration(done_minutes)} ({runs_against_plan(count, len(run_days))})"
+        f"\nPlanned: {format_minutes(planned)} in {plural(len(run_days), 'run')} · "
+        f"done: {run_time(done_minutes)} ({runs_against_plan(count, len(run_days))})"
     )
     lines.append("✓ done · ✗ missed · ↷ skipped · ▶ today")
     return "\n".join(lines)

@@ -36,8 +36,9 @@ from core.grammar.plausibility import (
     fastest_seconds,
 )
 from core.grammar.quantities import Quantity, read_quantity
-from core.grammar.text import format_number, shorten
+from core.grammar.text import shorten
 from core.grammar.units import DISTANCE_UNITS, DURATION_UNITS
+from core.text import trim
 
 DONE_EXAMPLE = "Try /done 5k 28:30 or /done 25min."
 DAY_EXAMPLE = "Try /done yesterday 30min or /done tue 5k."
@@ -251,13 +252,13 @@ def _unreadable_number(quantity: Quantity, tokens: list[Token], text: str) -> Gr
                 "colon.",
                 f"Try /done {fixed}.",
             )
-        number = format_number(quantity.value)  # "7.45": a mile in 7:45, or 7.45 km?
+        number = trim(quantity.value)  # "7.45": a mile in 7:45, or 7.45 km?
         return GrammarError(
             f'I can\'t tell what "{shorten(chunk)}" means: a time ({clock}), km or miles?',
             f"Try /done {fixed} or /done {number}k.",
         )
     if chunk == text[token.start : token.end]:
-        number = format_number(quantity.value) if quantity.value > 0 else "5"
+        number = trim(quantity.value) if quantity.value > 0 else "5"
         return GrammarError(
             f'I can\'t tell what "{shorten(chunk)}" means: minutes, km or miles?',
             f"Try /done {number}min, /done {number}k or /done {number}mi.",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from core.grammar.errors import GrammarError
 from core.grammar.lexer import tokenize
 from core.grammar.quantities import read_quantity
-from core.grammar.text import format_number, shorten
+from core.grammar.text import shorten
+from core.text import trim
 
 DURATION_EXAMPLE = "Try 25min, 1h10, 45:30 or 1:05:00."
 
@@ -25,7 +26,7 @@ def parse_duration(text: str) -> float:
         raise err.with_example(DURATION_EXAMPLE) from None
     if quantity is None or quantity.end != len(tokens) or quantity.kind != "duration":
         if quantity is not None and quantity.kind == "bare" and len(tokens) == 1:
-            number = format_number(quantity.value)
+            number = trim(quantity.value)
             raise GrammarError(f'"{number}" needs a unit.', f"Try {number}min or {number}h.")
         raise GrammarError(f'I couldn\'t read "{shorten(text)}" as a duration.', DURATION_EXAMPLE)
     if not quantity.value > 0:

@@ -7,8 +7,8 @@ import math
 from bisect import bisect_left
 
 from core.grammar.errors import GrammarError
-from core.grammar.text import format_number, format_seconds
-from core.grammar.units import HALF_MARATHON_M, MARATHON_M, METRES_PER_MILE
+from core.text import format_seconds, trim
+from core.units import HALF_MARATHON_M, MARATHON_M, METRES_PER_MILE
 
 MAX_RUN_SECONDS = 24 * 3600.0
 MAX_RUN_METRES = 250_000.0
@@ -54,8 +54,8 @@ def describe_distance(distance_m: float) -> str:
     if math.isclose(distance_m, HALF_MARATHON_M, rel_tol=1e-6):
         return "a half marathon"
     if distance_m < 1000:
-        return f"{format_number(distance_m)} m"
-    return f"{format_number(distance_m / 1000)} km"
+        return f"{trim(distance_m)} m"
+    return f"{trim(distance_m / 1000)} km"
 
 
 def check_duration(seconds: float, shown: str = "That") -> None:

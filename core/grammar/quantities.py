@@ -17,16 +17,13 @@ from core.grammar.text import shorten, to_number
 from core.grammar.units import (
     DISTANCE_UNITS,
     DURATION_UNITS,
-    HALF_MARATHON_M,
     HOUR,
-    MARATHON_M,
-    METRES_PER_KM,
-    METRES_PER_MILE,
     MINUTE,
     SECOND,
     SECONDS_PER_RANK,
     m_means_metres,
 )
+from core.units import HALF_MARATHON_M, MARATHON_M, METRES_PER_KM, METRES_PER_MILE
 
 QuantityKind = Literal["duration", "distance", "pace", "bare"]
 

@@ -9,7 +9,8 @@ from core.grammar.days import read_day, resolve_past
 from core.grammar.errors import GrammarError
 from core.grammar.lexer import Token, ascii_digits, tokenize
 from core.grammar.quantities import Quantity, read_quantity
-from core.grammar.text import format_number, shorten, to_number
+from core.grammar.text import shorten, to_number
+from core.text import trim
 
 SLEEP_EXAMPLE = "Try /sleep 7.5h, /sleep 7h30 or /sleep 7:30."
 NIGHT_EXAMPLE = "Try /sleep yesterday 7h or /sleep sun 7h30."
@@ -41,8 +42,8 @@ def parse_sleep(text: str) -> float:
         if meant_minutes:
             hint = f"If you meant minutes, try /sleep {number}min."
         raise GrammarError(
-            f"{shorten(format_number(hours))} hours is more than a night's sleep (I log up "
-            f"to {format_number(MAX_SLEEP_HOURS)} h).",
+            f"{shorten(trim(hours))} hours is more than a night's sleep (I log up "
+            f"to {trim(MAX_SLEEP_HOURS)} h).",
             hint,
         )
     return hours

@@ -1,4 +1,4 @@
-"""Small text helpers shared by the parsers: accent folding, number reading, formatting."""
+"""Small text helpers shared by the parsers: accent folding, number reading, quoting."""
 
 from __future__ import annotations
 
@@ -41,20 +41,3 @@ def shorten(text: str, limit: int = 24) -> str:
     """`text` cut to `limit` characters with an ellipsis, for quoting input back safely."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def format_seconds(seconds: float) -> str:
-    """A duration the way runners write it: "28:30", "1:05:00", "43.03 s" under a minute."""
-    if seconds < 60:
-        return f"{seconds:.2f}".rstrip("0").rstrip(".") + " s"
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
-
-
-def format_number(value: float) -> str:
-    """`value` without a pointless ".0": 5 -> "5", 3.25 -> "3.25"."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -8,7 +8,7 @@ from datetime import time
 from core.grammar.errors import GrammarError
 from core.grammar.plausibility import WORLD_RECORDS
 from core.grammar.text import shorten
-from core.grammar.units import METRES_PER_MILE
+from core.units import METRES_PER_MILE
 
 MILE_RECORD_SECONDS = dict(WORLD_RECORDS)[METRES_PER_MILE]
 SLOWEST_MILE_SECONDS = 30 * 60.0  # a brisk walk; slower than this is not a mile "time"

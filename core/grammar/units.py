@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from core.grammar.errors import GrammarError
-
-METRES_PER_KM = 1000.0
-METRES_PER_MILE = 1609.344
-HALF_MARATHON_M = 21097.5
-MARATHON_M = 42195.0
+from core.units import METRES_PER_KM, METRES_PER_MILE
 
 # Rank orders the parts of a compound duration: "1h 10m 5s" must go from big to small.
 HOUR, MINUTE, SECOND = 3, 2, 1

@@ -42,7 +42,7 @@ RECAP_TIME = time(18, 0)
 
 
 @dataclass(frozen=True)
-class Profile:
+class PushProfile:
     """The scheduling-relevant part of a runner's settings."""
 
     runner_id: int
@@ -139,7 +139,7 @@ def nudge_time(reminder: time) -> time | None:
 
 
 def due_pushes(
-    profile: Profile,
+    profile: PushProfile,
     facts: DayFacts,
     now: datetime,
     kinds: Collection[PushKind] = PUSH_KINDS,
@@ -169,7 +169,7 @@ class _Day:
 
 
 def _candidates(
-    profile: Profile, facts: DayFacts, day: _Day, kinds: Collection[PushKind]
+    profile: PushProfile, facts: DayFacts, day: _Day, kinds: Collection[PushKind]
 ) -> list[DuePush]:
     reminder = day.at(parse_hhmm(profile.reminder_time))
     race_day = profile.race_date == day.date
@@ -196,7 +196,7 @@ def _candidates(
     return [p for p in out if p.due_at < p.expires_at]
 
 
-def _race_day(profile: Profile, reminder: datetime, day: _Day) -> list[DuePush]:
+def _race_day(profile: PushProfile, reminder: datetime, day: _Day) -> list[DuePush]:
     """Race morning (warm-up timeline before the start) and the post-race prompt."""
     if profile.race_start:
         start = day.at(parse_hhmm(profile.race_start))

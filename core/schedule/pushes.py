@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
-from functools import lru_cache
 
 from core.messages import Choice, Reply, esc
+from core.text import format_date, format_minutes, format_total_distance, streak_line
 from core.training import Athlete, PlanError, lap_splits, race_week_checklist
 
 DONE_SKIP = ((Choice("Done ✓", "/done"), Choice("Skip", "/skip")),)
@@ -20,11 +20,6 @@ SPLITS_DAYS = (6, 1)  # race-week days whose checklist is about the pacing plan
 def _greeting(name: str, wall: time) -> str:
     part = "morning" if wall.hour < 12 else "afternoon" if wall.hour < 17 else "evening"
     return f"Good {part}, {esc(name)}!" if name else f"Good {part}!"
-
-
-@lru_cache(maxsize=64)
-def _day_label(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
 
 
 def session_push(
@@ -37,7 +32,7 @@ def session_push(
     note: str | None = None,
 ) -> Reply:
     """The daily session at the runner's reminder time, with Done / Skip buttons."""
-    label = _day_label(day)
+    label = format_date(day)
     # The planned session's text usually starts with its date: then don't repeat it.
     intro = "Here's today's session:" if label in session_text else f"Today, {label}:"
     lines = [f"<b>{_greeting(name, wall)}</b> {intro}", "", session_text]
@@ -142,17 +137,16 @@ class WeekSummary:
 def recap_push(name: str, week: WeekSummary) -> Reply:
     """The weekly recap on Sunday evening: sessions, volume and sleep, private to the runner."""
     who = f", {esc(name)}" if name else ""
-    lines = [f"<b>Your week{who}</b> ({_day_label(week.first)} – {_day_label(week.last)})", ""]
+    lines = [f"<b>Your week{who}</b> ({format_date(week.first)} – {format_date(week.last)})", ""]
     if week.planned_runs:
         lines.append(f"Sessions: {week.done_runs} of {week.planned_runs} done")
     else:
         lines.append(f"Sessions: {week.done_runs} logged")
-    volume = f"Time: {_minutes(week.logged_minutes)}"
+    volume = f"Time: {format_minutes(week.logged_minutes)}"
     if week.logged_distance_m > 0:
-        volume += f" · distance: {_distance(week.logged_distance_m, week.units)}"
+        volume += f" · distance: {format_total_distance(week.logged_distance_m, week.units)}"
     lines.append(volume)
-    lines.append(f"🔥 Streak: {week.streak} day{'s' if week.streak != 1 else ''}"
-                 f" (best {week.best_streak})")
+    lines.append(streak_line(week.streak, week.best_streak))
     if week.sleep_hours is not None:
         sleep = f"Sleep: {week.sleep_hours:.1f} h a night on average"
         if week.sleep_hours < 7:
@@ -175,12 +169,3 @@ def _verdict(week: WeekSummary) -> str:
     return "A lighter week than planned. No guilt: next week is a fresh start."
 
 
-def _minutes(total: float) -> str:
-    minutes = round(total)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-
-
-def _distance(metres: float, units: str) -> str:
-    if units == "mi":
-        return f"{metres / 1609.344:.1f} mi"
-    return f"{metres / 1000:.1f} km"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
-from core.schedule.due import DayFacts, Profile
+from core.schedule.due import DayFacts, PushProfile
 from core.storage.models import Identity, OutboxMessage, PlannedSession, RunLog, Runner, Skip
 from core.storage.unit_of_work import UnitOfWork
 
@@ -92,7 +92,7 @@ async def savepoint(uow: UnitOfWork) -> AsyncIterator[None]:
 class Candidate:
     """A runner who may have a push due, and what rendering it needs."""
 
-    profile: Profile
+    profile: PushProfile
     facts: DayFacts
     name: str
     units: str
@@ -163,7 +163,7 @@ def _candidate(base: Sequence[Any], facts: DayFacts, **extra: Any) -> Candidate:
     """A candidate from the leading columns of `_base()` (unpacked by position: it is hot)."""
     (rid, tz, reminder, quiet, nudges, race_date, race_start, name, units, platform, chat,
      day) = base
-    profile = Profile(rid, tz, reminder, quiet, nudges, race_date, race_start)
+    profile = PushProfile(rid, tz, reminder, quiet, nudges, race_date, race_start)
     return Candidate(profile, facts, name, units, platform, chat, day, **extra)
 
 

@@ -14,7 +14,7 @@ from core.training.race_week import race_warmup_timeline, race_week_checklist
 from core.training.render_ics import plan_to_ics
 from core.training.render_json import plan_to_dict
 from core.training.render_text import plan_to_text, session_text, week_text
-from core.training.timefmt import fmt_duration, parse_mmss
+from core.training.timefmt import parse_mmss
 
 __all__ = [
     "Athlete",
@@ -30,7 +30,6 @@ __all__ = [
     "build_plan",
     "compute_paces",
     "estimated_mile_s",
-    "fmt_duration",
     "lap_splits",
     "parse_mmss",
     "plan_to_dict",

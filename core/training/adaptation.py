@@ -38,6 +38,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from statistics import fmean
 
+from core.text import WEEKDAY_NAMES
 from core.training import sessions_easy as easy
 from core.training.athlete import History
 from core.training.draft import Draft
@@ -48,11 +49,11 @@ from core.training.passes import TIME_TRIAL
 from core.training.progression import Step, needed_sessions
 from core.training.session import Session
 from core.training.taper import RACE
+from core.units import minutes_at_pace
 
 SHORT_NIGHT_H = 6.0  # last night under this: back off
 LOW_AVERAGE_H = 7.0  # 7-night average under this: back off (the guide: aim for 7–9 h)
 MIN_NIGHTS = 3  # nights logged before an average means anything
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NO_HARD_BEFORE_RACE_DAYS = 2
 COUNTS_SHARE = 0.5  # a planned run counts when at least half its length was done
 LAYOFF_SHARE = 0.25  # a week with less running than this share of the plan is time off
@@ -307,8 +308,8 @@ def _same_work(a: Session, b: Session) -> bool:
 
 def _move(draft: Draft, src: int, dst: int, title: str) -> None:
     level = draft.athlete.level
-    src_day = WEEKDAYS[draft.date_of(src).weekday()]
-    dst_day = WEEKDAYS[draft.date_of(dst).weekday()]
+    src_day = WEEKDAY_NAMES[draft.date_of(src).weekday()]
+    dst_day = WEEKDAY_NAMES[draft.date_of(dst).weekday()]
     replaced = draft.sessions[dst].title.lower()
     draft.sessions[dst], draft.roles[dst] = draft.sessions[src], draft.roles[src]
     draft.keys[dst], draft.keys[src] = True, False
@@ -458,7 +459,7 @@ def _work_minutes(rep: Rep) -> float:
     if rep.seconds is not None:
         return rep.seconds / 60.0
     pace = rep.pace_s_per_km if rep.pace_s_per_km is not None else 300.0
-    return (rep.distance_m or 0) / 1000.0 * pace / 60.0
+    return minutes_at_pace(rep.distance_m or 0, pace)
 
 
 def _rep_minutes(rep: Rep) -> float:
@@ -466,7 +467,7 @@ def _rep_minutes(rep: Rep) -> float:
 
 
 def _when(day: date, today: date) -> str:
-    return "today's" if day == today else f"{WEEKDAYS[day.weekday()]}'s"
+    return "today's" if day == today else f"{WEEKDAY_NAMES[day.weekday()]}'s"
 
 
 def sleep_average(history: History, day: date) -> float | None:

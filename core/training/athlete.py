@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from core.text import clock
 from core.training.levels import MILE_M, SLOWEST_MILE_S, WORLD_RECORD_MILE_S, Level, Units
-from core.training.timefmt import fmt_duration
 
 MIN_TRAINING_DAYS = 3  # the guide: three sessions a week to start, "at least three" to improve
 MIN_RACE_M = 400.0
@@ -70,13 +70,13 @@ def check_structure(athlete: Athlete) -> None:
     if athlete.goal_s is not None and athlete.mile_time_s is not None:
         if athlete.goal_s > athlete.mile_time_s:
             raise PlanError(
-                f"Your goal ({fmt_duration(athlete.goal_s)}) is slower than your current mile "
-                f"time ({fmt_duration(athlete.mile_time_s)}): pick a faster goal."
+                f"Your goal ({clock(athlete.goal_s)}) is slower than your current mile "
+                f"time ({clock(athlete.mile_time_s)}): pick a faster goal."
             )
         if athlete.goal_s < athlete.mile_time_s * (1 - GOAL_MAX_GAIN):
             raise PlanError(
-                f"A goal of {fmt_duration(athlete.goal_s)} is more than "
-                f"{GOAL_MAX_GAIN:.0%} faster than your {fmt_duration(athlete.mile_time_s)}: "
+                f"A goal of {clock(athlete.goal_s)} is more than "
+                f"{GOAL_MAX_GAIN:.0%} faster than your {clock(athlete.mile_time_s)}: "
                 "set a nearer goal and raise it later."
             )
 
@@ -95,7 +95,7 @@ def _check_mile(what: str, seconds: float | None) -> None:
         raise PlanError(f"The {what} must be a time like 7:30.")
     if seconds < WORLD_RECORD_MILE_S:
         raise PlanError(
-            f"A {what} of {fmt_duration(seconds)} would beat the 3:43.13 world record: "
+            f"A {what} of {clock(seconds)} would beat the 3:43.13 world record: "
             "write it as M:SS, e.g. 7:30."
         )
     if seconds > SLOWEST_MILE_S:

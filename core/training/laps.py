@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from core.text import clock, format_pace
 from core.training.athlete import PlanError
 from core.training.levels import MILE_M, SLOWEST_MILE_S, WORLD_RECORD_MILE_S, Units
-from core.training.timefmt import fmt_duration, fmt_pace
 
 LAP_M = 400.0
 EXTRA_M = MILE_M - 4 * LAP_M  # 9.344 m: a mile is a little more than four laps
@@ -24,12 +24,12 @@ def lap_splits(goal_s: float, units: Units = "km") -> str:
     lap = lap_time(goal_s)
     per_km = goal_s * 1000 / MILE_M
     lines = [
-        f"<b>Mile in {fmt_duration(goal_s)}</b>: {fmt_duration(lap, tenths=True)} per 400 m lap "
-        f"· {fmt_pace(per_km, units)}",
+        f"<b>Mile in {clock(goal_s)}</b>: {clock(lap, tenths=True)} per 400 m lap "
+        f"· {format_pace(per_km, units)}",
     ]
     for n in range(1, 5):
-        lines.append(f"Lap {n} ({n * 400} m): {fmt_duration(n * lap, tenths=True)}")
-    lines.append(f"Last {EXTRA_M:.1f} m: {fmt_duration(goal_s, tenths=True)}")
+        lines.append(f"Lap {n} ({n * 400} m): {clock(n * lap, tenths=True)}")
+    lines.append(f"Last {EXTRA_M:.1f} m: {clock(goal_s, tenths=True)}")
     lines.append(
         f"A mile ({MILE_M} m) is 4 laps of a 400 m track plus the last {EXTRA_M:.1f} m: "
         f"on a track, start {EXTRA_M:.1f} m behind the finish line."

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
+from core.units import METRES_PER_MILE
+
 
 class Level(StrEnum):
     """Where the runner starts, as the training guide splits its advice."""
@@ -16,6 +18,6 @@ class Level(StrEnum):
 
 Units = Literal["km", "mi"]
 
-MILE_M = 1609.344
+MILE_M = METRES_PER_MILE
 WORLD_RECORD_MILE_S = 223.13  # Hicham El Guerrouj, 1999 (3:43.13)
 SLOWEST_MILE_S = 30 * 60.0  # slower than this is walking: plan by effort instead

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from core.text import format_minutes
 from core.training import sessions_easy as easy
 from core.training import tips
 from core.training.draft import Draft
@@ -16,7 +17,6 @@ from core.training.race_week import goal_for
 from core.training.session import with_tip
 from core.training.sessions_race import runner_time_trial, time_trial
 from core.training.taper import LIGHT, RACE, SHAKEOUT, SHARP
-from core.training.timefmt import fmt_minutes
 
 BRIDGE_START_MAIN = BRIDGE[0][0]
 
@@ -146,10 +146,10 @@ def _beginner_time_trial(draft: Draft, last: int | None = None) -> None:
 
 def bridge_note(longest_s: int, mile_s: float) -> str:
     """Why a beginner's finale is not yet a continuous mile."""
-    longest = fmt_minutes(max(1, longest_s // 60)) if longest_s >= 60 else f"{longest_s} s"
+    longest = format_minutes(max(1, longest_s // 60)) if longest_s >= 60 else f"{longest_s} s"
     return (
         f"Your longest run without a walk so far is {longest}; a mile will take you about "
-        f"{fmt_minutes(math.ceil(mile_s / 60))}. The plan ran out of weeks before the bridge "
+        f"{format_minutes(math.ceil(mile_s / 60))}. The plan ran out of weeks before the bridge "
         "reached a continuous mile, so today run as far as you comfortably can, then walk. "
         "Keep building: a few more weeks of longer runs and the mile is yours."
     )

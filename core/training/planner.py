@@ -39,6 +39,7 @@ from core.training.passes import (
 from core.training.progression import progression
 from core.training.taper import apply_taper
 from core.training.weeks import VDOT_MAX_GAIN, vdot_gain, week_sessions
+from core.units import monday_of
 
 MAX_PLAN_DAYS = 3 * 366
 LONG_GROWTH = 1.10  # the long run grows at most 10% on the last two weeks' (the seed guide)
@@ -124,7 +125,7 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
     runs = len(draft.layout.run_days)
     ladder = progression(level, runs)
     total_days = (end - start).days + 1
-    monday = start - timedelta(days=start.weekday())
+    monday = monday_of(start)
     step, week = 0, 1
     shown_gain = 0.0
     longs: list[int] = []  # each week's long run, for its 10% rule

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from core.text import clock, plural
 from core.training.athlete import Athlete
 from core.training.laps import lap_time
 from core.training.levels import Level
 from core.training.paces import estimated_mile_s
-from core.training.timefmt import fmt_duration
 
 # Minutes before the start, and what to do then. The warm-up ends 8 min before the gun: the
 # guide says to finish 5–10 min early, to prepare mentally without cooling down.
@@ -69,9 +69,9 @@ def pacing_advice(level: Level, goal_s: float | None) -> str:
     if goal_s is not None:
         lap = lap_time(goal_s)
         laps = (
-            f" For {fmt_duration(goal_s)}: even laps of {fmt_duration(lap, tenths=True)}; a "
-            f"negative split is {fmt_duration(lap + 1, tenths=True)} for two laps, then "
-            f"{fmt_duration(lap - 1, tenths=True)}."
+            f" For {clock(goal_s)}: even laps of {clock(lap, tenths=True)}; a "
+            f"negative split is {clock(lap + 1, tenths=True)} for two laps, then "
+            f"{clock(lap - 1, tenths=True)}."
         )
     if level is Level.IMPROVING:
         return (
@@ -93,7 +93,7 @@ def race_week_checklist(athlete: Athlete, race_date: date, today: date) -> str:
     if days_out == 0:
         return _race_day(athlete, goal)
     items = _CHECKLIST[days_out]
-    header = f"<b>Race in {days_out} day{'s' if days_out > 1 else ''}</b>"
+    header = f"<b>Race in {plural(days_out, 'day')}</b>"
     lines = [header, *(f"• {item}" for item in items)]
     if days_out == 1:
         lines.append(f"• Pacing: {pacing_advice(athlete.level, goal)}")

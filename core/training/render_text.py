@@ -7,18 +7,11 @@ import html
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from core.text import WEEKDAYS, clock, format_date, format_minutes, format_pace, format_pace_range
 from core.training.laps import lap_time
 from core.training.levels import MILE_M, Level, Units
 from core.training.model import Paces, Plan, PlanDay
-from core.training.timefmt import (
-    fmt_duration,
-    fmt_minutes,
-    fmt_pace,
-    fmt_pace_range,
-)
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EASY_EFFORT = "conversational (RPE 3–4/10)"
 DANIELS_MIN_VDOT = 30.0  # Daniels' pace tables start here; below it, quality runs by effort
 BEGINNER_EFFORT = (
@@ -27,17 +20,12 @@ BEGINNER_EFFORT = (
 )
 
 
-def day_label(day: date) -> str:
-    """`Tue 10 Jun`, independent of the process locale."""
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-
-
 def session_text(day: PlanDay, paces: Paces, units: Units) -> str:
     """What `/today` shows: the session, its paces in the runner's units, and its tip."""
     e = _esc
-    lines = [f"<b>{day_label(day.date)} · {e(day.title)}</b>"]
+    lines = [f"<b>{format_date(day.date)} · {e(day.title)}</b>"]
     if day.type != "rest":
-        facts = [fmt_minutes(day.minutes), day.intensity]
+        facts = [format_minutes(day.minutes), day.intensity]
         if day.key:
             facts.append("key session")
         lines.append(" · ".join(facts))
@@ -56,12 +44,12 @@ def session_text(day: PlanDay, paces: Paces, units: Units) -> str:
 def pace_summary(day: PlanDay, paces: Paces, units: Units) -> str | None:
     """The paces a session needs, or the efforts when no time is known."""
     kind = day.type
-    easy = fmt_pace_range(*paces.easy, units) if paces.easy else EASY_EFFORT
+    easy = format_pace_range(*paces.easy, units) if paces.easy else EASY_EFFORT
     by_effort = paces.vdot is None or paces.vdot < DANIELS_MIN_VDOT
     if kind in ("easy", "long", "shakeout"):
         text = f"easy {easy}"
         if day.strides is not None:
-            strides = fmt_pace(paces.repetition, units) if paces.repetition else "RPE 8/10"
+            strides = format_pace(paces.repetition, units) if paces.repetition else "RPE 8/10"
             text += f" · strides quick but relaxed (about {strides})"
         return text
     fast = {
@@ -73,7 +61,7 @@ def pace_summary(day: PlanDay, paces: Paces, units: Units) -> str | None:
         label, value, effort = fast[kind]
         rep_pace = day.reps[0].pace_s_per_km if day.reps else None
         value = rep_pace or value  # the session's own pace: it may be a step faster
-        main = fmt_pace(value, units) if value and not by_effort else effort
+        main = format_pace(value, units) if value and not by_effort else effort
         return f"{label} {main} · warm-up and jogs easy {easy}"
     if kind == "fartlek":
         return f"surges by feel (RPE 7–9/10) · the rest easy {easy}"
@@ -83,8 +71,8 @@ def pace_summary(day: PlanDay, paces: Paces, units: Units) -> str | None:
             return "goal mile effort (RPE 9/10)" if kind == "mile_pace" else None
         per_km = goal * 1000 / MILE_M
         return (
-            f"goal mile pace {fmt_duration(lap_time(goal), tenths=True)} per 400 m "
-            f"({fmt_pace(per_km, units)}, mile {fmt_duration(goal)})"
+            f"goal mile pace {clock(lap_time(goal), tenths=True)} per 400 m "
+            f"({format_pace(per_km, units)}, mile {clock(goal)})"
         )
     return None
 
@@ -97,7 +85,7 @@ def week_text(days: Sequence[PlanDay], done: Mapping[date, float], units: Units)
     """
     if not days:
         return "No plan for this week yet."
-    first, last = day_label(days[0].date), day_label(days[-1].date)
+    first, last = format_date(days[0].date), format_date(days[-1].date)
     lines = [f"<b>Week {days[0].week} · {first} – {last}</b>"]
     planned = logged = hard = 0
     for day in days:
@@ -105,20 +93,20 @@ def week_text(days: Sequence[PlanDay], done: Mapping[date, float], units: Units)
         mark = "–" if day.type == "rest" else "✓" if minutes > 0 else "○"
         what = _esc(day.title)
         if day.type != "rest":
-            what += f" ({fmt_minutes(day.minutes)})"
+            what += f" ({format_minutes(day.minutes)})"
         if day.key:
             what += " · key"
         if day.note:
             what += f" — {_esc(day.note)}"
-        lines.append(f"{mark} {day_label(day.date)}: {what}")
+        lines.append(f"{mark} {format_date(day.date)}: {what}")
         planned += day.run_minutes
         hard += day.hard_minutes
         logged += round(minutes)
     if planned:
         easy_share = 100 * (planned - hard) // planned
         lines.append(
-            f"Running: {fmt_minutes(planned)} planned, {easy_share}% easy · logged "
-            f"{fmt_minutes(logged)}"
+            f"Running: {format_minutes(planned)} planned, {easy_share}% easy · logged "
+            f"{format_minutes(logged)}"
         )
     return "\n".join(lines)
 
@@ -127,7 +115,7 @@ def plan_to_text(plan: Plan) -> str:
     """The whole plan as plain text (for the terminal)."""
     athlete, paces = plan.athlete, plan.paces
     units = athlete.units
-    days_text = ", ".join(DAY_NAMES[d] for d in athlete.training_days)
+    days_text = ", ".join(WEEKDAYS[d] for d in athlete.training_days)
     lines = [f"Pacer plan · {athlete.level.value} · training days: {days_text}"]
     if plan.days:
         lines[0] += f" · {plan.days[0].date.isoformat()} to {plan.days[-1].date.isoformat()}"
@@ -142,14 +130,14 @@ def plan_to_text(plan: Plan) -> str:
         lines.append("")
         if athlete.level is Level.BEGINNER:
             feet = sum(d.minutes - d.strength_minutes for d in week if d.run_minutes)
-            lines.append(f"Week {number}: {fmt_minutes(feet)} on your feet, "
-                         f"{fmt_minutes(run)} of it running{share}")
+            lines.append(f"Week {number}: {format_minutes(feet)} on your feet, "
+                         f"{format_minutes(run)} of it running{share}")
         else:
-            lines.append(f"Week {number}: {fmt_minutes(run)} of running{share}")
+            lines.append(f"Week {number}: {format_minutes(run)} of running{share}")
         for day in week:
-            head = f"  {day_label(day.date):<10}  {day.title}"
+            head = f"  {format_date(day.date):<10}  {day.title}"
             if day.type != "rest":
-                head += f" · {fmt_minutes(day.minutes)} · {day.intensity}"
+                head += f" · {format_minutes(day.minutes)} · {day.intensity}"
             if day.key:
                 head += " · KEY"
             lines.append(head)
@@ -170,10 +158,10 @@ def paces_text(paces: Paces, units: Units, level: Level | None = None) -> str:
         return BEGINNER_EFFORT
     if paces.vdot is not None and paces.vdot < DANIELS_MIN_VDOT and paces.easy is not None:
         return (
-            f"Paces: easy {fmt_pace_range(*paces.easy, units)} · faster work by effort (your "
+            f"Paces: easy {format_pace_range(*paces.easy, units)} · faster work by effort (your "
             "mile is below Daniels' pace tables): threshold = comfortably hard (RPE 7/10), "
             "intervals = hard (RPE 8/10)"
-            + (f" · goal mile pace {fmt_duration(paces.goal_mile_400, tenths=True)} per 400 m"
+            + (f" · goal mile pace {clock(paces.goal_mile_400, tenths=True)} per 400 m"
                if paces.goal_mile_400 is not None else "")
         )
     if paces.easy is None or paces.threshold is None or paces.interval is None:
@@ -183,15 +171,16 @@ def paces_text(paces: Paces, units: Units, level: Level | None = None) -> str:
         )
     else:
         text = (
-            f"Paces: easy {fmt_pace_range(*paces.easy, units)} · threshold "
-            f"{fmt_pace(paces.threshold, units)} · interval {fmt_pace(paces.interval, units)}"
+            f"Paces: easy {format_pace_range(*paces.easy, units)} · threshold "
+            f"{format_pace(paces.threshold, units)} · interval "
+            f"{format_pace(paces.interval, units)}"
         )
         if paces.repetition is not None:
-            text += f" · repetition {fmt_pace(paces.repetition, units)}"
+            text += f" · repetition {format_pace(paces.repetition, units)}"
         if paces.vdot is not None:
             text += f" · VDOT {paces.vdot:.1f}"
     if paces.goal_mile_400 is not None:
-        text += f" · goal mile pace {fmt_duration(paces.goal_mile_400, tenths=True)} per 400 m"
+        text += f" · goal mile pace {clock(paces.goal_mile_400, tenths=True)} per 400 m"
     return text
 
 

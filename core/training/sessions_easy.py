@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from core.text import rep_length
 from core.training import tips
 from core.training.levels import Level
 from core.training.model import Rep, Strides
 from core.training.session import Session, minutes_of
-from core.training.timefmt import fmt_seconds_short
 
 # Run/walk stages (run seconds, walk seconds): the guide's 30 s/90 s, 1/1, 2/1, 3/1, then
 # Couch to 5K's longer segments with short walks; CONTINUOUS is the stage after the last one.
@@ -115,12 +115,12 @@ def run_walk(main_min: int, stage: int, strength_min: int, index: int, light: bo
         count, rem = divmod(main_min * 60, run_s + walk_s)
         if rem >= run_s:  # a whole rep more rather than a main set under the minutes asked
             count, rem = count + 1, 0
-        pattern = f"run {fmt_seconds_short(run_s)} / walk {fmt_seconds_short(walk_s)}"
+        pattern = f"run {rep_length(run_s)} / walk {rep_length(walk_s)}"
         reps = (Rep(count, run_s, None, None, walk_s),)
         main = f"Main set: {count} × ({pattern})"
         if rem:
             reps += (Rep(1, rem, None, None, 0),)
-            main += f", then run {fmt_seconds_short(rem)}"
+            main += f", then run {rep_length(rem)}"
         run_min = minutes_of(count * run_s + rem)
         title = f"Run/walk: {pattern}"
         main_total = minutes_of(count * (run_s + walk_s) + rem)

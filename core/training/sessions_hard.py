@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from core.text import rep_length
 from core.training import tips
 from core.training.levels import Level
 from core.training.model import Rep
 from core.training.session import Session, minutes_of
-from core.training.timefmt import fmt_seconds_short
 
 # (surges, surge seconds, easy seconds between): surges of 30 s to 2 min, as the guide says.
 FARTLEK = ((6, 30, 90), (6, 60, 90), (5, 90, 90), (4, 120, 120), (8, 60, 60), (6, 90, 60))
@@ -62,11 +62,11 @@ def fartlek(level: Level, variant: int, index: int) -> Session:
     count, surge, easy_s = FARTLEK[variant % len(FARTLEK)]
     warm, cool = _warm(level)
     main = (
-        f"{count} surges of about {fmt_seconds_short(surge)} — pick a tree or a lamp post and "
-        f"run to it fast — with {fmt_seconds_short(easy_s)} easy running between"
+        f"{count} surges of about {rep_length(surge)} — pick a tree or a lamp post and "
+        f"run to it fast — with {rep_length(easy_s)} easy running between"
     )
     return Session(
-        "fartlek", f"Fartlek: {count} × {fmt_seconds_short(surge)} surges",
+        "fartlek", f"Fartlek: {count} × {rep_length(surge)} surges",
         "An easy run with bursts of speed of 30 s to 2 min: play with the pace, no strict rules.",
         warm + minutes_of(count * (surge + easy_s)) + cool,
         warm + minutes_of(count * (surge + easy_s)) + cool,
@@ -85,12 +85,12 @@ def _intervals(level: Level, variant: int, index: int) -> Session:
     count, fast_s, jog_s = INTERVALS[min(variant, len(INTERVALS) - 1)]
     warm, cool = _warm(level)
     run = warm + minutes_of(count * (fast_s + jog_s)) + cool
-    length = fmt_seconds_short(fast_s)
-    main = f"{count} × {length} {EFFORT['fast']}, {fmt_seconds_short(jog_s)} easy jog between"
+    length = rep_length(fast_s)
+    main = f"{count} × {length} {EFFORT['fast']}, {rep_length(jog_s)} easy jog between"
     return Session(
         "intervals", f"Intervals: {count} × {length}",
         f"Structured speed: {count} × {length} at a fast pace with "
-        f"{fmt_seconds_short(jog_s)} of recovery jogging.",
+        f"{rep_length(jog_s)} of recovery jogging.",
         run, run, reps=(Rep(count, fast_s, None, None, jog_s),),
         steps=_frame(level, main), tip=tips.tip_for("intervals", level, index),
         hard_minutes=count * fast_s // 60,
@@ -107,13 +107,13 @@ def threshold(level: Level, variant: int, pace: float | None, index: int) -> Ses
 def _threshold(level: Level, variant: int, index: int) -> Session:
     warm, cool = _warm(level)
     count, seconds, recovery = THRESHOLD[min(variant, len(THRESHOLD) - 1)]
-    length = fmt_seconds_short(seconds)
+    length = rep_length(seconds)
     if count == 1:
         main = f"{length} continuous at {EFFORT['threshold']}"
         title = f"Threshold: {length}"
     else:
         main = (
-            f"{count} × {length} at {EFFORT['threshold']}, {fmt_seconds_short(recovery)} easy "
+            f"{count} × {length} at {EFFORT['threshold']}, {rep_length(recovery)} easy "
             "jog between"
         )
         title = f"Threshold: {count} × {length}"
@@ -138,9 +138,9 @@ def _vo2max(level: Level, variant: int, index: int) -> Session:
     count, seconds, recovery = VO2MAX[min(variant, len(VO2MAX) - 1)]
     warm, cool = _warm(level)
     run = warm + minutes_of(count * (seconds + recovery)) + cool
-    length = fmt_seconds_short(seconds)
+    length = rep_length(seconds)
     main = (
-        f"{count} × {length} at {EFFORT['interval']}, {fmt_seconds_short(recovery)} easy jog "
+        f"{count} × {length} at {EFFORT['interval']}, {rep_length(recovery)} easy jog "
         "between"
     )
     return Session(

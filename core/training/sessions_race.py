@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import time
 from functools import lru_cache
 
+from core.text import clock
 from core.training import tips
 from core.training.levels import MILE_M, Level
 from core.training.model import Rep
 from core.training.race_week import BEGINNER_WARMUP_TEXT, pacing_advice, race_warmup_timeline
 from core.training.session import Session, minutes_of
-from core.training.timefmt import fmt_duration
 
 RACE_JOG_MIN = 12  # warm-up jog, 10–15 min in the guide
 RACE_DRILLS_MIN = 8  # dynamic stretches
@@ -105,7 +105,7 @@ def race(level: Level, race_s: float, goal_s: float | None, start: time | None) 
         f"Race: one mile — {pacing_advice(level, goal_s)}",
         "Cool down: walk 10 min" if beginner else f"Cool down: {RACE_COOL_MIN} min easy jog",
     )
-    target = f" Target: {fmt_duration(goal_s)}." if goal_s is not None else ""
+    target = f" Target: {clock(goal_s)}." if goal_s is not None else ""
     pace = None if goal_s is None else round(goal_s * 1000 / MILE_M, 1)
     if beginner:
         minutes = BEGINNER_WARM_MIN + race_min + RACE_COOL_MIN

@@ -21,6 +21,7 @@ from core.training.levels import Level
 from core.training.race_week import goal_for
 from core.training.session import Session
 from core.training.sessions_race import race
+from core.units import monday_of
 
 TAPER_SHARE = 0.65  # race-week running ≈ 60–70% of a normal week
 TAPER_RUN_SHARE = 0.6  # each easy run: at most 60% of its usual length (volume −40–60 %)
@@ -109,7 +110,7 @@ def _normal_week(draft: Draft, race_day: date) -> int:
     if first is not None and first + 7 <= len(draft):
         return sum(s.run_minutes for s in draft.sessions[first:first + 7])
     before = race_day - timedelta(days=7)
-    week = (before - (draft.start - timedelta(days=draft.start.weekday()))).days // 7 + 1
+    week = (before - monday_of(draft.start)).days // 7 + 1
     known = sorted(draft.targets)
     return draft.targets.get(week, draft.targets[known[0] if week < known[0] else known[-1]])
 

@@ -29,7 +29,7 @@ async def test_done_with_a_fit_file_logs_it_with_splits(dc: DiscordHarness) -> N
                                                        "application/octet-stream", data)})
 
     lines = text.splitlines()
-    assert lines[0] == "✓ Logged today: 2 km in 11 min · 5:30 /km"
+    assert lines[0] == "✓ Logged today: 2 km in 11 min · 5:30/km"
     assert lines[3] == "Splits per km: 5:30 · 5:30"
     async with dc.uow(readonly=True) as uow:
         [log] = (await uow.session.scalars(select(RunLog))).all()
@@ -52,7 +52,7 @@ async def test_a_gpx_sent_in_dms_is_logged_and_answered_there(dc: DiscordHarness
         lambda m: str(m["content"]).startswith("✓ Logged"), user_id=rui.id
     )
 
-    assert reply["content"].splitlines()[0] == "✓ Logged today: 1.61 km in 11:16 · 7:00 /km"
+    assert reply["content"].splitlines()[0] == "✓ Logged today: 1.61 km in 11:16 · 7:00/km"
     # Discord's markdown: parentheses escaped.
     assert "⚡ Fastest mile in this run: 11:16 \\(from 0 km\\)" in reply["content"].splitlines()
 

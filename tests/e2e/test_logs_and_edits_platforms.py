@@ -33,11 +33,11 @@ async def test_telegram_menu_and_a_fix_by_number(tg: TelegramHarness) -> None:
     )
     [logs] = await tg.say(ann, "/logs")
     assert logs["text"].splitlines()[1:3] == [
-        "1. Today · 20 min", "2. Today · 5 km in 28:30 · 5:42 /km"
+        "1. Today · 20 min", "2. Today · 5 km in 28:30 · 5:42/km"
     ]
     [edited] = await tg.say(ann, "/edit 2 5k 27:50")
     assert edited["text"].splitlines()[0] == (
-        "✏️ Run 2 (Mon 2 Nov) is now 5 km in 27:50 · 5:34 /km (was 5 km in 28:30 · 5:42 /km)."
+        "✏️ Run 2 (Mon 2 Nov) is now 5 km in 27:50 · 5:34/km (was 5 km in 28:30 · 5:42/km)."
     )
     [removed] = await tg.say(ann, "/undo 1")
     assert removed["text"].splitlines()[0] == "↩️ Removed run 1 (Mon 2 Nov): 20 min."
@@ -69,15 +69,15 @@ async def test_discord_slash_commands_with_options(dc: DiscordHarness) -> None:
     await dc.onboard(rui)
     await dc.say(rui, "done", {"what": "5k 28:30"})
     logs = _plain(await dc.say(rui, "logs"))
-    assert "1. Today · 5 km in 28:30 · 5:42 /km" in logs.splitlines()
+    assert "1. Today · 5 km in 28:30 · 5:42/km" in logs.splitlines()
     edited = _plain(await dc.say(rui, "edit", {"what": "5k 27:50", "run": 1}))
     assert edited.splitlines()[0] == (
-        "✏️ Run 1 (Mon 2 Nov) is now 5 km in 27:50 · 5:34 /km (was 5 km in 28:30 · 5:42 /km)."
+        "✏️ Run 1 (Mon 2 Nov) is now 5 km in 27:50 · 5:34/km (was 5 km in 28:30 · 5:42/km)."
     )
     slept = _plain(await dc.say(rui, "sleep", {"hours": "7h", "night": "yesterday"}))
     assert slept.splitlines()[0] == "😴 Logged 7 h for the night before Sun 1 Nov."
     removed = _plain(await dc.say(rui, "undo", {"run": 1}))
-    assert removed.splitlines()[0] == "↩️ Removed run 1 (Mon 2 Nov): 5 km in 27:50 · 5:34 /km."
+    assert removed.splitlines()[0] == "↩️ Removed run 1 (Mon 2 Nov): 5 km in 27:50 · 5:34/km."
     async with dc.uow(readonly=True) as u:
         assert await u.session.scalar(select(RunLog.id)) is None
         assert await u.session.scalar(select(SleepLog.local_date)) is not None

@@ -23,7 +23,7 @@ async def test_a_gpx_document_is_logged_with_its_splits(tg: TelegramHarness) -> 
     reply = text_of(tg.fake.sent()[since:])
 
     assert [c.method for c in tg.fake.calls_to("getFile")] == ["getFile"]
-    assert reply.splitlines()[0] == "✓ Logged today: 3 km in 15 min · 5:00 /km — “hilly loop”"
+    assert reply.splitlines()[0] == "✓ Logged today: 3 km in 15 min · 5:00/km — “hilly loop”"
     assert reply.splitlines()[2:4] == ["⏱ moving 15 min · avg HR 150",
                                        "Splits per km: 5:00 · 5:00 · 5:00"]
     assert reply.splitlines()[4].startswith("⚡ Fastest mile in this run: 8:03 (from ")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.telegram.handlers import SORRY as ADAPTER_SORRY
-from core.app import SORRY as CORE_SORRY
 from core.clock import FakeClock
 from core.commands.table import COMMANDS
 from core.delivery import DeliveryError
 from core.messages import Reply
 from core.storage.database import Database
 from core.storage.models import RunLog
+from core.text import SORRY as ADAPTER_SORRY
+from core.text import SORRY_NOTHING_SAVED as CORE_SORRY
 from tests.e2e.conftest import TelegramHarness
 from tests.e2e.fakes.telegram_server import FakeTelegram
 

@@ -47,7 +47,7 @@ async def test_a_5k_file_is_logged_with_splits_and_its_mile(any_bot: TestBot,
     reply = await bot.say(f"/import {path}")
 
     assert reply.splitlines()[:8] == [
-        "✓ Logged today: 5 km in 25:53 · 5:11 /km",
+        "✓ Logged today: 5 km in 25:53 · 5:11/km",
         "🔥 Streak: 1 day",
         "⏱ moving 25:53 · avg HR 150",
         "Splits per km: 5:30 · 4:42 · 4:41 · 5:30 · 5:30",
@@ -80,7 +80,7 @@ async def test_the_same_file_twice_is_already_logged(bot: TestBot, tmp_path: Pat
     reply = await bot.say(f"/import {again}")
 
     assert reply == (
-        "Already logged — that run today (3 km in 15 min · 5:00 /km) is in your log. /undo if "
+        "Already logged — that run today (3 km in 15 min · 5:00/km) is in your log. /undo if "
         "you want it out."
     )
     assert await count(bot, RunLog) == 1
@@ -95,8 +95,8 @@ async def test_a_hand_logged_run_is_matched_and_the_runner_chooses(bot: TestBot,
     question = await bot.say(f"/import {path}")
 
     assert question == (
-        "You logged 5 km in 28:30 · 5:42 /km by hand today. This file looks like the same "
-        "run: 5.02 km in 28:12 · 5:37 /km. Which should I keep?"
+        "You logged 5 km in 28:30 · 5:42/km by hand today. This file looks like the same "
+        "run: 5.02 km in 28:12 · 5:37/km. Which should I keep?"
     )
     [[keep_file, keep_mine]] = bot.last[0].choices
     assert (keep_file.label, keep_mine.label) == ("Keep the file's", "Keep mine")
@@ -105,7 +105,7 @@ async def test_a_hand_logged_run_is_matched_and_the_runner_chooses(bot: TestBot,
     kept = await bot.say(keep_file.command)
 
     assert kept.splitlines()[:3] == [
-        "✓ Kept the file's figures today: 5.02 km in 28:12 · 5:37 /km",
+        "✓ Kept the file's figures today: 5.02 km in 28:12 · 5:37/km",
         "⏱ moving 28:12 · avg HR 150",
         "Splits per km: 5:37 · 5:37 · 5:37 · 5:37 · 5:37 · 0.02 km 0:07",
     ]
@@ -142,7 +142,7 @@ async def test_a_run_with_a_stop_shows_moving_and_elapsed_time(bot: TestBot,
     reply = await bot.say(f"/import {path}")
 
     # GPS positions are averaged over ±3 s, so the stop blurs by a few seconds.
-    assert reply.splitlines()[0] == "✓ Logged today: 3 km in 15:04 · 5:01 /km"
+    assert reply.splitlines()[0] == "✓ Logged today: 3 km in 15:04 · 5:01/km"
     assert reply.splitlines()[2] == "⏱ moving 15:04 · elapsed 18 min · avg HR 150"
 
 

@@ -225,7 +225,7 @@ async def test_ties_go_to_whoever_got_there_first_per_metric(any_bot: TestBot) -
     bot.advance(hours=1)
     await bot.say("/done 3k", user="bob")  # distance only: his time was reached earlier
     assert board_lines(await member(bot, "/challenge board", "ann")) == [
-        "=1. Bob — 0:30 h", "=1. Ann — 0:30 h"]
+        "=1. Bob — 30 min", "=1. Ann — 30 min"]
     await assert_exact(bot)
 
 

@@ -203,7 +203,8 @@ async def test_several_challenges_at_once(bot: TestBot) -> None:
     assert "Welcome to Hours" in await member(bot, "/challenge join 2", "ann")
     assert "Welcome to November Miles" in await member(bot, "/challenge join nov", "ann")
     await bot.say("/done 1h10", user="ann")
-    assert board_lines(await member(bot, "/challenge board hours", "ann")) == ["1. Ann — 1:10 h"]
+    board = await member(bot, "/challenge board hours", "ann")
+    assert board_lines(board) == ["1. Ann — 1 h 10 min"]
     assert "1 member" in await member(bot, "/challenge list", "ann")
 
 

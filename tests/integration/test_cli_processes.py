@@ -116,7 +116,7 @@ def test_a_piped_journey_through_run_console(pacer: Pacer) -> None:
     out = pacer.ok("run", "--console", "--user", "ana", stdin=JOURNEY)
     assert "Welcome to Pacer, ana! Here is your setup:\n" in out
     # The process runs on the real clock: today's plan may hold any session, or a rest day.
-    assert "\n✓ Logged today: 5 km in 28:31 · 5:42 /km — “hot and humid”\n" in out
+    assert "\n✓ Logged today: 5 km in 28:31 · 5:42/km — “hot and humid”\n" in out
     assert "\n😴 Logged 7 h 30 min for last night.\n" in out
     assert "\n🔥 Streak: " in out
     assert "> " not in out  # piped: no prompts

@@ -81,8 +81,8 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
 
     bot.at(day(2, "18:00"))
     reply = await bot.say("/done 5k 28:30")
-    assert "✓ Logged today: 5 km in 28:30 · 5:42 /km" in reply
-    assert "🔥 Streak: 3 days — your best yet!" in reply.splitlines()
+    assert "✓ Logged today: 5 km in 28:30 · 5:42/km" in reply
+    assert "🔥 Streak: 3 days" in reply
 
     bot.at(day(4, "19:00"))  # Thursday had no run either
     reply = await bot.say("/done 40min felt strong")
@@ -109,7 +109,7 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
 async def test_runs_are_shown_in_the_runners_units(bot: TestBot) -> None:
     await onboard(bot, units="mi")
     reply = await bot.say("/done 5k 28:30")
-    assert "✓ Logged today: 3.11 mi in 28:30 · 9:10 /mi" in reply
+    assert "✓ Logged today: 3.11 mi in 28:30 · 9:10/mi" in reply
 
 
 async def test_notes_are_stored_raw_and_shown_escaped(bot: TestBot) -> None:

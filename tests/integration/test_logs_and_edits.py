@@ -41,12 +41,12 @@ async def logged(bot: TestBot) -> list[tuple[date, float | None, float | None, s
 READ = [
     ("/done half hour", "✓ Logged today: 30 min"),
     ("/done half an hour", "✓ Logged today: 30 min"),
-    ("/done two hours", "✓ Logged today: 2 h 00 min"),
+    ("/done two hours", "✓ Logged today: 2 h"),
     ("/done an hour and a half", "✓ Logged today: 1 h 30 min"),
     ("/done ３０min", "✓ Logged today: 30 min"),
     ("/done ٣٠min", "✓ Logged today: 30 min"),
-    ("/done 5k ２８:３０", "✓ Logged today: 5 km in 28:30 · 5:42 /km"),
-    ("/done 5k 28:30 hot, 30°C", "✓ Logged today: 5 km in 28:30 · 5:42 /km — “hot, 30°C”"),
+    ("/done 5k ２８:３０", "✓ Logged today: 5 km in 28:30 · 5:42/km"),
+    ("/done 5k 28:30 hot, 30°C", "✓ Logged today: 5 km in 28:30 · 5:42/km — “hot, 30°C”"),
 ]
 
 
@@ -119,7 +119,7 @@ async def test_logs_lists_the_last_fourteen_days_numbered(any_bot: TestBot) -> N
         "Your runs in the last 14 days, newest first:",
         "1. Today · 15 min — “cool-down”",
         "2. Today · as planned · 35 min",
-        "3. Sat 31 Oct · 5 km in 28:30 · 5:42 /km — “parkrun”",
+        "3. Sat 31 Oct · 5 km in 28:30 · 5:42/km — “parkrun”",
         "Fix one: /edit 3 5k 27:50 · remove one: /undo 3",
     ])
 
@@ -146,13 +146,13 @@ async def test_edit_a_numbered_run(any_bot: TestBot) -> None:
     )
     bot.at(day(1, "08:00"))
     assert await bot.say("/edit 1 5k 27:50") == "\n".join([
-        "✏️ Run 1 (Mon 2 Nov) is now 5 km in 27:50 · 5:34 /km — “windy” (was 5 km in 28:30 · "
-        "5:42 /km).",
+        "✏️ Run 1 (Mon 2 Nov) is now 5 km in 27:50 · 5:34/km — “windy” (was 5 km in 28:30 · "
+        "5:42/km).",
         "🔥 Streak: 2 days — your best yet!",
     ])
     assert await logged(bot) == [(date(2026, 11, 2), 27 + 50 / 60, 5000.0, "windy")]
     assert (await bot.say("/edit 1 felt strong")).startswith(
-        "✏️ Run 1 (Mon 2 Nov) is now 5 km in 27:50 · 5:34 /km — “felt strong”."
+        "✏️ Run 1 (Mon 2 Nov) is now 5 km in 27:50 · 5:34/km — “felt strong”."
     )
 
 

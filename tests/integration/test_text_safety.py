@@ -29,7 +29,7 @@ async def test_nul_bytes_in_notes_are_dropped_not_an_error(any_bot: TestBot) -> 
     done = await bot.say("/done 5k 28:30 felt\x00 good", user="ann")
     skip = await bot.say(f"/skip {RLO}sick{PDF}\x00", user="bob")
 
-    assert done == "✓ Logged today: 5 km in 28:30 · 5:42 /km — “felt good”\n🔥 Streak: 1 day"
+    assert done == "✓ Logged today: 5 km in 28:30 · 5:42/km — “felt good”\n🔥 Streak: 1 day"
     assert skip.startswith("↷ Skipped today's Run/walk")
     async with bot.uow(readonly=True) as uow:
         assert await uow.session.scalar(select(RunLog.note)) == "felt good"

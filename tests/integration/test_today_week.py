@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.runners import find_runner
 from core.storage.models import PlannedSession, RunLog, Skip
+from core.text import format_minutes
 from tests.support.testbot import TestBot
 
 MONDAY = date(2026, 11, 2)
@@ -171,7 +172,7 @@ async def test_week_shows_done_missed_skipped_rest_and_today(any_bot: TestBot) -
     rest_line = line_for(text, f"{rest[0]:%a} {rest[0].day}")
     assert "✗" not in rest_line and "missed" not in rest_line
     planned = sum(rows[d].minutes for d in run_days[:3])
-    assert f"Planned: {planned} min in 3 runs · done: 25 min (1 of 3 runs)" in text
+    assert f"Planned: {format_minutes(planned)} in 3 runs · done: 25 min (1 of 3 runs)" in text
 
 
 async def test_week_marks_a_skipped_day(bot: TestBot) -> None:

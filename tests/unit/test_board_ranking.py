@@ -12,8 +12,8 @@ from core.clubs.ranking import (
     Entry,
     Metric,
     board_slice,
+    format_figure,
     format_goal,
-    format_value,
     progress_bar,
     rank,
     share_percent,
@@ -88,8 +88,8 @@ def test_the_viewer_inside_the_top_gets_no_extra_line() -> None:
     [
         (Metric.DISTANCE, 12_400.0, "km", "12.4 km"),
         (Metric.DISTANCE, 12_400.0, "mi", "7.7 mi"),
-        (Metric.TIME, 185.0, "km", "3:05 h"),
-        (Metric.TIME, 59.6, "km", "1:00 h"),
+        (Metric.TIME, 185.0, "km", "3 h 5 min"),
+        (Metric.TIME, 59.6, "km", "1 h"),
         (Metric.SESSIONS, 1.0, "km", "1 session"),
         (Metric.SESSIONS, 12.0, "km", "12 sessions"),
         (Metric.STREAK, 1.0, "km", "1 day"),
@@ -101,7 +101,7 @@ def test_the_viewer_inside_the_top_gets_no_extra_line() -> None:
 def test_figures_read_in_the_metric_unit(
     metric: Metric, value: float | None, units: str, shown: str
 ) -> None:
-    assert format_value(metric, value, units) == shown
+    assert format_figure(metric, value, units) == shown
 
 
 def test_goals_read_as_an_admin_wrote_them() -> None:

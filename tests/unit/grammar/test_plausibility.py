@@ -7,7 +7,8 @@ import pytest
 from core.grammar.errors import GrammarError
 from core.grammar.lexer import tokenize
 from core.grammar.plausibility import WORLD_RECORDS, check_speed, fastest_seconds
-from core.grammar.text import format_seconds, to_number
+from core.grammar.text import to_number
+from core.text import format_seconds
 
 
 @pytest.mark.parametrize(("metres", "seconds"), WORLD_RECORDS)
