@@ -19,7 +19,7 @@ straight through here instead of being held a second time.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -75,20 +75,19 @@ class MessageRateLimiter(AIORateLimiter):
     ) -> bool | JSONDict | list[JSONDict]:
         if endpoint not in MESSAGE_METHODS or rate_limit_args == OUTBOX_LIMITED:
             return await callback(*args, **kwargs)
-        # The parent's loop only adds retries (none here) and logs every 429 as an error with
-        # a traceback; the caller handles 429s, so call its limiter step directly (PTB 22).
-        chat_id = data.get("chat_id")
-        with contextlib.suppress(ValueError, TypeError):
-            chat_id = int(chat_id)  # type: ignore[arg-type]
-        # Negative ids and @usernames are groups and channels (20 messages a minute each).
-        group = chat_id if isinstance(chat_id, str) or (
-            isinstance(chat_id, int) and chat_id < 0
-        ) else False
-        return await self._run_request(
-            chat=chat_id is not None,
-            group=group,
-            allow_paid_broadcast=bool(data.get("allow_paid_broadcast", False)),
-            callback=callback,
-            args=args,
-            kwargs=kwargs,
+        # PTB's own step (public API): no retries here (max_retries=0), a 429 is re-raised to
+        # the caller, which handles it; the error PTB logs for it is dropped (`_QuietRetryAfter`).
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
         )
+
+
+class _QuietRetryAfter(logging.Filter):
+    """PTB logs a 429 it does not retry as an error with a traceback; here the caller retries
+    (`bot.telegram.retry`, the outbox), so that line is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
+
+
+logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_QuietRetryAfter())
