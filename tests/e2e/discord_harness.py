@@ -7,7 +7,7 @@ reachable by DM only. Tests act as members and read what they would see:
 
     interaction = await dc.slash(dc.world.runner, "done", {"what": "5k 28:30"})
     text = await dc.text(interaction)
-    assert text.splitlines() == ["✓ Logged today: 5 km in 28:30 · 5:42 /km", "🔥 Streak: 1 day"]
+    assert text.splitlines() == ["✓ Logged today: 5 km in 28:30 · 5:42/km", "🔥 Streak: 1 day"]
 
 Waiting is event based (the fake's conditions); nothing sleeps.
 """

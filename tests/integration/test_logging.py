@@ -77,7 +77,7 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
     assert "🔥 Streak: 1 day" in reply.splitlines()
 
     bot.at(day(1, "20:00"))  # Tuesday: no run planned, the streak carries on
-    assert "🔥 Streak: 2 days · best: 2 days" in (await bot.say("/streak")).splitlines()
+    assert "🔥 Streak: 2 days — your best yet!" in (await bot.say("/streak")).splitlines()
 
     bot.at(day(2, "18:00"))
     reply = await bot.say("/done 5k 28:30")
@@ -98,7 +98,7 @@ async def test_a_week_of_logging(any_bot: TestBot) -> None:
     assert await count(bot, RunLog) == 4
 
     reply = await bot.say("/streak")
-    assert "🔥 Streak: 7 days · best: 7 days" in reply.splitlines()
+    assert "🔥 Streak: 7 days — your best yet!" in reply.splitlines()
     assert "Weekly consistency: 1 week in a row" in reply
     assert "Today · rest" in reply.splitlines()
     assert "Mon 2 Nov ✓ 20 min" in reply.splitlines()
@@ -240,7 +240,7 @@ async def test_backfill_within_48_hours_repairs_the_streak(any_bot: TestBot) -> 
     reply = await bot.say("/streak")
     assert "Mon 2 Nov ✗ missed — ran? /done yesterday until Wed 4 Nov 23:59" in reply
     # Tuesday's rest keeps a streak, it doesn't start one
-    assert "🔥 Streak: 0 days · best: 0 days" in reply.splitlines()
+    assert "Streak: 0 days" in reply.splitlines()
 
     bot.at(day(2, "23:30"))  # Wednesday night, 47.5 hours after Monday ended
     reply = await bot.say("/done mon 30min")
@@ -291,7 +291,10 @@ async def test_undo(any_bot: TestBot) -> None:
     assert "↩️ Removed your run yesterday (Sun 1 Nov): 20 min." in reply
     reply = await bot.say("/undo")
     assert "↩️ Removed your run today: 30 min." in reply
-    assert "Streak: 0 days — your next planned run starts a new one." in reply.splitlines()
+    assert (
+        "Streak: 0 days (best: 1 day) — your next planned run starts a new one."
+        in reply.splitlines()
+    )
     assert await count(bot, RunLog) == 0
     assert await stored_streak(bot) == (0, 1)  # the best never decreases
 
@@ -311,7 +314,7 @@ async def test_skip_ends_the_streak_and_a_run_brings_it_back(bot: TestBot) -> No
     assert reply == "Today's session is already skipped. Ran after all? /done still counts."
     bot.at(day(2, "08:00"))
     reply = await bot.say("/streak")
-    assert "🔥 Streak: 0 days · best: 2 days" in reply.splitlines()
+    assert "Streak: 0 days (best: 2 days)" in reply.splitlines()
     assert "Today ↷ skipped" in reply.splitlines()
     assert await count(bot, Skip) == 1
 

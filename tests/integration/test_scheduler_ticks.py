@@ -395,7 +395,7 @@ async def test_club_channel_gets_weekly_standings_and_final_results(bot: TestBot
     assert "New challenge" in await bot.say(new, group="club-1", admin=True)
     assert "Welcome to November Miles" in await bot.say("/challenge join", group="club-1")
     assert (
-        "✓ Logged today: 5 km in 28 min · 5:36 /km"
+        "✓ Logged today: 5 km in 28 min · 5:36/km"
     ) in (await bot.say("/done 5k 28:00")).splitlines()
     feeds = ClubFeeds(weekly=challenges.weekly_standings, finals=challenges.finish_due_challenges)
     h = PushHarness(bot, clubs=feeds)

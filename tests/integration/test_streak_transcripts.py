@@ -70,7 +70,7 @@ async def test_a_run_every_evening_across_clock_changes(bot: TestBot, tz: str, f
         assert "Streak: 6 days" in reply
         assert "Today … pending" in reply
     else:  # a rest day keeps the streak going
-        assert "🔥 Streak: 7 days · best: 7 days" in reply.splitlines()
+        assert "🔥 Streak: 7 days — your best yet!" in reply.splitlines()
         assert "Today · rest" in reply.splitlines()
     assert f"{last:%a} {last.day} {last:%b} ✓ 20 min" in reply
 

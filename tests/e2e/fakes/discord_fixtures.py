@@ -12,7 +12,7 @@ the import as a deliberate re-export for ruff:
             fake, runner = discord_world.fake, discord_world.runner
             interaction = await fake.slash(runner, "done", {"what": "5k 28:30"})
             text = await interaction.final_text()
-            assert text.splitlines()[0] == "✓ Logged today: 5 km in 28:30 · 5:42 /km"
+            assert text.splitlines()[0] == "✓ Logged today: 5 km in 28:30 · 5:42/km"
 """
 
 from __future__ import annotations
