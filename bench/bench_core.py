@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Date, Float, Integer, String, event, func, insert, select
 
 from bot.migrations import upgrade
-from core.app import SORRY, Pacer
+from core.app import Pacer
 from core.clock import FakeClock
 from core.messages import Platform, Request
 from core.planning import HORIZON_DAYS, replan
@@ -48,6 +48,7 @@ from core.storage.models import (
     UTCDateTime,
 )
 from core.storage.unit_of_work import UnitOfWorkFactory
+from core.text import SORRY_NOTHING_SAVED as SORRY
 
 DONE_TARGET_PER_S = 400.0
 PACED_PER_S = 100
