@@ -145,6 +145,10 @@ class StreakInputs:
     skipped: frozenset[date] = field(default_factory=frozenset)
     # Loaded from a checkpoint on: only the days after it are judged, starting from its carry.
     since: Checkpoint | None = None
+    # The stored figures as read with these inputs (`stored_read`), so saving the new ones
+    # needs no second read in the same unit of work.
+    stored: CachedStreak | None = None
+    stored_read: bool = False
 
     def with_log(self, log: StoredLog) -> StreakInputs:
         """The same inputs with one more log (one the unit of work just added)."""
@@ -223,7 +227,9 @@ async def load_logbook(
     and judged), else it is judged from the plan start."""
     today = now.astimezone(ZoneInfo(runner.tz)).date()
     start = runner.plan_start
-    since = await _holding_checkpoint(uow, runner) if settled and start is not None else None
+    read = settled and start is not None
+    stored = await _cached_streak(uow, runner.id) if read else None
+    since = await _holding_checkpoint(uow, runner, stored) if read else None
     if since is not None and (today - since.through).days < SETTLED_AFTER_DAYS:
         since = None  # not settled as of today (a clock set back): judge from the plan start
     streak_from = start if since is None else since.through + timedelta(days=1)
@@ -251,15 +257,18 @@ async def load_logbook(
         ),
         skipped=frozenset(skip.local_date for skip in skips if skip.local_date >= streak_from),
         since=since,
+        stored=stored,
+        stored_read=read,
     )
     return Logbook(inputs, logs, skips, planned)
 
 
-async def _holding_checkpoint(uow: UnitOfWork, runner: Runner) -> Checkpoint | None:
-    """The runner's checkpoint if everything it was computed from is unchanged: same zone and
-    plan start, and the same logs up to its day (an undo or an admin's removal of an old run
-    shows in their count and ids)."""
-    cached = await _cached_streak(uow, runner.id)
+async def _holding_checkpoint(
+    uow: UnitOfWork, runner: Runner, cached: CachedStreak | None
+) -> Checkpoint | None:
+    """The runner's checkpoint (from the stored figures, `cached`) if everything it was
+    computed from is unchanged: same zone and plan start, and the same logs up to its day (an
+    undo or an admin's removal of an old run shows in their count and ids)."""
     since = None if cached is None else cached.checkpoint
     if since is None or (since.tz, since.start) != (runner.tz, runner.plan_start):
         return None
@@ -326,7 +335,7 @@ async def save_streak(
     decreases. `challenges`: the runner's active challenges when the caller has loaded them.
     Written directly (only when the figures changed), and so is the session's copy, if it
     holds one."""
-    stored = await _cached_streak(uow, runner_id)
+    stored = inputs.stored if inputs.stored_read else await _cached_streak(uow, runner_id)
     best = max(stored.best if stored else 0, report.best, report.current)
     saved = CachedStreak(report.current, best, report.today, inputs.checkpoint(report))
     if saved != stored:  # no write when nothing changed
