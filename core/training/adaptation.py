@@ -7,17 +7,19 @@ Each rule names its source:
   your weekly training mileage ... by more than 10% each week") — load grows on what was run,
   not on what was planned.
 - After two or more full weeks with little or no running (under a quarter of the planned
-  running minutes) the plan steps back (`step_after_layoff`): to about 75 % of the load for
-  trained runners (Daniels' Running Formula, returning after a break of up to a few weeks:
-  train at reduced load, 50–80 %, before building again), and for beginners back to the last
-  run/walk stage they had finished (NHS Couch to 5K's advice after a break: go back and repeat
-  a week you have already completed before moving on) — at no more than the main set they were
-  on (`return_rung`), so a return never means more running or time on feet than the week
-  before it. The "Welcome back" note is kept first on its day whatever is noted later
-  (`set_note`), so the runner always knows why.
-- The closing mile time trial waits when its week follows two weeks off or a week with none of
-  its runs done (`finale_waits`): a test then measures the break, not the training (Daniels:
-  rebuild before testing; NHS Couch to 5K: repeat a week you have done).
+  running minutes: `layoff_before`) the plan steps back. Trained runners build back over a
+  graded return as long as the break, 50 % → 75 % of the full load and more weeks from lower
+  after longer breaks (Daniels' Running Formula: `core.training.comeback` states the rule).
+  Beginners go back to the last run/walk stage they had finished (`step_after_layoff`; NHS
+  Couch to 5K's advice after a break: go back and repeat a week you have already completed
+  before moving on) — at no more than the main set they were on (`return_rung`), so a return
+  never means more running or time on feet than the week before it. The "Welcome back" and
+  "Back to full load" notes are kept first on their day whatever is noted later (`set_note`),
+  so the runner always knows why.
+- The closing mile time trial waits when its week follows two weeks off, a week with none of
+  its runs done, or is a week of a trained runner's return (`finale_waits`): a test then
+  measures the break, not the training (Daniels: rebuild before testing; NHS Couch to 5K:
+  repeat a week you have done).
 - A missed key session moves only onto one of the runner's own training days later in the same
   week, in place of an easy run, never next to another hard day nor in the two days before a race
   (`reschedule_missed`); otherwise it is let go. Source: the guide ("the focus should be on
@@ -58,7 +60,6 @@ NO_HARD_BEFORE_RACE_DAYS = 2
 COUNTS_SHARE = 0.5  # a planned run counts when at least half its length was done
 LAYOFF_SHARE = 0.25  # a week with less running than this share of the plan is time off
 LAYOFF_WEEKS = 2  # this many weeks off in a row and the plan steps back
-RETURN_LOAD = 0.75  # ... to about this share of the load (Daniels: 50–80 %)
 SHORTEN_TO = 2 / 3  # a second poor-sleep quality session keeps two thirds of its reps
 SWAP_ROLES = frozenset({EASY, RUN})  # runs a moved key session may take the place of
 
@@ -113,6 +114,30 @@ def is_layoff(draft: Draft, week: int, history: History) -> bool:
     return logged < LAYOFF_SHARE * planned
 
 
+def layoff_before(draft: Draft, step: int, week: int, monday: date, history: History | None,
+                  today: date | None) -> int:
+    """How many weeks off a return starting in week `week` (at `monday`, not yet laid out)
+    comes after; 0 when the week starts no return.
+
+    A return starts in the first week (past or current) after `LAYOFF_WEEKS` or more full past
+    weeks that were time off, once the runner had progressed (`step` above 0); a past week that
+    was itself time off (judged against the week before's planned running) starts none — the
+    return waits for the runner.
+    """
+    if history is None or today is None or week <= LAYOFF_WEEKS or step == 0:
+        return 0
+    if monday > today:
+        return 0
+    off = weeks_off_before(draft, week, history)
+    if off < LAYOFF_WEEKS:
+        return 0
+    if monday + timedelta(days=6) < today:
+        logged = sum(history.done.get(monday + timedelta(days=k), 0.0) for k in range(7))
+        if logged < LAYOFF_SHARE * _planned_minutes(draft, week - 1):
+            return 0  # still off: the step waits for the return
+    return off
+
+
 def step_after_layoff(
     draft: Draft,
     ladder: Sequence[Step],
@@ -122,41 +147,22 @@ def step_after_layoff(
     history: History | None,
     today: date | None,
 ) -> tuple[int, str | None]:
-    """The step week `week` (starting `monday`, not yet laid out) starts from after time off,
-    and why (None: no change).
-
-    Applies to the first week (past or current) after `LAYOFF_WEEKS` or more full past weeks
-    that were time off; a past week that was itself time off (judged against the week before's
-    planned running) keeps the step where it is.
-    """
-    if history is None or today is None or week <= LAYOFF_WEEKS or step == 0:
+    """A beginner's step for week `week` (starting `monday`, not yet laid out) after time off,
+    and why (None: no change): the last run/walk stage they had finished (`layoff_before`
+    decides when). Trained runners return through `core.training.comeback` instead."""
+    if draft.athlete.level is not Level.BEGINNER:
         return step, None
-    if monday > today:
+    off = layoff_before(draft, step, week, monday, history, today)
+    if not off:
         return step, None
-    off = weeks_off_before(draft, week, history)
-    if off < LAYOFF_WEEKS:
-        return step, None
-    if monday + timedelta(days=6) < today:
-        logged = sum(history.done.get(monday + timedelta(days=k), 0.0) for k in range(7))
-        if logged < LAYOFF_SHARE * _planned_minutes(draft, week - 1):
-            return step, None  # still off: the step waits for the return
-    back = _return_step(draft.athlete.level, ladder, step, off)
+    back = _return_step(ladder, step, off)
     if back >= step:
         return step, None
-    if draft.athlete.level is Level.BEGINNER:
-        why = (
-            f"{WELCOME_BACK} After {off} weeks with little running, this week repeats the last "
-            "run/walk stage you finished — the Couch to 5K way: repeat a week you've done, then "
-            "build again."
-        )
-    else:
-        share = round(100 * ladder[back].total / max(1, ladder[min(step, len(ladder) - 1)].total))
-        why = (
-            f"{WELCOME_BACK} After {off} weeks with little running, this week is about {share} % "
-            "of your last load (Daniels: return at reduced load after a break) and builds from "
-            "there."
-        )
-    return back, why
+    return back, (
+        f"{WELCOME_BACK}! After {off} weeks with little running, this week repeats the last "
+        "run/walk stage you finished — the Couch to 5K way: repeat a week you've done, then "
+        "build again."
+    )
 
 
 def weeks_off_before(draft: Draft, week: int, history: History) -> int:
@@ -175,7 +181,8 @@ def finale_waits(draft: Draft, history: History | None, today: date | None) -> s
     A time trial measures the training behind it: right after two or more weeks with little
     running it would measure the break (and, for a beginner, be more running than any week
     before it), and after a week whose runs were not done it would be a step up on no base.
-    Only a finale week that has begun is judged; later weeks assume the plan is run.
+    Only a finale week that has begun is judged; later weeks assume the plan is run — except a
+    week of a trained runner's return (`Draft.returning`), which is never full load yet.
     Sources: Daniels' Running Formula (after a break, rebuild before racing or testing); NHS
     Couch to 5K (repeat a week you have done before moving on); the seed guide (consistency
     before intensity).
@@ -187,6 +194,13 @@ def finale_waits(draft: Draft, history: History | None, today: date | None) -> s
         return None
     week = draft.weeks[last]
     first = draft.week_indices(week)[0]
+    if week in draft.returning:
+        done, weeks = draft.returning[week]
+        return (
+            f"You're building back after time off (week {done} of {weeks}), so the mile time "
+            "trial waits: now it would measure the break, not your training. Test your mile "
+            "once you're back to full load."
+        )
     if week < 2 or draft.date_of(first) > today or len(draft.week_indices(week - 1)) < 7:
         return None
     off = weeks_off_before(draft, week, history)
@@ -210,12 +224,8 @@ def _planned_minutes(draft: Draft, week: int) -> int:
     )
 
 
-def _return_step(level: Level, ladder: Sequence[Step], step: int, weeks_off: int) -> int:
+def _return_step(ladder: Sequence[Step], step: int, weeks_off: int) -> int:
     step = min(step, len(ladder) - 1)
-    target = ladder[step].total * RETURN_LOAD
-    by_load = max((s for s in range(step + 1) if ladder[s].total <= target), default=0)
-    if level is not Level.BEGINNER:
-        return by_load
     # The last step of the stage before the current one: a stage the runner finished; after
     # four or more weeks off, one stage further back.
     stage = ladder[step].stage
@@ -242,7 +252,8 @@ def return_rung(level: Level, back: Step, before: Step) -> Step:
     return back if main == back.total else replace(back, total=main)
 
 
-WELCOME_BACK = "Welcome back!"
+WELCOME_BACK = "Welcome back"
+BACK_TO_FULL = "Back to full load"
 
 
 def note_week(draft: Draft, week: int, note: str) -> None:
@@ -254,10 +265,12 @@ def note_week(draft: Draft, week: int, note: str) -> None:
 
 
 def set_note(draft: Draft, i: int, note: str) -> None:
-    """Set day `i`'s note; a welcome back already there stays first, so the runner is always
-    told why the week stepped back."""
+    """Set day `i`'s note; a welcome back (or back to full load) already there stays first, so
+    the runner is always told why the week's load changed."""
     current = draft.notes[i]
-    if current is not None and current.startswith(WELCOME_BACK) and current != note:
+    if current is not None and current.startswith((WELCOME_BACK, BACK_TO_FULL)) and (
+        current != note
+    ):
         note = f"{current} {note}"
     draft.notes[i] = note
 

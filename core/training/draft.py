@@ -26,6 +26,8 @@ class Draft:
     keys: list[bool] = field(default_factory=list)
     targets: dict[int, int] = field(default_factory=dict)  # week -> planned running minutes
     light: dict[int, bool] = field(default_factory=dict)  # week -> a lighter week of a block
+    # week -> (k, n): week k of a trained runner's n-week return from time off (comeback.py)
+    returning: dict[int, tuple[int, int]] = field(default_factory=dict)
     spans: list[range] = field(default_factory=list)  # week n's day indices are spans[n - 1]
 
     def __len__(self) -> int:

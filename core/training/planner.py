@@ -21,8 +21,9 @@ from core.training.adaptation import (
     week_completed,
 )
 from core.training.athlete import Athlete, History, PlanError, check_structure
+from core.training.comeback import Comebacks
 from core.training.draft import Draft
-from core.training.layout import week_layout
+from core.training.layout import EASY, HARD_ROLES, week_layout
 from core.training.levels import Level
 from core.training.model import Plan
 from core.training.paces import compute_paces, goal_vdot, progressed
@@ -37,6 +38,7 @@ from core.training.passes import (
     vary_tips,
 )
 from core.training.progression import progression
+from core.training.session import Session
 from core.training.taper import apply_taper
 from core.training.weeks import VDOT_MAX_GAIN, vdot_gain, week_sessions
 from core.units import monday_of
@@ -134,12 +136,16 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
     max_gain = 0.0 if current is None else float(VDOT_MAX_GAIN)
     if target is not None and current is not None:
         max_gain = max(0.0, min(max_gain, target - current))
+    comebacks = None if level is Level.BEGINNER else Comebacks(draft, ladder, history, today)
     while monday <= end:
-        before = ladder[min(step, len(ladder) - 1)]
-        step, why = step_after_layoff(draft, ladder, step, week, monday, history, today)
-        rung = ladder[min(step, len(ladder) - 1)]
-        if why is not None:
-            rung = return_rung(level, rung, before)
+        if comebacks is None:  # a beginner: back to the last finished stage after time off
+            before = ladder[min(step, len(ladder) - 1)]
+            step, why = step_after_layoff(draft, ladder, step, week, monday, history, today)
+            rung = ladder[min(step, len(ladder) - 1)]
+            if why is not None:
+                rung = return_rung(level, rung, before)
+        else:  # a trained runner: a graded return after time off, else the ladder
+            rung = comebacks.rung(step, week, monday)
         specific = None
         if race is not None and level is Level.COMPETITIVE:
             weeks_out = (race - monday).days // 7
@@ -147,14 +153,17 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
                 specific = SPECIFIC_WEEKS - 1 - weeks_out
         gain = min(vdot_gain(rung.quality), max_gain)
         paces = progressed(draft.paces, gain) if gain else draft.paces
-        cap = None if not longs else math.floor(max(longs[-2:]) * LONG_GROWTH)
+        # a return rebuilds a long run already carried: its rung keeps it within that one
+        returning = comebacks is not None and comebacks.returning
+        cap = None if not longs or returning else math.floor(max(longs[-2:]) * LONG_GROWTH)
         sessions = week_sessions(level, paces, draft.layout, rung, week, specific, cap)
         long_day = draft.layout.long_day
         longs.append(0 if long_day is None else sessions[long_day].run_minutes)
         offset = (monday - start).days
         first = len(draft)
-        draft.add_week(week, sessions, draft.layout.roles, max(0, -offset),
-                       min(7, total_days - offset))
+        roles = draft.layout.roles if rung.hard_cap is None else _easy_roles(
+            draft.layout.roles, sessions)
+        draft.add_week(week, sessions, roles, max(0, -offset), min(7, total_days - offset))
         hard_at = next((i for i in range(first, len(draft)) if draft.sessions[i].is_hard), None)
         if gain > shown_gain and hard_at is not None and specific is None:
             shown_gain = gain
@@ -172,18 +181,28 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
                 draft.notes[run_at] = LIGHT_WEEK_NOTE
         draft.targets[week] = sum(x.run_minutes for x in sessions)
         draft.light[week] = rung.light
+        if comebacks is not None:
+            why = comebacks.note(draft.targets[week], hard_at is not None)
         if why is not None:
             note_week(draft, week, why)
         sunday = monday + timedelta(days=6)
         # A runner's lighter week always moves on (repeating it would only make the next step
-        # steeper); a beginner's repeats its stage, so it is earned like any other.
-        if monday >= start and sunday <= end and (
-            (rung.light and level is not Level.BEGINNER)
-            or _earned(draft, week, monday, history, today)
-        ):
-            step += 1
+        # steeper); a beginner's repeats its stage, so it is earned like any other. During a
+        # return the step waits (`Comebacks.moves_on`).
+        if monday >= start and sunday <= end:
+            moves = (rung.light and level is not Level.BEGINNER) or _earned(
+                draft, week, monday, history, today)
+            if comebacks is not None:
+                moves = comebacks.moves_on(moves)
+            step += moves
         monday += timedelta(days=7)
         week += 1
+
+
+def _easy_roles(roles: tuple[str, ...], sessions: list[Session]) -> tuple[str, ...]:
+    """A week's roles with the hard days that hold an easy run as easy days (a return week)."""
+    return tuple(EASY if role in HARD_ROLES and not sessions[d].is_hard else role
+                 for d, role in enumerate(roles))
 
 
 def _earned(draft: Draft, week: int, monday: date, history: History | None, today: date | None

@@ -39,13 +39,17 @@ class Step:
 
     Runners: `total` is the week's running minutes and `quality` how far the quality sessions
     have progressed. Beginners: `total` is each session's main-set minutes and `stage` the
-    run/walk stage. `light` marks the lighter week of a block.
+    run/walk stage. `light` marks the lighter week of a block. `hard_cap` limits the week's
+    quality sessions (None: as many as the layout has): a return from time off holds one, the
+    first week back after a long break none (`core.training.comeback`); there a session the
+    week's volume cannot carry with 20-minute easy runs beside it is run easy.
     """
 
     total: int
     stage: int
     light: bool = False
     quality: int = 0
+    hard_cap: int | None = None
 
 
 @lru_cache(maxsize=64)

@@ -93,15 +93,16 @@ def _non_running_days(level: Level, layout: WeekLayout, week: int) -> tuple[Sess
 
 
 def _within_80_20(level: Level, paces: Paces, rung: Step, week: int, layout: WeekLayout,
-                  specific: int | None) -> tuple[Session, ...]:
-    """The week's quality sessions, stepped back (same kinds, fewer or shorter reps) until the
-    fast running is at most a fifth of the week (the guide's 80/20 rule), the easy runs still
-    get 20 minutes each and the long run more than a fifth of the week: volume decides how far
-    the quality progression may go."""
+                  specific: int | None, hard_count: int) -> tuple[tuple[Session, ...], bool]:
+    """The week's `hard_count` quality sessions, stepped back (same kinds, fewer or shorter
+    reps) until the fast running is at most a fifth of the week (the guide's 80/20 rule), the
+    easy runs still get 20 minutes each and the long run more than a fifth of the week: volume
+    decides how far the quality progression may go. Also whether they fit (the first rung of
+    the ladder always carries them; a return week may not)."""
     q = rung.quality
-    hard_count = len(layout.hard_days)
     back = 1 if level is Level.IMPROVING else (3 if hard_count == 1 else 2)
-    easy_need = MIN_EASY_RUN * len(layout.easy_days)
+    easy_runs = len(layout.easy_days) + len(layout.hard_days) - hard_count
+    easy_need = MIN_EASY_RUN * easy_runs
     if layout.long_day is not None:
         easy_need += max(MIN_EASY_RUN, round(LONG_MIN_SHARE * rung.total))
     while True:
@@ -109,7 +110,7 @@ def _within_80_20(level: Level, paces: Paces, rung: Step, week: int, layout: Wee
         fits = (sum(s.hard_minutes for s in sessions) <= HARD_SHARE * rung.total
                 and rung.total - sum(s.run_minutes for s in sessions) >= easy_need)
         if q < back or fits:
-            return sessions
+            return sessions, fits
         q -= back
 
 
@@ -117,9 +118,10 @@ def week_sessions(level: Level, paces: Paces, layout: WeekLayout, rung: Step, we
                   specific: int | None, long_cap: int | None = None) -> list[Session]:
     """Sessions for Monday..Sunday.
 
-    Beginners: every session is the rung's run/walk main set. Others: the quality sessions,
-    then a long run of about a quarter to a third of the week (Daniels), the rest spread evenly
-    over the easy days, so the running adds up to the rung's weekly total. `long_cap` holds the
+    Beginners: every session is the rung's run/walk main set. Others: the quality sessions
+    (at most `hard_cap`: other hard days are easy runs), then a long run of about a
+    quarter to a third of the week (Daniels), the rest spread evenly over the easy days, so
+    the running adds up to the rung's weekly total. `long_cap` holds the
     long run within 10% of the last weeks' (the guide's 10% rule); a capped long run leaves the
     easy runs below it and the week a little short of its target, never over.
     """
@@ -133,9 +135,16 @@ def week_sessions(level: Level, paces: Paces, layout: WeekLayout, rung: Step, we
         return out
     easy_days = layout.easy_days
     long_day = layout.long_day
-    quality = _within_80_20(level, paces, rung, week, layout, specific)
+    hard_days = layout.hard_days[:rung.hard_cap]
+    quality: tuple[Session, ...] = ()
+    if hard_days:
+        quality, fits = _within_80_20(level, paces, rung, week, layout, specific, len(hard_days))
+        if not fits and rung.hard_cap is not None:
+            hard_days, quality = (), ()  # a return week too small for it: easy running first
+    if len(hard_days) < len(layout.hard_days):  # the other hard days are easy runs
+        easy_days = tuple(sorted(set(easy_days + layout.hard_days) - set(hard_days)))
     budget = rung.total
-    for d, session in zip(layout.hard_days, quality, strict=True):
+    for d, session in zip(hard_days, quality, strict=True):
         out[d] = session
         budget -= session.run_minutes
     long_min = 0

@@ -76,8 +76,20 @@ def test_history_steps_back_after_three_weeks_off(
         "Pacer plan · improving · training days: Tue, Thu, Sat, Sun · 2026-10-05 to 2027-01-03"
     )
     week6 = lines.index(next(x for x in lines if x.startswith("Week 6:")))
-    notes = [x.strip() for x in lines[week6:] if x.strip().startswith("Note: Welcome back!")]
-    assert notes[0].startswith("Note: Welcome back! After 3 weeks with little running, this week")
+    notes = [x.strip() for x in lines[week6:]
+             if x.strip().startswith(("Note: Welcome back", "Note: Back to full load"))]
+    assert notes == [
+        "Note: Welcome back — week 1 of 3 building back. After 3 weeks with little running, this "
+        "week is about 55% of your full load, easy running only. It rises each week you run, and "
+        "after 3 weeks you're back to full load (Daniels: easy running before quality, rebuild "
+        "over about as long as the break).",
+        "Note: Welcome back — week 2 of 3 building back: about 55% of your full load, easy "
+        "running only.",
+        "Note: Welcome back — week 3 of 3 building back: about 75% of your full load. Next week: "
+        "full load again.",
+        "Note: Back to full load: the return from time off is done. Well done — the plan builds "
+        "from here.",
+    ]
 
 
 def test_history_with_one_minute_logs_does_not_progress(

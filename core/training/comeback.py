@@ -1,0 +1,174 @@
+"""A trained runner's graded return after time off: the weeks, their load and their note.
+
+The rule (Daniels' Running Formula, "Training breaks": after a break, return at reduced load
+and rebuild over a period proportional to the break — after up to four weeks off, the first
+half of the return at about 50 % of the former load and the second half at about 75 %; after
+longer breaks start at about a third; easy running before quality), in whole weeks:
+
+    weeks off (`adaptation.weeks_off_before`)   return weeks at these shares of the full load
+    2 (14–20 days)                              50 %, 75 %
+    3 (21–27 days)                              50 %, 50 %, 75 %  (the first easy running only)
+    4 or more                                   33 %, 50 %, 50 %, 75 %  (the first easy only)
+
+then the full load again: the step the runner had reached before the break (the load the plan
+held while they were away; a lighter week there is run as the full week, the return weeks were
+lighter already), and the ladder carries on from it. A return week counts only when it was run
+(`adaptation.week_completed`); one that was not is repeated at the same load, so the load never
+grows on weeks that were not run. Every run of a return week is at least 20 minutes (the
+shortest easy run worth the shoes, `weeks.MIN_EASY_RUN`), never more than the full load.
+Quality sessions in a return week are the ones the runner did at that weekly load on the way up
+(the ladder's quality at the highest step within it), so paces and reps step back with the
+volume; after three or more weeks off the first return week has none (Daniels: re-establish
+easy running before quality; the guide: "the foundation of your running should still be easy").
+The closing mile time trial waits until the runner is back to full load
+(`adaptation.finale_waits`, from `Draft.returning`).
+
+Where the guide applies: "start conservatively and gradually increase", and injuries come from
+"doing too much too soon" — so the return starts low and rises one week at a time. The guide's
+10 % rule governs new load; a return rebuilds load already carried, which comes back faster
+(Daniels), so return weeks may rise by more than 10 % but never above the load carried before
+the break — and the long run still grows at most 10 % on the last two weeks' (the planner's
+cap). Beginners keep their own rule (`adaptation.step_after_layoff`: repeat the last finished
+run/walk stage, never more running than before the break).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from core.text import plural
+from core.training.adaptation import BACK_TO_FULL, WELCOME_BACK, layoff_before
+from core.training.athlete import History
+from core.training.draft import Draft
+from core.training.progression import Step
+from core.training.weeks import MIN_EASY_RUN
+
+LONG_BREAK_WEEKS = 3  # this many weeks off or more: the first return week is easy running only
+RETURN_SHARES = {  # weeks off (4 = four or more) -> each return week's share of the full load
+    2: (0.50, 0.75),
+    3: (0.50, 0.50, 0.75),
+    4: (1 / 3, 0.50, 0.50, 0.75),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Comeback:
+    """Week `week` of a return of `weeks` weeks after `off` weeks off; `again` when the week
+    repeats the one before (it was not run)."""
+
+    off: int
+    week: int
+    again: bool = False
+
+    @property
+    def shares(self) -> tuple[float, ...]:
+        return RETURN_SHARES[min(self.off, max(RETURN_SHARES))]
+
+    @property
+    def weeks(self) -> int:
+        return len(self.shares)
+
+    @property
+    def easy_only(self) -> bool:
+        return self.week == 1 and self.off >= LONG_BREAK_WEEKS
+
+
+def full_rung(ladder: Sequence[Step], step: int) -> Step:
+    """The full load at `step`: its rung, or for a lighter week the full week before it."""
+    step = min(step, len(ladder) - 1)
+    full = next((s for s in range(step, -1, -1) if not ladder[s].light), step)
+    return ladder[full]
+
+
+def return_rung(comeback: Comeback, ladder: Sequence[Step], step: int, runs: int) -> Step:
+    """The rung of a return week: its share of the full load at `step` (at least 20 minutes a
+    run, never above the full load), with the quality the runner had at that load."""
+    full = full_rung(ladder, step)
+    share = comeback.shares[comeback.week - 1]
+    total = min(full.total, max(round(share * full.total), MIN_EASY_RUN * runs))
+    quality = max(
+        (s.quality for s in ladder[: min(step, len(ladder) - 1) + 1]
+         if not s.light and s.total <= total),
+        default=0,
+    )
+    return Step(total, 0, quality=quality, hard_cap=0 if comeback.easy_only else 1)
+
+
+class Comebacks:
+    """A trained runner's returns from time off, followed week by week as the plan is laid out
+    (`planner._lay_out_weeks` asks for each week's rung, then says whether the week was run)."""
+
+    def __init__(self, draft: Draft, ladder: Sequence[Step], history: History | None,
+                 today: date | None) -> None:
+        self.draft, self.ladder, self.history, self.today = draft, ladder, history, today
+        self.current: Comeback | None = None
+        self.ended = False  # the week being laid out is the first one back at full load
+        self.full = 0  # the full load of the return under way, in running minutes
+
+    @property
+    def returning(self) -> bool:
+        """Whether the week being laid out is a return week or the first one back at full."""
+        return self.current is not None or self.ended
+
+    def rung(self, step: int, week: int, monday: date) -> Step:
+        """The rung week `week` (starting `monday`) uses at ladder step `step`."""
+        off = layoff_before(self.draft, step, week, monday, self.history, self.today)
+        if off:
+            self.current = Comeback(off, 1)
+        ladder, comeback = self.ladder, self.current
+        if comeback is None:
+            return full_rung(ladder, step) if self.ended else ladder[min(step, len(ladder) - 1)]
+        self.draft.returning[week] = (comeback.week, comeback.weeks)
+        self.full = full_rung(ladder, step).total
+        return return_rung(comeback, ladder, step, len(self.draft.layout.run_days))
+
+    def note(self, planned: int, quality: bool) -> str | None:
+        """What the runner is told about the week just laid out: `planned` minutes of running,
+        with a `quality` session or not (None: nothing to say)."""
+        if self.current is not None:
+            share = 5 * round(20 * planned / max(1, self.full))
+            return self._note(self.current, share, quality)
+        if self.ended:
+            return (
+                f"{BACK_TO_FULL}: the return from time off is done. Well done — the plan builds "
+                "from here."
+            )
+        return None
+
+    def moves_on(self, earned: bool) -> bool:
+        """After a week is laid out: whether the runner's step moves on (`earned`: the week
+        was run, or is still ahead). Never during a return: the step the runner had reached
+        waits for them; a return week not run is repeated."""
+        comeback, self.ended = self.current, False
+        if comeback is None:
+            return earned
+        if not earned:
+            self.current = replace(comeback, again=True)
+        elif comeback.week < comeback.weeks:
+            self.current = Comeback(comeback.off, comeback.week + 1)
+        else:
+            self.current, self.ended = None, True
+        return False
+
+    @staticmethod
+    def _note(comeback: Comeback, share: int, quality: bool) -> str:
+        week, weeks = comeback.week, comeback.weeks
+        head = f"{WELCOME_BACK} — week {week} of {weeks} building back"
+        if comeback.again:
+            return (
+                f"{head}, again: last week's runs weren't all done, so the load stays at about "
+                f"{share}% of your full load. Load grows on what was run."
+            )
+        easy = "" if quality else ", easy running only"
+        if week == 1:
+            why = "" if quality else "easy running before quality, "
+            return (
+                f"{head}. After {comeback.off} weeks with little running, this week is about "
+                f"{share}% of your full load{easy}. It rises each week you run, and after "
+                f"{plural(weeks, 'week')} you're back to full load (Daniels: {why}rebuild over "
+                "about as long as the break)."
+            )
+        last = " Next week: full load again." if week == weeks else ""
+        return f"{head}: about {share}% of your full load{easy}.{last}"
