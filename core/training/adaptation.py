@@ -197,9 +197,15 @@ def finale_waits(draft: Draft, history: History | None, today: date | None) -> s
     if week in draft.returning:
         done, weeks = draft.returning[week]
         return (
-            f"You're building back after time off (week {done} of {weeks}), so the mile time "
-            "trial waits: now it would measure the break, not your training. Test your mile "
-            "once you're back to full load."
+            f"You're building back after time off (week {done} of {weeks}), so {TRIAL_WAITS}: "
+            "now it would measure the break, not your training. Test your mile once you're "
+            "back to full load."
+        )
+    if any(draft.weeks[i] in draft.returning for i in range(max(0, len(draft) - 7), last)):
+        return (  # the trial's days (the last seven) reach back into a return week
+            f"You've only just finished building back after time off, so {TRIAL_WAITS}: now "
+            "it would measure the break, not your training. Test your mile after a week or two "
+            "at full load."
         )
     if week < 2 or draft.date_of(first) > today or len(draft.week_indices(week - 1)) < 7:
         return None
@@ -211,7 +217,7 @@ def finale_waits(draft: Draft, history: History | None, today: date | None) -> s
     else:
         return None
     return (
-        f"{why} the mile time trial waits: now it would measure the break, not your "
+        f"{why} {TRIAL_WAITS}: now it would measure the break, not your "
         "training. Run this week as planned and test your mile once you have a few good weeks "
         "behind you again."
     )
@@ -254,6 +260,7 @@ def return_rung(level: Level, back: Step, before: Step) -> Step:
 
 WELCOME_BACK = "Welcome back"
 BACK_TO_FULL = "Back to full load"
+TRIAL_WAITS = "the mile time trial waits"
 
 
 def note_week(draft: Draft, week: int, note: str) -> None:
@@ -265,11 +272,11 @@ def note_week(draft: Draft, week: int, note: str) -> None:
 
 
 def set_note(draft: Draft, i: int, note: str) -> None:
-    """Set day `i`'s note; a welcome back (or back to full load) already there stays first, so
-    the runner is always told why the week's load changed."""
+    """Set day `i`'s note; a welcome back, back to full load or time-trial-waits note already
+    there stays first, so the runner is always told why the week or the plan's end changed."""
     current = draft.notes[i]
-    if current is not None and current.startswith((WELCOME_BACK, BACK_TO_FULL)) and (
-        current != note
+    if current is not None and current != note and (
+        current.startswith((WELCOME_BACK, BACK_TO_FULL)) or TRIAL_WAITS in current
     ):
         note = f"{current} {note}"
     draft.notes[i] = note
