@@ -136,16 +136,18 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
     max_gain = 0.0 if current is None else float(VDOT_MAX_GAIN)
     if target is not None and current is not None:
         max_gain = max(0.0, min(max_gain, target - current))
-    comebacks = None if level is Level.BEGINNER else Comebacks(draft, ladder, history, today)
+    comebacks = None  # a trained runner's returns from time off (only history can hold one)
+    if level is not Level.BEGINNER and history is not None and today is not None:
+        comebacks = Comebacks(draft, ladder, history, today)
     while monday <= end:
-        if comebacks is None:  # a beginner: back to the last finished stage after time off
+        if comebacks is not None:  # a graded return after time off, else the ladder
+            rung = comebacks.rung(step, week, monday)
+        else:  # a beginner after time off: back to the last finished stage
             before = ladder[min(step, len(ladder) - 1)]
             step, why = step_after_layoff(draft, ladder, step, week, monday, history, today)
             rung = ladder[min(step, len(ladder) - 1)]
             if why is not None:
                 rung = return_rung(level, rung, before)
-        else:  # a trained runner: a graded return after time off, else the ladder
-            rung = comebacks.rung(step, week, monday)
         specific = None
         if race is not None and level is Level.COMPETITIVE:
             weeks_out = (race - monday).days // 7

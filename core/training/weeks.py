@@ -135,7 +135,7 @@ def week_sessions(level: Level, paces: Paces, layout: WeekLayout, rung: Step, we
         return out
     easy_days = layout.easy_days
     long_day = layout.long_day
-    hard_days = layout.hard_days[:rung.hard_cap]
+    hard_days = layout.hard_days if rung.hard_cap is None else layout.hard_days[:rung.hard_cap]
     quality: tuple[Session, ...] = ()
     if hard_days:
         quality, fits = _within_80_20(level, paces, rung, week, layout, specific, len(hard_days))
