@@ -16,19 +16,20 @@ lighter already), and the ladder carries on from it. A return week counts only w
 (`adaptation.week_completed`); one that was not is repeated at the same load, so the load never
 grows on weeks that were not run. Every run of a return week is at least 20 minutes (the
 shortest easy run worth the shoes, `weeks.MIN_EASY_RUN`), never more than the full load.
-Quality sessions in a return week are the ones the runner did at that weekly load on the way up
-(the ladder's quality at the highest step within it), so paces and reps step back with the
-volume; after three or more weeks off the first return week has none (Daniels: re-establish
-easy running before quality; the guide: "the foundation of your running should still be easy").
-The closing mile time trial waits until the runner is back to full load
-(`adaptation.finale_waits`, from `Draft.returning`).
+A return week holds at most one quality session — the one the runner did at that weekly load
+on the way up (the ladder's quality at the highest step within it), so reps and paces step
+back with the volume — and none in the first week after three or more weeks off, nor in a week
+too small to carry it beside 20-minute easy runs (Daniels: re-establish easy running before
+quality; the guide: "the foundation of your running should still be easy", one or two faster
+sessions a week "depending on how often you run"). The long run comes back with the week: the
+10 % cap on its growth is for new load. The closing mile time trial waits until the runner is
+back to full load (`adaptation.finale_waits`, from `Draft.returning`).
 
 Where the guide applies: "start conservatively and gradually increase", and injuries come from
 "doing too much too soon" — so the return starts low and rises one week at a time. The guide's
 10 % rule governs new load; a return rebuilds load already carried, which comes back faster
 (Daniels), so return weeks may rise by more than 10 % but never above the load carried before
-the break — and the long run still grows at most 10 % on the last two weeks' (the planner's
-cap). Beginners keep their own rule (`adaptation.step_after_layoff`: repeat the last finished
+the break. Beginners keep their own rule (`adaptation.step_after_layoff`: repeat the last finished
 run/walk stage, never more running than before the break).
 """
 
