@@ -196,7 +196,7 @@ async def streak_inputs(
 @dataclass(frozen=True)
 class Logbook:
     """A runner's logs, skips and plan days from the plan start (and the guardrails' window
-    on), with the streak inputs built from them: what `/done` needs, in three queries."""
+    on), with the streak inputs built from them: what `/done` needs, in one query."""
 
     inputs: StreakInputs
     logs: tuple[StoredLog, ...]  # in the order they were made
@@ -235,10 +235,10 @@ async def load_logbook(
     streak_from = start if since is None else since.through + timedelta(days=1)
     first = min(d for d in (streak_from, guardrail_window(day or today)) if d is not None)
     _, sunday = week_bounds(today)
-    logs = tuple(await uow.logbook.logs(runner.id, first, today))
-    skips = tuple(await uow.logbook.skips(runner.id, first, today))
     plan_first = min(d for d in (streak_from, day or today) if d is not None)
-    planned = {row.date: row for row in await uow.logbook.planned(runner.id, plan_first, sunday)}
+    found = await uow.logbook.window(runner.id, first, today, plan_first, sunday)
+    logs, skips = tuple(found.logs), tuple(found.skips)
+    planned = {row.date: row for row in found.planned}
     if start is None or streak_from is None:
         return Logbook(StreakInputs(None, runner.tz, now), logs, skips, planned)
     inputs = StreakInputs(

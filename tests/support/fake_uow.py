@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from core.storage.errors import Conflict
 from core.storage.identities import PrivateChat
-from core.storage.logbook import PlannedRow, StoredLog, StoredSkip, StreakRow
+from core.storage.logbook import LogbookWindow, PlannedRow, StoredLog, StoredSkip, StreakRow
 from core.storage.models import PlannedSession, Runner
 from core.storage.plans import Activity, DayDone, NewPlan
 from core.storage.processed_updates import REDELIVERY_WINDOW
@@ -324,10 +324,16 @@ class FakeLogbookRepository(_Repository):
         return [StoredSkip(skip_id, d) for (r, d), (reason, _, skip_id)
                 in sorted(self._data.skips.items()) if r == runner_id and first <= d <= last]
 
-    async def planned(self, runner_id: int, first: date, last: date) -> list[PlannedRow]:
-        return [PlannedRow(row["date"], row["type"], row["title"], row["minutes"],
-                           row["run_minutes"], row["intensity"])
-                for row in plan_rows(self._data, runner_id) if first <= row["date"] <= last]
+    async def window(
+        self, runner_id: int, first: date, last: date, plan_first: date, plan_last: date
+    ) -> LogbookWindow:
+        planned = [PlannedRow(row["date"], row["type"], row["title"], row["minutes"],
+                              row["run_minutes"], row["intensity"])
+                   for row in plan_rows(self._data, runner_id)
+                   if plan_first <= row["date"] <= plan_last]
+        return LogbookWindow(await self.logs(runner_id, first, last),
+                             await self.skips(runner_id, first, last),
+                             sorted(planned, key=lambda p: p.date))
 
     async def log_fingerprint(self, runner_id: int, first: date, last: date) -> tuple[int, int]:
         ids = [g.id for g in self._data.logs.values()
