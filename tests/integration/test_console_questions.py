@@ -67,6 +67,17 @@ async def test_days_buttons_mean_that_many_days(bot: TestBot) -> None:
     assert len(saved["training_days"].split(",")) == 4 and saved["units"] == "km"
 
 
+async def test_days_buttons_start_at_three_and_fewer_days_are_refused(bot: TestBot) -> None:
+    ana = ConsoleTranscript(bot)
+    out = await ana.type("/start level=beginner tz=UTC time=18:00")
+    assert ("  [3] 3  (3)\n  [4] 4  (4)\n  [5] 5  (5)\n  [6] 6  (6)\n  [7] 7  (7)\n"
+            "  [8] Cancel  (cancel)\n") in out
+    out = await ana.type("2")  # no button [2]: the answer "2", which a plan can't be built on
+    assert "Hmm, that didn't work: Pick at least 3 training days a week" in out
+    assert (await runner_row(bot))["onboarded"] is False
+    assert "✓ Training days: Mon, Wed, Sat" in await ana.type("3")
+
+
 async def test_a_number_past_the_buttons_is_the_typed_answer(bot: TestBot) -> None:
     ana = ConsoleTranscript(bot)
     await ana.type(ONE_LINE)
