@@ -106,9 +106,10 @@ async def issue_link_code(uow: UnitOfWork, club: StoredClub, now: datetime) -> s
     return code
 
 
-async def link_channel(uow: UnitOfWork, req: Request, code: str, now: datetime) -> LinkResult:
-    """Join the request's channel (and its club's other channels and challenges) to the club
-    that issued `code`. The code is used up. Raises LinkError."""
+async def link_channel(uow: UnitOfWork, here: StoredClub, code: str, now: datetime
+                       ) -> LinkResult:
+    """Join club `here` (the request's channel's: `club_for_channel`), with all its channels
+    and challenges, to the club that issued `code`. The code is used up. Raises LinkError."""
     wanted = normalise_code(code)
     target = await stored.club_with_code(uow, wanted)
     expires = target.link_code_expires_at if target is not None else None
@@ -118,7 +119,6 @@ async def link_channel(uow: UnitOfWork, req: Request, code: str, now: datetime) 
             f"{LINK_CODE_TTL.seconds // 60} minutes). Ask for a new one with /challenge link "
             "in the channel you want to link to."
         )
-    here = await club_for_channel(uow, req, now)
     if here.id == target.id:
         raise LinkError("This channel already belongs to that club: nothing to link.")
     await stored.set_link_code(uow, target.id, None, None)  # used up

@@ -200,7 +200,7 @@ async def _end(ctx: Context, club: StoredClub, rest: str) -> Reply:
 async def _link(ctx: Context, club: StoredClub, rest: str) -> Reply:
     _admin_only(ctx, "link channels")
     if rest:
-        result = await link_channel(ctx.uow, ctx.request, rest, ctx.now)
+        result = await link_channel(ctx.uow, club, rest, ctx.now)
         shared = await active_challenges(ctx.uow, result.club.id)
         names = ", ".join(f"<b>{esc(c.name)}</b>" for c in shared) or "none yet"
         return Reply(f"Linked! This channel is now part of the club <b>"
