@@ -23,8 +23,9 @@ from core.clubs.totals import (
 from core.grammar.done import LOOKBACK_DAYS
 from core.planning import week_bounds
 from core.stats import LoggedRun
+from core.storage.club_values import StoredChallenge
 from core.storage.logbook import PlannedRow, StoredLog, StoredSkip
-from core.storage.models import Challenge, Runner
+from core.storage.models import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
 
@@ -59,7 +60,7 @@ async def add_log(
     runner_id: int,
     entry: NewLog,
     now: datetime,
-    challenges: Sequence[Challenge] | None = None,
+    challenges: Sequence[StoredChallenge] | None = None,
 ) -> StoredLog:
     """Store one run and recount the runner's challenge totals (in `challenges`, the runner's
     active ones, when the caller has loaded them)."""
@@ -328,7 +329,7 @@ async def save_streak(
     inputs: StreakInputs,
     report: StreakReport,
     now: datetime,
-    challenges: Sequence[Challenge] | None = None,
+    challenges: Sequence[StoredChallenge] | None = None,
 ) -> CachedStreak:
     """Cache the figures of `report` (computed from `inputs`) in `streak_states`, with the
     checkpoint they give (`updated_at`: when the figures last changed); the best streak never
