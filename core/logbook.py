@@ -24,7 +24,8 @@ from core.grammar.done import LOOKBACK_DAYS
 from core.planning import week_bounds
 from core.stats import LoggedRun
 from core.storage.logbook import PlannedRow, StoredLog, StoredSkip
-from core.storage.models import Challenge, Runner
+from core.storage.models import Challenge
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
 
