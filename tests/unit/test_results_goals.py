@@ -25,8 +25,8 @@ from core.results import (
     _new_bests,
     effort_kind,
 )
-from core.storage.runners import Runner
 from core.storage.personal_bests import BestRecord
+from core.storage.runners import Runner
 from core.training.levels import MILE_M
 from core.training.paces import vdot
 
