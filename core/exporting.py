@@ -24,7 +24,7 @@ from icalendar import Calendar, Event
 from core.markup import to_plain
 from core.storage.activities import NewActivity, all_activities
 from core.storage.exports import ExportedLog
-from core.storage.models import PlannedSession, Runner
+from core.storage.models import PlannedSession
 from core.storage.personal_bests import all_bests
 from core.storage.runner_records import (
     Membership,
@@ -34,6 +34,7 @@ from core.storage.runner_records import (
     memberships,
     removals,
 )
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.text import trim
 

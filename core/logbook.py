@@ -25,7 +25,7 @@ from core.planning import week_bounds
 from core.stats import LoggedRun
 from core.storage.club_values import StoredChallenge
 from core.storage.logbook import PlannedRow, StoredLog, StoredSkip
-from core.storage.models import Runner
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
 

@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from core.profile import athlete_of, profile_of
-from core.storage.models import PlannedSession, Runner
+from core.storage.models import PlannedSession
 from core.storage.plans import NewPlan
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.training import (
     Athlete,

@@ -7,6 +7,7 @@ The fake clock starts on Monday 2 November 2026, 08:00 UTC.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from core.app import Pacer
@@ -188,7 +189,8 @@ async def test_a_question_kept_from_before_the_update_counts_as_expired(bot: Tes
     async with bot.uow() as u:  # stored by an older Pacer: no asking instant
         runner = await find_runner(u, "console", "ana")
         assert runner is not None
-        runner.conversation = {"flow": "settings", "step": "time", "answers": {}}
+        old = {"flow": "settings", "step": "time", "answers": {}}
+        await u.runners.save(replace(runner, conversation=old), runner)
     assert await ana.type("hi") == TIMED_OUT
     assert (await runner_row(bot))["reminder_time"] == "07:00"
 

@@ -3,12 +3,14 @@ scenario, the same answers (so the handler tests on the fake unit of work mean s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from core.storage.logbook import StoredSkip, StreakRow
 from core.storage.plans import DayDone, NewPlan
 from core.storage.run_logs import DayMinutes, LogChange
+from core.storage.runners import Runner
 from core.storage.skips import SkipLine
 from core.storage.streaks import StreakFigures
 from tests.support.fake_uow import FakeUnitOfWorkFactory
@@ -107,6 +109,62 @@ async def test_repositories_and_their_fakes_agree(any_bot: TestBot) -> None:
     activity = real[12]
     assert activity.done == [DayDone(MONDAY, 30.0, 2, 5000.0)]
     assert activity.skipped == frozenset({MONDAY}) and activity.sleep == {MONDAY: 7.0}
+
+
+async def _runner_scenario(uow_factory: Any) -> list[object]:
+    """Add, find, save (unchanged, then changed), reach, delete: what the dispatcher does."""
+    seen: list[object] = []
+    async with uow_factory() as uow:
+        seen.append(_profile(await uow.runners.add("Bea", "console", "bea", "chat-bea", NOW)))
+    async with uow_factory() as uow:
+        found = await uow.runners.find("console", "bea", lock=True)
+        assert found is not None
+        runner, reach = found
+        seen += [_profile(runner), (reach.last_seen_at, reach.chat_id, reach.reachable)]
+        stored = replace(runner)
+        seen.append(await uow.runners.save(runner, stored))  # unchanged: nothing written
+        runner.units, runner.race_date, runner.quiet = "mi", date(2027, 4, 10), True
+        runner.conversation = {"flow": "start", "step": "level", "answers": {"tz": "UTC"}}
+        runner.updated_at = NOW + timedelta(hours=1)
+        seen.append(await uow.runners.save(runner, stored))
+        await uow.runners.update_reach(reach, {"reachable": False, "unreachable_reason": "gone"})
+    async with uow_factory() as uow:
+        found = await uow.runners.find("console", "bea")
+        assert found is not None
+        runner, reach = found
+        seen += [_profile(runner), (reach.reachable, reach.unreachable_reason)]
+        stored = replace(runner)
+        runner.conversation = None
+        seen.append(await uow.runners.save(runner, stored))
+    async with uow_factory() as uow:
+        found = await uow.runners.find("console", "bea")
+        assert found is not None
+        seen.append(found[0].conversation)
+        await uow.runners.delete(found[0].id)
+        seen.append(await uow.runners.save(replace(found[0], units="km"), found[0]))
+    async with uow_factory() as uow:
+        seen.append(await uow.runners.find("console", "bea"))
+    return seen
+
+
+def _profile(runner: Runner) -> dict[str, object]:
+    return {k: v for k, v in vars(runner).items() if k != "id"}
+
+
+async def test_the_runner_repository_and_its_fake_agree(any_bot: TestBot) -> None:
+    real = await _runner_scenario(any_bot.uow)
+    faked = await _runner_scenario(FakeUnitOfWorkFactory())
+    assert real == faked
+    new = {"display_name": "Bea", "level": "beginner", "training_days": "0,2,5",
+           "mile_time_s": None, "goal_s": None, "race_date": None, "race_start": None,
+           "tz": "UTC", "units": "km", "reminder_time": "07:00", "quiet": False,
+           "nudges": True, "onboarded": False, "plan_start": None, "conversation": None,
+           "created_at": NOW, "updated_at": NOW}
+    changed = {**new, "units": "mi", "race_date": date(2027, 4, 10), "quiet": True,
+               "conversation": {"flow": "start", "step": "level", "answers": {"tz": "UTC"}},
+               "updated_at": NOW + timedelta(hours=1)}
+    assert real == [new, new, (NOW, "chat-bea", True), False, True, changed, (False, "gone"),
+                    True, None, True, None]
 
 
 def _no_ids(value: object) -> object:
