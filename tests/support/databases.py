@@ -38,13 +38,19 @@ async def fresh_sqlite(directory: Path, template_dir: Path) -> Database:
     return create_database(f"sqlite+aiosqlite:///{target}")
 
 
+async def empty_postgres(db: Database) -> None:
+    """No schema at all: not a table, not a type (what a new PostgreSQL database holds).
+    Whoever empties it leaves it migrated again for the tests that come after."""
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+
+
 async def fresh_postgres(url: str) -> Database:
     global _pg_migrated
     db = create_database(url)
     if not _pg_migrated:
-        async with db.engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
+        await empty_postgres(db)
         await upgrade(db)
         _pg_migrated = True
     else:
