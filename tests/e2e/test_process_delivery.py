@@ -19,7 +19,7 @@ from core.storage.database import Database
 from tests.e2e.discord_harness import TOKEN as DISCORD_TOKEN
 from tests.e2e.fakes.discord_server import FakeDiscord
 from tests.e2e.fakes.telegram_server import FakeTelegram
-from tests.support.databases import fresh_postgres, fresh_sqlite, postgres_url
+from tests.support.databases import fresh_postgres, fresh_sqlite, postgres_url_or_skip
 from tests.support.outbox_rows import outbox_state, queue_pushes
 from tests.support.pacer_process import running_pacer, until
 
@@ -38,10 +38,7 @@ async def process_db(
         db = await fresh_sqlite(tmp_path, template_dir)
         url = f"sqlite+aiosqlite:///{db.engine.url.database}"
     else:
-        found = postgres_url()
-        if found is None:
-            pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
-        url = found
+        url = postgres_url_or_skip()
         db = await fresh_postgres(url)
     yield db, url
     await db.dispose()
@@ -162,9 +159,7 @@ async def test_sigterm_mid_fan_out_on_discord_finishes_or_releases_every_push(
 async def test_two_workers_and_a_429_send_every_push_exactly_once(
     fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
+    url = postgres_url_or_skip()
     db = await fresh_postgres(url)
     try:
         chats = runners(fake_telegram, 120)

@@ -23,7 +23,7 @@ from bot.migrations import upgrade
 from core.storage.database import create_database
 from core.storage.models import Identity
 from core.storage.unit_of_work import UnitOfWorkFactory
-from tests.support.databases import empty_postgres, postgres_url
+from tests.support.databases import empty_postgres, postgres_url_or_skip
 from tests.support.pacer_process import run_pacer, sqlite_url
 
 pytestmark = pytest.mark.slow
@@ -60,9 +60,7 @@ async def pacer(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     if request.param == "sqlite":
         yield Pacer(sqlite_url(tmp_path / "fresh.db"), tmp_path)
         return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
+    url = postgres_url_or_skip()
     db = create_database(url)
     await empty_postgres(db)  # `pacer db upgrade` makes the schema
     await db.dispose()

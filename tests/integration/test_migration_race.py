@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from bot.migrations import schema_drift
 from core.storage.database import create_database
-from tests.support.databases import empty_postgres, postgres_url
+from tests.support.databases import empty_postgres, postgres_url_or_skip
 from tests.support.pacer_process import pacer_env, sqlite_url
 
 pytestmark = pytest.mark.slow
@@ -65,9 +65,7 @@ async def assert_migrated_once(url: str) -> None:
 async def test_workers_migrating_a_fresh_postgres_database_at_once_all_succeed(
     tmp_path: Path,
 ) -> None:
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
+    url = postgres_url_or_skip()
     db = create_database(url)
     await empty_postgres(db)  # the workers leave it migrated
     await db.dispose()

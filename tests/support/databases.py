@@ -10,6 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.migrations import upgrade
@@ -23,6 +24,14 @@ _pg_migrated = False
 
 def postgres_url() -> str | None:
     return os.environ.get(PG_URL_ENV) or None
+
+
+def postgres_url_or_skip() -> str:
+    """The test database's URL; the calling test is skipped when none is set."""
+    url = postgres_url()
+    if url is None:
+        pytest.skip(f"{PG_URL_ENV} is not set (CI always sets it)")
+    return url
 
 
 async def fresh_sqlite(directory: Path, template_dir: Path) -> Database:
