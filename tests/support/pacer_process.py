@@ -112,7 +112,8 @@ class PacerProcess:
             found = regex.search(self.log())
             return found is not None
 
-        await until(logged, timeout, f"the log line {regex.pattern!r}", pacer=self)
+        shown = pattern if isinstance(pattern, str) else pattern.pattern
+        await until(logged, timeout, f"{shown!r} in the log", pacer=self)
         assert found is not None
         return found
 
