@@ -24,8 +24,9 @@ from icalendar import Calendar, Event
 from core.markup import to_plain
 from core.storage.activities import NewActivity, all_activities
 from core.storage.exports import ExportedLog
-from core.storage.models import PlannedSession, Runner
+from core.storage.models import Runner
 from core.storage.personal_bests import all_bests
+from core.storage.plans import StoredDay
 from core.storage.runner_records import (
     Membership,
     PlanRecord,
@@ -243,7 +244,7 @@ def file_stem(name: str) -> str:
     return slug or "runner"
 
 
-def _event_start(session: PlannedSession, tz: ZoneInfo, reminder: time,
+def _event_start(session: StoredDay, tz: ZoneInfo, reminder: time,
                  race_start: time | None) -> datetime:
     at = race_start if session.type == "race" and race_start is not None else reminder
     # A wall time that falls in a DST gap is shifted forward by zoneinfo's fold rules; that is
@@ -252,7 +253,7 @@ def _event_start(session: PlannedSession, tz: ZoneInfo, reminder: time,
 
 
 def plan_ics(
-    sessions: Sequence[PlannedSession],
+    sessions: Sequence[StoredDay],
     tz: str,
     reminder_time: str,
     stamp: datetime,

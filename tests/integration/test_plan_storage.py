@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from bot import cli
 from core.runners import find_runner
+from core.storage.plans import StoredDay
 from tests.support.testbot import TestBot
 
 GOLDEN = Path(__file__).parent / "golden" / "export_plan.json"
@@ -29,8 +31,15 @@ async def runner_id(bot: TestBot, user: str = "ann") -> int:
         return runner.id
 
 
+async def stored(bot: TestBot, first: date, last: date) -> list[StoredDay]:
+    """The planned days as a fresh unit of work reads them: what was committed."""
+    rid = await runner_id(bot)
+    async with bot.uow(readonly=True) as uow:
+        return await uow.plans.between(rid, first, last)
+
+
 async def live_a_fortnight(bot: TestBot) -> None:
-    """Onboarding, runs, short sleep, a skip, missed days and the plan extended on /today."""
+    """Onboarding, runs, short sleep, a skip and missed days."""
     await bot.say(START)
     await bot.say("/done 5k 28:30")
     bot.at("2026-11-03 07:00")
@@ -40,13 +49,63 @@ async def live_a_fortnight(bot: TestBot) -> None:
     bot.at("2026-11-09 07:00")  # Friday and Saturday missed
     await bot.say("/today")
     await bot.say("/done 30min")
-    bot.at("2026-11-16 07:00")  # fewer than 14 planned days ahead: the plan is extended
+    bot.at("2026-11-16 07:00")
     await bot.say("/today")
 
 
 def without_clock(document: dict[str, Any]) -> dict[str, Any]:
     """The export without `exported_at` (the CLI reads the wall clock)."""
     return {k: v for k, v in document.items() if k != "exported_at"}
+
+
+async def test_a_skipped_day_is_stored_with_the_adapted_week(any_bot: TestBot) -> None:
+    bot = any_bot
+    await bot.say(START)
+    bot.at("2026-11-04 07:00")
+    [before] = await stored(bot, date(2026, 11, 4), date(2026, 11, 4))
+    assert before.run_minutes > 0 and before.detail.get("note") is None
+
+    reply = await bot.say("/skip sick")
+
+    [after] = await stored(bot, date(2026, 11, 4), date(2026, 11, 4))
+    assert isinstance(after, StoredDay)
+    assert after.detail["note"] and after.detail["note"] in reply
+    assert after.date == date(2026, 11, 4) and after.detail["date"] == "2026-11-04"
+
+
+async def test_short_sleep_eases_the_stored_hard_session(any_bot: TestBot) -> None:
+    bot = any_bot
+    await bot.say(START)
+    week = await stored(bot, date(2026, 11, 2), date(2026, 11, 8))
+    hard = [d for d in week if d.intensity == "hard"]
+    assert hard, "the improving plan has a hard session in its first week"
+    bot.at(f"{hard[0].date.isoformat()} 07:00")
+
+    reply = await bot.say("/sleep 4h")
+
+    [eased] = await stored(bot, hard[0].date, hard[0].date)
+    assert "easy run" in reply
+    assert eased.intensity != "hard" and eased.date == hard[0].date
+
+
+async def test_missed_days_adapt_and_an_extended_plan_is_stored(any_bot: TestBot) -> None:
+    bot = any_bot
+    await live_a_fortnight(bot)
+    rid = await runner_id(bot)
+    async with bot.uow(readonly=True) as uow:
+        assert await uow.plans.last_day(rid) == date(2026, 12, 1)  # planned on 4 November
+    bot.at("2026-11-18 07:00")  # fewer than 14 planned days ahead: /today extends the plan
+    await bot.say("/today")
+    async with bot.uow(readonly=True) as uow:
+        last = await uow.plans.last_day(rid)
+        days = await uow.plans.all_days(rid)
+    assert last == date(2026, 12, 15)  # 28 days from 18 November
+    assert [d.date for d in days] == sorted({d.date for d in days})
+    assert days[0].date == date(2026, 11, 2) and days[-1].date == last
+    assert all(isinstance(d, StoredDay) for d in days)
+    friday = {d.date: d for d in days}[date(2026, 11, 20)]  # Monday's fartlek was missed
+    assert friday.type == "fartlek" and friday.key
+    assert str(friday.detail["note"]).startswith("Moved from Monday")
 
 
 async def test_the_export_reads_the_stored_plan_as_before(any_bot: TestBot) -> None:
