@@ -37,6 +37,7 @@ from core.storage.runner_records import (
 )
 from core.storage.unit_of_work import UnitOfWork
 from core.text import trim
+from core.training.render_json import day_outline
 
 EXPORT_VERSION = 1
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -177,18 +178,9 @@ def plan_entry(plan: PlanRecord | None) -> dict[str, Any] | None:
         "end": plan.end_date.isoformat(),
         "generated_at": plan.created_at.isoformat(),
         "inputs": plan.inputs,
+        # Each day as the plan JSON outlines it (the title in plain text), and its detail.
         "days": [
-            {
-                "date": day.date.isoformat(),
-                "week": day.week,
-                "type": day.type,
-                "title": to_plain(day.title),
-                "minutes": day.minutes,
-                "run_minutes": day.run_minutes,
-                "intensity": day.intensity,
-                "key": day.key,
-                "detail": day.detail,
-            }
+            {**day_outline(day), "title": to_plain(day.title), "detail": day.detail}
             for day in plan.days
         ],
     }
