@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot import cli
 from core.runners import find_runner
-from core.storage.plans import StoredDay
+from core.storage.models import Plan, PlannedSession
+from core.storage.plans import NewPlan, StoredDay
 from tests.support.testbot import TestBot
 
 GOLDEN = Path(__file__).parent / "golden" / "export_plan.json"
@@ -106,6 +108,29 @@ async def test_missed_days_adapt_and_an_extended_plan_is_stored(any_bot: TestBot
     friday = {d.date: d for d in days}[date(2026, 11, 20)]  # Monday's fartlek was missed
     assert friday.type == "fartlek" and friday.key
     assert str(friday.detail["note"]).startswith("Moved from Monday")
+
+
+async def test_a_stored_plan_reads_back_through_the_orm_as_written(any_bot: TestBot) -> None:
+    """Written directly, read by the ORM: the same values (JSON, booleans, aware instants)."""
+    bot = any_bot
+    rid = await bot.add_runner("ann")
+    monday, at = date(2026, 11, 2), datetime(2026, 11, 2, 7, 30, 15, 123456, tzinfo=UTC)
+    day = StoredDay(monday, 1, "intervals", "Intervals: 5 × 400 m", 40, 30, "hard", True,
+                    {"note": "Zoë's <b>first</b>", "reps": [{"count": 5}], "paces": None})
+    async with bot.uow() as uow:
+        await uow.plans.replace_from(monday, NewPlan(rid, monday, monday, {"level": "x"}, at,
+                                                     [day]))
+    async with bot.uow(readonly=True) as uow:
+        plan = await uow.session.scalar(select(Plan).where(Plan.runner_id == rid))
+        row = await uow.session.scalar(select(PlannedSession).where(
+            PlannedSession.runner_id == rid))
+        assert plan is not None and row is not None
+        assert (plan.start_date, plan.end_date, plan.athlete, plan.created_at) == (
+            monday, monday, {"level": "x"}, at)
+        assert row.plan_id == plan.id
+        assert StoredDay(row.date, row.week, row.type, row.title, row.minutes, row.run_minutes,
+                         row.intensity, row.key, row.detail) == day
+        assert await uow.plans.day(rid, monday) == day
 
 
 async def test_the_export_reads_the_stored_plan_as_before(any_bot: TestBot) -> None:
