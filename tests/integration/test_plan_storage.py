@@ -17,20 +17,14 @@ import pytest
 from sqlalchemy import select
 
 from bot import cli
-from core.runners import find_runner
 from core.storage.models import Plan, PlannedSession
 from core.storage.plans import NewPlan, StoredDay
+from tests.integration.test_export_delete import db_env  # noqa: F401 (a fixture)
+from tests.integration.test_today_week import runner_id
 from tests.support.testbot import TestBot
 
 GOLDEN = Path(__file__).parent / "golden" / "export_plan.json"
 START = "/start level=improving days=mon,wed,fri,sat tz=UTC units=km mile=7:30 goal=7:00"
-
-
-async def runner_id(bot: TestBot, user: str = "ann") -> int:
-    async with bot.uow(readonly=True) as u:
-        runner = await find_runner(u, "console", user)
-        assert runner is not None
-        return runner.id
 
 
 async def stored(bot: TestBot, first: date, last: date) -> list[StoredDay]:
@@ -142,14 +136,9 @@ async def test_the_export_reads_the_stored_plan_as_before(any_bot: TestBot) -> N
     assert without_clock(document) == without_clock(json.loads(GOLDEN.read_text()))
 
 
-@pytest.fixture
-def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the CLI's settings at the test database file."""
-    monkeypatch.setenv("PACER_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}")
-
-
+@pytest.mark.usefixtures("db_env")
 async def test_pacer_export_prints_the_stored_plan_as_before(
-    bot: TestBot, db_env: None, capsys: pytest.CaptureFixture[str]
+    bot: TestBot, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await live_a_fortnight(bot)
     capsys.readouterr()
