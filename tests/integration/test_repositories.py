@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from core.storage.logbook import StoredSkip, StreakRow
-from core.storage.plans import DayDone, NewPlan
+from core.storage.plans import DayDone, NewPlan, StoredDay
 from core.storage.run_logs import DayMinutes, LogChange
 from core.storage.runners import Runner
 from core.storage.skips import SkipLine
@@ -20,10 +20,9 @@ MONDAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
-def _day(n: int, run_minutes: int) -> dict[str, Any]:
-    return {"date": MONDAY + timedelta(days=n), "week": 1, "type": "easy", "title": "Easy run",
-            "minutes": run_minutes, "run_minutes": run_minutes, "intensity": "easy",
-            "key": False, "detail": {"note": None}}
+def _day(n: int, run_minutes: int, note: str | None = None) -> StoredDay:
+    return StoredDay(MONDAY + timedelta(days=n), 1, "easy", "Easy run", run_minutes,
+                     run_minutes, "easy", False, {"note": note, "steps": ["Run"]})
 
 
 async def _scenario(uow_factory: Any, runner_id: int) -> list[object]:
@@ -173,3 +172,47 @@ def _no_ids(value: object) -> object:
     if isinstance(value, StoredSkip):
         return value.local_date
     return value
+
+
+async def _plan_scenario(uow_factory: Any, runner_id: int) -> list[object]:
+    """A plan stored, read back, then replanned from Wednesday (a skip moved a session)."""
+    seen: list[object] = []
+    first = NewPlan(runner_id, MONDAY, MONDAY + timedelta(days=3), {"level": "beginner"}, NOW,
+                    [_day(0, 30), _day(1, 0), _day(2, 40), _day(3, 0)])
+    async with uow_factory() as uow:
+        await uow.plans.replace_from(MONDAY, first)
+    async with uow_factory() as uow:
+        seen.append(await uow.plans.day(runner_id, MONDAY + timedelta(days=2)))
+        day = await uow.plans.day(runner_id, MONDAY)
+        assert day is not None
+        day.detail["note"] = "changed on the value only"  # nothing writes it back
+        seen.append(await uow.plans.day(runner_id, MONDAY + timedelta(days=9)))
+        later = NewPlan(runner_id, MONDAY, MONDAY + timedelta(days=4), {"level": "beginner"},
+                        NOW, [_day(2, 0, "skipped"), _day(3, 40, "moved from Wednesday"),
+                              _day(4, 0)])
+        await uow.plans.replace_from(MONDAY + timedelta(days=2), later)
+    async with uow_factory(readonly=True) as uow:
+        seen.append(await uow.plans.all_days(runner_id))
+        seen.append(await uow.plans.between(runner_id, MONDAY + timedelta(days=1),
+                                            MONDAY + timedelta(days=3)))
+        seen.append(await uow.plans.next_run(runner_id, MONDAY))
+        seen.append(await uow.plans.next_run(runner_id, MONDAY + timedelta(days=3)))
+        seen.append(await uow.plans.last_day(runner_id))
+        seen.append(await uow.plans.run_days_between(runner_id, MONDAY, MONDAY + timedelta(6)))
+    return seen
+
+
+async def test_plan_repository_and_its_fake_store_plain_days_alike(any_bot: TestBot) -> None:
+    runner_id = await any_bot.add_runner("ann")
+    real = await _plan_scenario(any_bot.uow, runner_id)
+    fake = FakeUnitOfWorkFactory()
+    faked = await _plan_scenario(fake, fake.store.add_runner(display_name="Ann", onboarded=True))
+    assert real == faked
+    assert real == [
+        _day(2, 40), None,
+        [_day(0, 30), _day(1, 0), _day(2, 0, "skipped"), _day(3, 40, "moved from Wednesday"),
+         _day(4, 0)],
+        [_day(1, 0), _day(2, 0, "skipped"), _day(3, 40, "moved from Wednesday")],
+        _day(3, 40, "moved from Wednesday"), None, MONDAY + timedelta(days=4),
+        [MONDAY, MONDAY + timedelta(days=3)],
+    ]

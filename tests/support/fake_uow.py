@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -20,8 +20,7 @@ from typing import Any, NamedTuple
 from core.storage.errors import Conflict
 from core.storage.identities import PrivateChat
 from core.storage.logbook import LogbookWindow, PlannedRow, StoredLog, StoredSkip, StreakRow
-from core.storage.models import PlannedSession
-from core.storage.plans import Activity, DayDone, NewPlan
+from core.storage.plans import Activity, DayDone, NewPlan, StoredDay
 from core.storage.processed_updates import REDELIVERY_WINDOW
 from core.storage.run_logs import DayMinutes, LogChange, LogLine, RunEffort
 from core.storage.runners import RUNNER_FIELDS, Reach, Runner
@@ -201,33 +200,33 @@ class FakePlanRepository(_Repository):
         for key in [k for k in self._data.planned if k[0] == plan.runner_id and k[1] >= today]:
             del self._data.planned[key]
         for day in plan.days:
-            self._data.planned[(plan.runner_id, day["date"])] = {
-                **day, "id": self._data.new_id(), "runner_id": plan.runner_id,
-                "plan_id": plan_id,
+            self._data.planned[(plan.runner_id, day.date)] = {
+                **vars(copy.deepcopy(day)), "id": self._data.new_id(),
+                "runner_id": plan.runner_id, "plan_id": plan_id,
             }
 
     async def last_day(self, runner_id: int) -> date | None:
         return max((d for r, d in self._data.planned if r == runner_id), default=None)
 
-    async def day(self, runner_id: int, day: date) -> PlannedSession | None:
+    async def day(self, runner_id: int, day: date) -> StoredDay | None:
         row = self._data.planned.get((runner_id, day))
-        return None if row is None else PlannedSession(**copy.deepcopy(row))
+        return None if row is None else _stored_day(row)
 
-    async def between(self, runner_id: int, first: date, last: date) -> list[PlannedSession]:
-        return [PlannedSession(**copy.deepcopy(row)) for row in self._rows(runner_id)
+    async def between(self, runner_id: int, first: date, last: date) -> list[StoredDay]:
+        return [_stored_day(row) for row in self._rows(runner_id)
                 if first <= row["date"] <= last]
 
-    async def next_run(self, runner_id: int, after: date) -> PlannedSession | None:
+    async def next_run(self, runner_id: int, after: date) -> StoredDay | None:
         found = [row for row in self._rows(runner_id)
                  if row["date"] > after and row["run_minutes"] > 0]
-        return PlannedSession(**copy.deepcopy(found[0])) if found else None
+        return _stored_day(found[0]) if found else None
 
     async def run_days_between(self, runner_id: int, first: date, last: date) -> list[date]:
         return [row["date"] for row in self._rows(runner_id)
                 if first <= row["date"] <= last and row["run_minutes"] > 0]
 
-    async def all_days(self, runner_id: int) -> list[PlannedSession]:
-        return [PlannedSession(**copy.deepcopy(row)) for row in self._rows(runner_id)]
+    async def all_days(self, runner_id: int) -> list[StoredDay]:
+        return [_stored_day(row) for row in self._rows(runner_id)]
 
     def _rows(self, runner_id: int) -> list[dict[str, Any]]:
         return plan_rows(self._data, runner_id)
@@ -235,6 +234,14 @@ class FakePlanRepository(_Repository):
     def _logs(self, runner_id: int, first: date, last: date) -> Iterator[FakeLog]:
         return (g for g in self._data.logs.values()
                 if g.runner_id == runner_id and first <= g.local_date <= last)
+
+
+def _stored_day(row: dict[str, Any]) -> StoredDay:
+    """The day a stored row holds, as the repository returns it (its own copy of `detail`)."""
+    return StoredDay(**{name: copy.deepcopy(row[name]) for name in _DAY_FIELDS})
+
+
+_DAY_FIELDS = tuple(f.name for f in fields(StoredDay))
 
 
 class FakeLogRepository(_Repository):
