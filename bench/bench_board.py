@@ -48,6 +48,8 @@ from core.clubs.challenges import board_for
 from core.clubs.figures import PLANNED, live_entries, scope_of
 from core.clubs.ranking import Metric, rank
 from core.clubs.totals import rebuild, refresh_runner
+from core.storage import challenges
+from core.storage.club_values import StoredChallenge
 from core.storage.database import Database, create_database
 from core.storage.models import (
     Challenge,
@@ -60,7 +62,7 @@ from core.storage.models import (
     Runner,
     StreakState,
 )
-from core.storage.unit_of_work import UnitOfWorkFactory
+from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 MEMBERS = 5_000
 LOGS = 1_000_000
@@ -151,7 +153,7 @@ async def _bench(backend: str, db: Database) -> list[str]:
 
         async def board() -> int:
             async with uow(readonly=True) as u:
-                challenge = await u.session.get_one(Challenge, challenge_id)
+                challenge = await _challenge(u, challenge_id)
                 return (await board_for(u, challenge, NOW, VIEWER)).total
 
         size = await board()
@@ -175,7 +177,7 @@ async def _live(uow: UnitOfWorkFactory, challenge_id: int, metric: Metric) -> st
 
     async def live() -> int:
         async with uow(readonly=True) as u:
-            challenge = await u.session.get_one(Challenge, challenge_id)
+            challenge = await _challenge(u, challenge_id)
             return len(rank(await live_entries(u, scope_of(challenge, NOW), NOW)))
 
     times = await _timings(live)
@@ -183,11 +185,17 @@ async def _live(uow: UnitOfWorkFactory, challenge_id: int, metric: Metric) -> st
             f"p95 {_ms(times, 95)} ms")
 
 
+async def _challenge(u: UnitOfWork, challenge_id: int) -> StoredChallenge:
+    found = await challenges.challenge(u, challenge_id)
+    assert found is not None
+    return found
+
+
 async def _rebuild(db: Database, challenge_id: int) -> float:
     """Every member's totals, recomputed and stored in one transaction; milliseconds."""
     started = time.perf_counter()
     async with UnitOfWorkFactory(db)() as u:
-        await rebuild(u, await u.session.get_one(Challenge, challenge_id), NOW)
+        await rebuild(u, await _challenge(u, challenge_id), NOW)
     took = time.perf_counter() - started
     async with db.engine.begin() as conn:  # planner statistics for the new rows
         await conn.execute(text("ANALYZE challenge_totals"))

@@ -173,13 +173,11 @@ _FLOOR = {  # the statements a /done cannot do without, as `core.storage.direct`
         "SELECT runners.id, runners.tz, runners.plan_start FROM runners JOIN identities "
         "ON identities.runner_id = runners.id WHERE identities.platform = 'console' "
         "AND identities.external_id = :name", columns=(Integer(), String(), Date())),
-    "logs": direct.Statement(
-        "SELECT id, local_date, logged_at, minutes FROM run_logs WHERE runner_id = :rid "
-        "AND local_date >= :first", params=_FIRST,
-        columns=(Integer(), Date(), UTCDateTime(), Float())),
-    "plan": direct.Statement(
-        "SELECT date, run_minutes, type FROM planned_sessions WHERE runner_id = :rid "
-        "AND date >= :first", params=_FIRST, columns=(Date(), Integer(), String())),
+    "logs and plan": direct.Statement(  # one statement, as /done reads them
+        "SELECT id, local_date, logged_at, minutes, NULL FROM run_logs WHERE runner_id = :rid "
+        "AND local_date >= :first UNION ALL SELECT NULL, date, NULL, run_minutes, type "
+        "FROM planned_sessions WHERE runner_id = :rid AND date >= :first", params=_FIRST,
+        columns=(Integer(), Date(), UTCDateTime(), Float(), String())),
     "insert": direct.Statement(
         "INSERT INTO run_logs (runner_id, local_date, logged_at, minutes, note, as_planned, "
         "intensity, source) VALUES (:rid, :day, :at, 25.0, 'floor', 0, 'easy', 'console') "
@@ -204,8 +202,7 @@ async def _done_floor(db: Database, names: Sequence[str], day: date, n: int) -> 
             found = await direct.first(u, _FLOOR["runner"], {"name": names[i % len(names)]})
             assert found is not None
             rid, first = found[0], day - timedelta(days=13)
-            await direct.rows(u, _FLOOR["logs"], {"rid": rid, "first": first})
-            await direct.rows(u, _FLOOR["plan"], {"rid": rid, "first": first})
+            await direct.rows(u, _FLOOR["logs and plan"], {"rid": rid, "first": first})
             await direct.rows(u, _FLOOR["insert"], {"rid": rid, "day": day, "at": START})
             await direct.run(u, _FLOOR["streak"], {"rid": rid, "current": i, "at": START})
     return time.perf_counter() - started

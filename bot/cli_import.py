@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from copy import copy
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,10 @@ async def _import(platform: str, external_id: str, what: str,
             runner = await find_runner(uow, platform, external_id, lock=True)
             if runner is None:
                 raise ExportError(f"no runner known as {what}")
-            return await import_files(uow, runner, files, datetime.now(UTC))
+            stored = copy(runner)
+            report = await import_files(uow, runner, files, datetime.now(UTC))
+            await uow.runners.save(runner, stored)  # a new mile time, a first plan's start
+            return report
     finally:
         await container.close()
 

@@ -1,9 +1,9 @@
 """The console adapter: chat with Pacer in the terminal, one message per line from stdin.
 
 Works interactively and piped (`printf '/help\\n' | pacer run`), ending cleanly at EOF. Buttons
-are shown numbered; typing a button's number always presses it (a number no button has is an
-answer as typed), on replies and on pushes alike. Images and documents are saved to files
-named per runner (`stats-ana.png`).
+are shown numbered (a button labelled with a number by that number); typing a button's number
+always presses it (a number no button has is an answer as typed), on replies and on pushes
+alike. Images and documents are saved to files named per runner (`stats-ana.png`).
 
 With `--club CLUB` the terminal is that club's group channel: the console's `--user` is its
 admin (the first user who opened it), a line starting `--as NAME` is said by the member NAME,
@@ -79,7 +79,7 @@ class Console:
         self.channel = channel
         self.admin: str | None = None  # the channel's admin, known once it is opened
         self.awaiting_input = False  # a prompt is showing (interactive terminals)
-        self._choices: list[Choice] = []
+        self._choices: dict[int, Choice] = {}
 
     @property
     def chats(self) -> frozenset[str]:
@@ -128,8 +128,8 @@ class Console:
         """A typed number presses the button shown with that number (`[2] 07:00` → `07:00`);
         a number no button has is an answer as typed."""
         stripped = line.strip()
-        if stripped.isdecimal() and stripped.isascii() and 0 < int(stripped) <= len(self._choices):
-            return self._choices[int(stripped) - 1].command
+        if stripped.isdecimal() and stripped.isascii() and int(stripped) in self._choices:
+            return self._choices[int(stripped)].command
         return stripped
 
     def request(self, line: str) -> Request:
@@ -168,10 +168,10 @@ class Console:
         or, with `keep_buttons` and none here, still the earlier ones); save its files (named
         after the runner `files_of`, when they are a runner's)."""
         self.out.write(to_plain(reply.text).rstrip() + "\n")
-        shown = [c for row in reply.choices for c in row]
+        shown = numbered([c for row in reply.choices for c in row])
         if shown or not keep_buttons:
             self._choices = shown
-        for number, choice in enumerate(shown, start=1):
+        for number, choice in shown.items():
             self.out.write(f"  [{number}] {choice.label}  ({choice.command})\n")
         for attachment in reply.attachments:
             self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -182,6 +182,17 @@ class Console:
             self.out.write(f"  (saved {name} to {path})\n")
         self.out.write("\n")
         self.out.flush()
+
+
+def numbered(choices: list[Choice]) -> dict[int, Choice]:
+    """The number each button is shown (and typed) with: its place, 1 up; but a button whose
+    label is a number has that number (the days buttons 3 to 7: typing 2 is the answer "2",
+    never the second button), and the others follow the largest."""
+    labelled = {int(c.label): c for c in choices if c.label.isdecimal() and c.label.isascii()}
+    if not labelled:
+        return dict(enumerate(choices, start=1))
+    rest = [c for c in choices if c not in labelled.values()]
+    return {**labelled, **dict(enumerate(rest, start=max(labelled) + 1))}
 
 
 def local_file(text: str) -> Upload | None:

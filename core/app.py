@@ -21,7 +21,7 @@ from core.messages import Reply, Request
 from core.observe import NULL_OBSERVER, Observer, UpdateOutcome
 from core.runners import runner_for_request
 from core.storage.errors import Conflict
-from core.storage.models import Runner
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from core.text import SORRY_NOTHING_SAVED
 from core.text_safety import clean_text
@@ -113,15 +113,18 @@ class Pacer:
             if req.update_id is not None and not await _first_delivery(uow, req, now):
                 outcome[0] = "duplicate"
                 return []
-            runner = await runner_for_request(uow, req, now)
+            runner, stored = await runner_for_request(uow, req, now)
             log_context.add(runner_id=runner.id)
             ctx = Context(req, runner, uow, self.clock, self.bot_name, self.commands)
             try:
-                return await _dispatch(ctx, spec)
+                replies = await _dispatch(ctx, spec)
             except UserError as refusal:
                 refused = refusal
                 outcome[0] = "refused"
                 await uow.rollback()  # nothing the refused command wrote is kept
+            else:
+                await uow.runners.save(runner, stored)  # no statement when nothing changed
+                return replies
         await self._remember(req)
         return [Reply(str(refused))]
 
@@ -132,10 +135,12 @@ class Pacer:
         async with self.uow() as uow:
             now = self.clock.now()
             if req.update_id is None or await _first_delivery(uow, req, now):
-                runner = await runner_for_request(uow, req, now)
+                runner, stored = await runner_for_request(uow, req, now)
                 found = self.commands.resolve(req.command)
                 name = found.name if found is not None else req.command.lower()
-                return _close_question(runner, name)
+                closed = _close_question(runner, name)
+                await uow.runners.save(runner, stored)
+                return closed
         return False
 
 

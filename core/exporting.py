@@ -24,8 +24,8 @@ from icalendar import Calendar, Event
 from core.markup import to_plain
 from core.storage.activities import NewActivity, all_activities
 from core.storage.exports import ExportedLog
-from core.storage.models import PlannedSession, Runner
 from core.storage.personal_bests import all_bests
+from core.storage.plans import StoredDay
 from core.storage.runner_records import (
     Membership,
     PlanRecord,
@@ -34,8 +34,10 @@ from core.storage.runner_records import (
     memberships,
     removals,
 )
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.text import trim
+from core.training.render_json import day_outline
 
 EXPORT_VERSION = 1
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -176,18 +178,9 @@ def plan_entry(plan: PlanRecord | None) -> dict[str, Any] | None:
         "end": plan.end_date.isoformat(),
         "generated_at": plan.created_at.isoformat(),
         "inputs": plan.inputs,
+        # Each day as the plan JSON outlines it (the title in plain text), and its detail.
         "days": [
-            {
-                "date": day.date.isoformat(),
-                "week": day.week,
-                "type": day.type,
-                "title": to_plain(day.title),
-                "minutes": day.minutes,
-                "run_minutes": day.run_minutes,
-                "intensity": day.intensity,
-                "key": day.key,
-                "detail": day.detail,
-            }
+            {**day_outline(day), "title": to_plain(day.title), "detail": day.detail}
             for day in plan.days
         ],
     }
@@ -243,7 +236,7 @@ def file_stem(name: str) -> str:
     return slug or "runner"
 
 
-def _event_start(session: PlannedSession, tz: ZoneInfo, reminder: time,
+def _event_start(session: StoredDay, tz: ZoneInfo, reminder: time,
                  race_start: time | None) -> datetime:
     at = race_start if session.type == "race" and race_start is not None else reminder
     # A wall time that falls in a DST gap is shifted forward by zoneinfo's fold rules; that is
@@ -252,7 +245,7 @@ def _event_start(session: PlannedSession, tz: ZoneInfo, reminder: time,
 
 
 def plan_ics(
-    sessions: Sequence[PlannedSession],
+    sessions: Sequence[StoredDay],
     tz: str,
     reminder_time: str,
     stamp: datetime,

@@ -27,7 +27,7 @@ from core.logbook import NewLog, add_log, logs_on, refresh_streak
 from core.planning import replan
 from core.results import Effort, record_efforts
 from core.storage.activities import NewActivity, activity_starting, add_activity, log_keys
-from core.storage.models import Runner
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.text import plural
 

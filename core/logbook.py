@@ -23,8 +23,9 @@ from core.clubs.totals import (
 from core.grammar.done import LOOKBACK_DAYS
 from core.planning import week_bounds
 from core.stats import LoggedRun
+from core.storage.club_values import StoredChallenge
 from core.storage.logbook import PlannedRow, StoredLog, StoredSkip
-from core.storage.models import Challenge, Runner
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.streaks import LogRecord, PlannedDay, StreakReport, compute_streak
 
@@ -59,7 +60,7 @@ async def add_log(
     runner_id: int,
     entry: NewLog,
     now: datetime,
-    challenges: Sequence[Challenge] | None = None,
+    challenges: Sequence[StoredChallenge] | None = None,
 ) -> StoredLog:
     """Store one run and recount the runner's challenge totals (in `challenges`, the runner's
     active ones, when the caller has loaded them)."""
@@ -196,7 +197,7 @@ async def streak_inputs(
 @dataclass(frozen=True)
 class Logbook:
     """A runner's logs, skips and plan days from the plan start (and the guardrails' window
-    on), with the streak inputs built from them: what `/done` needs, in three queries."""
+    on), with the streak inputs built from them: what `/done` needs, in one query."""
 
     inputs: StreakInputs
     logs: tuple[StoredLog, ...]  # in the order they were made
@@ -235,10 +236,10 @@ async def load_logbook(
     streak_from = start if since is None else since.through + timedelta(days=1)
     first = min(d for d in (streak_from, guardrail_window(day or today)) if d is not None)
     _, sunday = week_bounds(today)
-    logs = tuple(await uow.logbook.logs(runner.id, first, today))
-    skips = tuple(await uow.logbook.skips(runner.id, first, today))
     plan_first = min(d for d in (streak_from, day or today) if d is not None)
-    planned = {row.date: row for row in await uow.logbook.planned(runner.id, plan_first, sunday)}
+    found = await uow.logbook.window(runner.id, first, today, plan_first, sunday)
+    logs, skips = tuple(found.logs), tuple(found.skips)
+    planned = {row.date: row for row in found.planned}
     if start is None or streak_from is None:
         return Logbook(StreakInputs(None, runner.tz, now), logs, skips, planned)
     inputs = StreakInputs(
@@ -328,7 +329,7 @@ async def save_streak(
     inputs: StreakInputs,
     report: StreakReport,
     now: datetime,
-    challenges: Sequence[Challenge] | None = None,
+    challenges: Sequence[StoredChallenge] | None = None,
 ) -> CachedStreak:
     """Cache the figures of `report` (computed from `inputs`) in `streak_states`, with the
     checkpoint they give (`updated_at`: when the figures last changed); the best streak never

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from core.profile import athlete_of, profile_of
-from core.storage.models import PlannedSession, Runner
-from core.storage.plans import NewPlan
+from core.storage.plans import NewPlan, StoredDay
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.training import (
     Athlete,
@@ -85,11 +85,10 @@ async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) ->
         detail = dict(by_date[day.date.isoformat()])
         detail["text"] = session_text(day, plan.paces, athlete.units)
         detail["paces"] = as_json["paces"]
-        rows.append({
-            "date": day.date, "week": day.week, "type": day.type, "title": day.title,
-            "minutes": day.minutes, "run_minutes": day.run_minutes,
-            "intensity": day.intensity, "key": day.key, "detail": _jsonable(detail, day),
-        })
+        rows.append(StoredDay(
+            day.date, day.week, day.type, day.title, day.minutes, day.run_minutes,
+            day.intensity, day.key, _jsonable(detail, day),
+        ))
     athlete_json = {k: v for k, v in as_json["athlete"].items()}
     await uow.plans.replace_from(today, NewPlan(runner.id, start, end, athlete_json, now, rows))
 
@@ -104,13 +103,13 @@ async def ensure_plan(uow: UnitOfWork, runner: Runner, today: date, now: datetim
         await replan(uow, runner, today, now)
 
 
-async def planned_day(uow: UnitOfWork, runner_id: int, day: date) -> PlannedSession | None:
+async def planned_day(uow: UnitOfWork, runner_id: int, day: date) -> StoredDay | None:
     return await uow.plans.day(runner_id, day)
 
 
 async def planned_between(
     uow: UnitOfWork, runner_id: int, first: date, last: date
-) -> list[PlannedSession]:
+) -> list[StoredDay]:
     return await uow.plans.between(runner_id, first, last)
 
 

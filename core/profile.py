@@ -26,7 +26,7 @@ from core.grammar import (
 )
 from core.messages import esc
 from core.race_distances import DISTANCES, distance_key
-from core.storage.models import Runner
+from core.storage.runners import Runner
 from core.text import WEEKDAYS, clock_tenths_if_any, format_date
 from core.training import Athlete, Level, PlanError, parse_mmss, validate_athlete
 from core.training.levels import SLOWEST_MILE_S, WORLD_RECORD_MILE_S

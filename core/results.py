@@ -47,7 +47,6 @@ from core.goals import (
 )
 from core.planning import athlete_for, replan, upcoming_race
 from core.race_distances import DISTANCES, EffortKind, distance_label, standard_distance
-from core.storage.models import Runner
 from core.storage.personal_bests import (
     BestRecord,
     FitnessRecord,
@@ -56,6 +55,7 @@ from core.storage.personal_bests import (
     current_bests,
     fitness_change_of_log,
 )
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 from core.text import clock, format_pace, format_pace_range, short_date
 from core.training import Paces, compute_paces

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import datetime, timedelta
 from typing import Any
 
 from core.messages import Request
-from core.storage.models import Runner
-from core.storage.runners import Reach
+from core.storage.runners import Reach, Runner
 from core.storage.unit_of_work import UnitOfWork
 
 # "Last seen" is kept to the hour: writing it on every message would cost a statement each time.
@@ -22,8 +22,12 @@ async def find_runner(
     return None if found is None else found[0]
 
 
-async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Runner:
-    """The sender's runner, created (not yet onboarded) on first contact.
+async def runner_for_request(
+    uow: UnitOfWork, req: Request, now: datetime
+) -> tuple[Runner, Runner]:
+    """The sender's runner, created (not yet onboarded) on first contact, and a copy of it as
+    stored: `uow.runners.save(runner, stored)` writes what changed since (a new display name,
+    or whatever the command changes).
 
     Writing to Pacer again also makes a runner reachable again after they had blocked the bot.
     One statement finds runner and identity together (this runs on every message).
@@ -31,14 +35,16 @@ async def runner_for_request(uow: UnitOfWork, req: Request, now: datetime) -> Ru
     found = await uow.runners.find(req.platform.value, req.user_id, lock=True)
     if found is None:
         chat_id = None if req.in_group else req.chat_id
-        return await uow.runners.add(
+        runner = await uow.runners.add(
             req.display_name[:100], req.platform.value, req.user_id, chat_id, now
         )
+        return runner, copy(runner)
     runner, identity = found
+    stored = copy(runner)
     await _seen(uow, identity, req, now)
     if req.display_name and runner.display_name != req.display_name[:100]:
         runner.display_name = req.display_name[:100]
-    return runner
+    return runner, stored
 
 
 async def _seen(uow: UnitOfWork, identity: Reach, req: Request, now: datetime) -> None:

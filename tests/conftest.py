@@ -12,7 +12,7 @@ from hypothesis import settings
 
 from core.clock import FakeClock
 from core.storage.database import Database
-from tests.support.databases import fresh_postgres, fresh_sqlite, postgres_url
+from tests.support.databases import fresh_postgres, fresh_sqlite, postgres_url_or_skip
 from tests.support.testbot import TestBot
 
 # CI runs a fixed set of examples (derandomized) so a submission's result never depends on the
@@ -32,9 +32,7 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def _open(backend: str, tmp_path: Path, template_dir: Path) -> Database:
     if backend == "sqlite":
         return await fresh_sqlite(tmp_path, template_dir)
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
+    url = postgres_url_or_skip()
     return await fresh_postgres(url)
 
 

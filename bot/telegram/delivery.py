@@ -10,6 +10,7 @@ from bot.telegram.sending import ReplySender
 from core.chat_moves import follow_chat_move
 from core.delivery import DeliveryError
 from core.messages import Reply
+from core.schedule.ratelimit import RateLimiter
 from core.storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,11 @@ class TelegramMessenger:
 
     platform = "telegram"
 
-    def __init__(self, sender: ReplySender, uow: UnitOfWorkFactory | None = None) -> None:
+    def __init__(
+        self, sender: ReplySender, budget: RateLimiter, uow: UnitOfWorkFactory | None = None
+    ) -> None:
         self.sender = sender
+        self.budget = budget  # the bot's send budget, replies' too: the outbox waits on it
         self.uow = uow
 
     async def send(self, chat_id: str, reply: Reply) -> None:

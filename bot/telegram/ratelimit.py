@@ -1,35 +1,31 @@
-"""PTB's `AIORateLimiter`, applied to messages only and configured on purpose.
+"""The bot's one send budget, through PTB's public `BaseRateLimiter` interface.
 
-Read in PTB 22's source: the limiter throttles every request that has a `chat_id` (30/s
-overall) and, for negative chat ids, 20 per minute per group. Left as is it would spend a
-group's 20 messages a minute on `getChatAdministrators` and `answerCallbackQuery`-style
-housekeeping, so only calls that put a message in a chat go through it.
+Telegram allows a bot about 30 messages a second in all, one a second in a chat and 20 a
+minute in a group, whether they are replies or scheduled pushes. So both spend one budget,
+`core.schedule.ratelimit.RateLimiter` with Telegram's limits: pushes wait for it in the outbox
+sender (`TelegramMessenger.budget`; their calls then carry `rate_limit_args=OUTBOX_LIMITED`,
+PTB's per-call argument for the rate limiter, and pass straight through here), replies wait
+for it here. Replies are held to the overall and group limits, not the per-chat second (a
+runner's two-part answer goes out at once, as PTB's own limiter would send it).
 
-There are no retries here (PTB's `max_retries`, 0 by default): a 429 reaches
-`bot.telegram.retry`, which waits in place only for short pauses and otherwise hands the wait
-to the caller (the outbox reschedules). With retries here, one `RetryAfter` would stop every
-request of the bot for however long Telegram asked.
-
-One limiter per path: replies to runners pass this one; pushes from the outbox already waited
-for the outbox sender's own limiter (`core.schedule.ratelimit`: 30/s overall, 1/s per chat,
-20/min per group, and the pauses a 429 asks for), so their calls carry
-`rate_limit_args=OUTBOX_LIMITED` (PTB's per-call argument for the rate limiter) and pass
-straight through here instead of being held a second time.
+Only calls that put a message in a chat are limited: housekeeping such as
+`getChatAdministrators` or `answerCallbackQuery` never spends a group's 20 a minute. There are
+no retries here: a 429 reaches `bot.telegram.retry`, which waits in place only for short
+pauses and otherwise hands the wait to the caller (the outbox reschedules).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import constants
-from telegram.ext import AIORateLimiter
+from telegram.ext import BaseRateLimiter
+
+from core.schedule.ratelimit import TELEGRAM_LIMITS, RateLimiter
 
 JSONDict = dict[str, Any]
 
-# `rate_limit_args` of a call the outbox's limiter already admitted (a push). Any other value
-# would be a retry count for PTB's `AIORateLimiter`; a negative one never is.
+# `rate_limit_args` of a call the budget already admitted in the outbox sender (a push).
 OUTBOX_LIMITED = -1
 
 # The Bot API methods that post or change a message in a chat (Telegram's flood limits).
@@ -48,21 +44,18 @@ MESSAGE_METHODS = frozenset(
 )
 
 
-class MessageRateLimiter(AIORateLimiter):
-    """Telegram's documented flood limits for messages; other methods pass straight through."""
+class MessageRateLimiter(BaseRateLimiter[int]):
+    """Holds each message a reply sends until the shared `budget` allows it; other methods,
+    and pushes the outbox already held, pass straight through."""
 
-    def __init__(
-        self,
-        overall_per_second: float = constants.FloodLimit.MESSAGES_PER_SECOND,
-        group_per_minute: float = constants.FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
-    ) -> None:
-        super().__init__(
-            overall_max_rate=overall_per_second,
-            overall_time_period=1,
-            group_max_rate=group_per_minute,
-            group_time_period=60,
-            max_retries=0,
-        )
+    def __init__(self, budget: RateLimiter | None = None) -> None:
+        self.budget = budget if budget is not None else RateLimiter(TELEGRAM_LIMITS)
+
+    async def initialize(self) -> None:
+        """Nothing to set up: the budget lives as long as the adapter."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
 
     async def process_request(
         self,
@@ -73,21 +66,7 @@ class MessageRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        if endpoint not in MESSAGE_METHODS or rate_limit_args == OUTBOX_LIMITED:
-            return await callback(*args, **kwargs)
-        # PTB's own step (public API): no retries here (max_retries=0), a 429 is re-raised to
-        # the caller, which handles it; the error PTB logs for it is dropped (`_QuietRetryAfter`).
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
-
-
-class _QuietRetryAfter(logging.Filter):
-    """PTB logs a 429 it does not retry as an error with a traceback; here the caller retries
-    (`bot.telegram.retry`, the outbox), so that line is noise."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
-
-
-logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_QuietRetryAfter())
+        if endpoint in MESSAGE_METHODS and rate_limit_args != OUTBOX_LIMITED:
+            chat = str(data.get("chat_id", ""))
+            await self.budget.acquire(chat, group=chat.startswith("-"), per_chat=False)
+        return await callback(*args, **kwargs)

@@ -47,6 +47,7 @@ from bot.telegram.sending import ReplySender
 from bot.telegram.transport import CappedRequest
 from bot.telegram.webhook import WebhookServer
 from core.app import Pacer
+from core.schedule.ratelimit import TELEGRAM_LIMITS, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -118,10 +119,12 @@ def _token(settings: Settings) -> str:
 
 
 def build_application(
-    settings: Settings, options: TelegramOptions, liveness: Liveness | None = None
+    settings: Settings, options: TelegramOptions, liveness: Liveness | None = None,
+    budget: RateLimiter | None = None,
 ) -> AnyApplication:
-    """A PTB Application for Pacer's bot: API base, timeouts, concurrency, rate limits;
-    `liveness` hears how each getUpdates call went."""
+    """A PTB Application for Pacer's bot: API base, timeouts, concurrency, rate limits (the
+    replies' side of `budget`, the bot's send budget); `liveness` hears how each getUpdates
+    call went."""
     requests = CappedRequest(
         max_in_flight=options.max_in_flight,
         connection_pool_size=options.connection_pool_size,
@@ -151,7 +154,7 @@ def build_application(
         .job_queue(None)  # scheduling is Pacer's own (a few periodic jobs and the outbox)
     )
     if options.rate_limit:
-        builder = builder.rate_limiter(MessageRateLimiter())
+        builder = builder.rate_limiter(MessageRateLimiter(budget))
     return builder.build()
 
 
@@ -172,17 +175,19 @@ class TelegramAdapter:
         self.options = options = options or TelegramOptions()
         webhook = settings.telegram_mode == "webhook"
         self.liveness = Liveness("webhook" if webhook else "getUpdates")
-        self.app = build_application(settings, options, self.liveness)
+        # One send budget for replies and pushes: Telegram's limits are the bot's, not a path's.
+        budget = RateLimiter(TELEGRAM_LIMITS)
+        self.app = build_application(settings, options, self.liveness, budget)
         bot = self.app.bot
         codec = CallbackCodec()
         reply_retrier = Retrier(options.reply_policy, sleep=options.sleep)
         self.sender = ReplySender(bot, codec, reply_retrier)
-        # Pushes waited for the outbox's limiter already: the bot's own one lets them through.
+        # Pushes waited for the budget in the outbox already: the bot's limiter lets them by.
         push_sender = ReplySender(
             bot, codec, Retrier(options.push_policy, sleep=options.sleep),
             outbox_limited=options.rate_limit,
         )
-        self.messenger = TelegramMessenger(push_sender, pacer.uow)
+        self.messenger = TelegramMessenger(push_sender, budget, pacer.uow)
         self.admins = AdminCache.for_bot(bot, reply_retrier, ttl=options.admin_ttl)
         self.group_replies = GroupReplyQueue(options.group_reply_queue)
         self.handlers = TelegramHandlers(

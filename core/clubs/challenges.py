@@ -15,7 +15,7 @@ membership per runner and challenge, removals recorded with who, when and why.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from core.clubs.chats import ACTIVE, ENDED, channels_of
@@ -32,7 +32,7 @@ from core.clubs.totals import (
 from core.messages import Reply, esc
 from core.schedule import outbox
 from core.storage import challenges as stored
-from core.storage.models import Challenge, ChallengeMember, Club
+from core.storage.club_values import StoredChallenge, StoredClub, StoredMember
 from core.storage.unit_of_work import UnitOfWork
 
 MAX_ACTIVE_PER_CLUB = 10
@@ -59,12 +59,12 @@ class NewChallenge:
     team_goal: float | None = None
 
 
-def club_today(challenge: Challenge, now: datetime) -> date:
+def club_today(challenge: StoredChallenge, now: datetime) -> date:
     """The date on the club's calendar (the challenge's time zone)."""
     return now.astimezone(zone(challenge.tz)).date()
 
 
-async def active_challenges(uow: UnitOfWork, club_id: int) -> list[Challenge]:
+async def active_challenges(uow: UnitOfWork, club_id: int) -> list[StoredChallenge]:
     """The club's running challenges, oldest first (their numbers in `/challenge list`)."""
     return await stored.club_challenges(uow, club_id, ACTIVE)
 
@@ -74,7 +74,7 @@ async def member_counts(uow: UnitOfWork, challenge_ids: list[int]) -> dict[int, 
     return await stored.member_counts(uow, challenge_ids)
 
 
-def pick_challenge(challenges: list[Challenge], text: str, verb: str) -> Challenge:
+def pick_challenge(challenges: list[StoredChallenge], text: str, verb: str) -> StoredChallenge:
     """The challenge `text` names — its number in the list, its name, or the start of its
     name — or the only one when `text` is empty. Raises ChallengeError with the choices."""
     wanted = text.strip().strip("\"'“”").strip()
@@ -101,15 +101,15 @@ def pick_challenge(challenges: list[Challenge], text: str, verb: str) -> Challen
     raise ChallengeError(f"I can't tell which challenge you mean. {_choices(challenges, verb)}")
 
 
-def _choices(challenges: list[Challenge], verb: str) -> str:
+def _choices(challenges: list[StoredChallenge], verb: str) -> str:
     listed = " · ".join(f"{i}. {esc(c.name)}" for i, c in enumerate(challenges, 1))
     return f"{listed} — send /challenge {verb} 1 (the number or the name)."
 
 
 async def create_challenge(
-    uow: UnitOfWork, club: Club, spec: NewChallenge, creator_id: int, today: date,
+    uow: UnitOfWork, club: StoredClub, spec: NewChallenge, creator_id: int, today: date,
     now: datetime,
-) -> Challenge:
+) -> StoredChallenge:
     """Start a challenge in `club`. Raises ChallengeError."""
     name = " ".join(spec.name.split())
     if not name:
@@ -129,21 +129,20 @@ async def create_challenge(
     if len(running) >= MAX_ACTIVE_PER_CLUB:
         raise ChallengeError(f"{MAX_ACTIVE_PER_CLUB} challenges are already running here; "
                              "end one first with /challenge end NAME.")
-    challenge = Challenge(
-        club_id=club.id, name=name, metric=spec.metric.value, goal=spec.goal,
+    return await stored.add_challenge(
+        uow, club_id=club.id, name=name, metric=spec.metric.value, goal=spec.goal,
         team_goal=spec.team_goal, starts_at=now, ends_on=spec.ends_on, tz=spec.tz,
         status=ACTIVE, created_by=creator_id,
     )
-    return await stored.add_challenge(uow, challenge)
 
 
-async def membership(uow: UnitOfWork, challenge_id: int, runner_id: int) -> ChallengeMember | None:
+async def membership(uow: UnitOfWork, challenge_id: int, runner_id: int) -> StoredMember | None:
     """The runner's membership of the challenge, if any."""
     return await stored.membership(uow, challenge_id, runner_id)
 
 
 async def join_challenge(
-    uow: UnitOfWork, challenge: Challenge, runner_id: int, platform: str, now: datetime
+    uow: UnitOfWork, challenge: StoredChallenge, runner_id: int, platform: str, now: datetime
 ) -> bool:
     """Add the runner (their runs count from today, their local day, including those already
     logged for it). False if already in."""
@@ -154,31 +153,38 @@ async def join_challenge(
     return True
 
 
-async def leave_challenge(uow: UnitOfWork, challenge: Challenge, runner_id: int) -> bool:
+async def leave_challenge(uow: UnitOfWork, challenge: StoredChallenge, runner_id: int) -> bool:
     """Remove the runner from the challenge (and so from its boards). False if not in it."""
-    member = await membership(uow, challenge.id, runner_id)
-    if member is None:
+    if not await stored.remove_member(uow, challenge.id, runner_id):
         return False
-    await stored.remove_member(uow, member)
     await forget_member(uow, challenge.id, runner_id)
     return True
 
 
-async def standings_for(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Standing]:
+async def standings_for(uow: UnitOfWork, challenge: StoredChallenge, now: datetime
+                        ) -> list[Standing]:
     """Every member, ranked, from the stored figures."""
     return rank(await stored_entries(uow, challenge, now))
 
 
 async def board_for(
-    uow: UnitOfWork, challenge: Challenge, now: datetime, viewer_id: int | None = None
+    uow: UnitOfWork, challenge: StoredChallenge, now: datetime, viewer_id: int | None = None
 ) -> BoardSlice:
     """What the challenge's board shows `viewer_id` (None: a channel post): only the rows
     shown are read from the stored figures."""
     return await stored_board(uow, challenge, now, viewer_id)
 
 
-async def end_challenge(uow: UnitOfWork, challenge: Challenge, now: datetime) -> BoardSlice:
-    """Close the challenge and return its final board.
+@dataclass(frozen=True)
+class Ended:
+    """A challenge as it ended (its last day perhaps moved to today), and its final board."""
+
+    challenge: StoredChallenge
+    final: BoardSlice
+
+
+async def end_challenge(uow: UnitOfWork, challenge: StoredChallenge, now: datetime) -> Ended:
+    """Close the challenge: the ended challenge and its final board.
 
     Ended before its last day, it ends today: later runs no longer count (members whose own
     calendar is ahead of the club's may have some).
@@ -187,18 +193,16 @@ async def end_challenge(uow: UnitOfWork, challenge: Challenge, now: datetime) ->
     if last_day < challenge.ends_on:
         later = await members_with_runs_between(
             uow, challenge.id, last_day + timedelta(days=1), challenge.ends_on)
-        challenge.ends_on = last_day
-        await stored.save(uow)
+        challenge = replace(challenge, ends_on=last_day)
+        await stored.set_last_day(uow, challenge.id, last_day)
         if later:
             await refresh_members(uow, challenge, now, later)
     final = await board_for(uow, challenge, now)
-    challenge.status = ENDED
-    challenge.ended_at = now
-    await stored.save(uow)
-    return final
+    await stored.set_status(uow, challenge.id, ENDED, now)
+    return Ended(replace(challenge, status=ENDED, ended_at=now), final)
 
 
-async def units_of_creators(uow: UnitOfWork, challenges: list[Challenge]) -> dict[int, str]:
+async def units_of_creators(uow: UnitOfWork, challenges: list[StoredChallenge]) -> dict[int, str]:
     """Distance units for channel posts, per challenge: those of the admin who started it."""
     creators = {c.created_by for c in challenges if c.created_by is not None}
     units = await stored.units_of(uow, creators)
@@ -238,7 +242,7 @@ async def weekly_standings(uow: UnitOfWork, now: datetime) -> list[ChannelMessag
     counts = await member_counts(uow, [c.id for c in running])
     running = [c for c in running if counts[c.id]]
     units = await units_of_creators(uow, running)
-    by_club: dict[int, list[tuple[Challenge, BoardSlice]]] = defaultdict(list)
+    by_club: dict[int, list[tuple[StoredChallenge, BoardSlice]]] = defaultdict(list)
     for challenge in running:
         by_club[challenge.club_id].append((challenge, await board_for(uow, challenge, now)))
     channels = await channels_of(uow, list(by_club))
@@ -259,10 +263,10 @@ async def finish_due_challenges(uow: UnitOfWork, now: datetime) -> list[ChannelM
     if not due:
         return []
     units = await units_of_creators(uow, due)
-    results = [(c, await end_challenge(uow, c, now)) for c in due]
+    results = [await end_challenge(uow, c, now) for c in due]
     channels = await channels_of(uow, sorted({c.club_id for c in due}))
     return [
-        (ch.platform, ch.chat_id, final_reply(challenge, final, units[challenge.id]))
-        for challenge, final in results
-        for ch in channels[challenge.club_id]
+        (ch.platform, ch.chat_id, final_reply(end.challenge, end.final, units[end.challenge.id]))
+        for end in results
+        for ch in channels[end.challenge.club_id]
     ]

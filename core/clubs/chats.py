@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from core.messages import ChatKind, Platform, Request, esc
+from core.storage import challenges as stored_challenges
 from core.storage import clubs as stored
 from core.storage.club_channels import claim_admin
+from core.storage.club_values import StoredClub
 from core.storage.clubs import Channel
-from core.storage.models import Club
 from core.storage.unit_of_work import UnitOfWork
 
 LINK_CODE_LENGTH = 6
@@ -37,17 +38,17 @@ class LinkError(ValueError):
 class LinkResult:
     """A channel that joined another club, and how many challenges came along."""
 
-    club: Club
+    club: StoredClub
     moved_channels: int
     moved_challenges: int
 
 
-async def find_club(uow: UnitOfWork, platform: str, chat_id: str) -> Club | None:
+async def find_club(uow: UnitOfWork, platform: str, chat_id: str) -> StoredClub | None:
     """The club a channel belongs to, if any."""
     return await stored.club_of(uow, platform, chat_id)
 
 
-async def club_for_channel(uow: UnitOfWork, req: Request, now: datetime) -> Club:
+async def club_for_channel(uow: UnitOfWork, req: Request, now: datetime) -> StoredClub:
     """The club of the request's channel, created on first use (named after the chat)."""
     platform = req.platform.value
     channel = await stored.channel(uow, platform, req.chat_id)
@@ -93,7 +94,7 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-async def issue_link_code(uow: UnitOfWork, club: Club, now: datetime) -> str:
+async def issue_link_code(uow: UnitOfWork, club: StoredClub, now: datetime) -> str:
     """A fresh code for `club`, valid for `LINK_CODE_TTL` (it replaces any earlier one)."""
     # Expired codes are cleared as we go, so they never block a new one.
     await stored.clear_expired_codes(uow, now)
@@ -101,15 +102,14 @@ async def issue_link_code(uow: UnitOfWork, club: Club, now: datetime) -> str:
         code = new_code()
         if not await stored.code_taken(uow, code):
             break
-    club.link_code = code
-    club.link_code_expires_at = now + LINK_CODE_TTL
-    await stored.save(uow)
+    await stored.set_link_code(uow, club.id, code, now + LINK_CODE_TTL)
     return code
 
 
-async def link_channel(uow: UnitOfWork, req: Request, code: str, now: datetime) -> LinkResult:
-    """Join the request's channel (and its club's other channels and challenges) to the club
-    that issued `code`. The code is used up. Raises LinkError."""
+async def link_channel(uow: UnitOfWork, here: StoredClub, code: str, now: datetime
+                       ) -> LinkResult:
+    """Join club `here` (the request's channel's: `club_for_channel`), with all its channels
+    and challenges, to the club that issued `code`. The code is used up. Raises LinkError."""
     wanted = normalise_code(code)
     target = await stored.club_with_code(uow, wanted)
     expires = target.link_code_expires_at if target is not None else None
@@ -119,30 +119,32 @@ async def link_channel(uow: UnitOfWork, req: Request, code: str, now: datetime) 
             f"{LINK_CODE_TTL.seconds // 60} minutes). Ask for a new one with /challenge link "
             "in the channel you want to link to."
         )
-    here = await club_for_channel(uow, req, now)
     if here.id == target.id:
         raise LinkError("This channel already belongs to that club: nothing to link.")
-    target.link_code = None
-    target.link_code_expires_at = None
+    await stored.set_link_code(uow, target.id, None, None)  # used up
     moved_channels = await stored.move_channels(uow, here.id, target.id)
     await _rename_clashes(uow, here.id, target.id)
     moved_challenges = await stored.move_challenges(uow, here.id, target.id)
-    await stored.delete_club(uow, here)
-    return LinkResult(target, moved_channels, moved_challenges)
+    await stored.delete_club(uow, here.id)
+    return LinkResult(replace(target, link_code=None, link_code_expires_at=None),
+                      moved_channels, moved_challenges)
 
 
 async def _rename_clashes(uow: UnitOfWork, source: int, target: int) -> None:
     """Two active challenges with one name would be ambiguous once merged: number the newcomer."""
     taken = {name.casefold() for name in await stored.challenge_names(uow, target, ACTIVE)}
     incoming = await stored.challenges(uow, source, ACTIVE)
+    renamed: dict[int, str] = {}
     for challenge in incoming:
         name, number = challenge.name, 2
         while name.casefold() in taken:
             name = f"{challenge.name} ({number})"
             number += 1
-        challenge.name = name[:100]
-        taken.add(challenge.name.casefold())
-    await stored.save(uow)
+        name = name[:100]
+        if name != challenge.name:
+            renamed[challenge.id] = name
+        taken.add(name.casefold())
+    await stored_challenges.rename(uow, renamed)
 
 
 def channel_kind(platform: str) -> str:

@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 from core.clubs.ranking import Entry, Metric
 from core.storage import challenge_figures as stored
 from core.storage.challenge_figures import SplitRow, Window
-from core.storage.models import Challenge
+from core.storage.club_values import StoredChallenge
 from core.storage.unit_of_work import UnitOfWork
 
 # Figures are compared exactly after this rounding (it removes float noise from SQL sums).
@@ -121,7 +121,7 @@ def join_day(joined_at: datetime, tz: str) -> date:
     return joined_at.astimezone(zone(tz)).date()
 
 
-def scope_of(challenge: Challenge, now: datetime) -> Scope:
+def scope_of(challenge: StoredChallenge, now: datetime) -> Scope:
     """What a board of `challenge` measures at `now`."""
     today = min(now.astimezone(zone(challenge.tz)).date(),
                 challenge.ends_on + timedelta(days=1))

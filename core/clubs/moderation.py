@@ -15,7 +15,7 @@ from core.clubs.figures import join_day
 from core.clubs.totals import lock_runners, refresh_members
 from core.storage import challenges as stored
 from core.storage.challenges import Removal
-from core.storage.models import Challenge, RunLog
+from core.storage.club_values import StoredChallenge, StoredRun
 from core.storage.unit_of_work import UnitOfWork
 
 LOG_LIST_LIMIT = 20
@@ -25,7 +25,7 @@ LOG_LIST_LIMIT = 20
 class MemberRun:
     """One of a member's runs within a club's challenges, as an admin reviews them."""
 
-    log: RunLog
+    log: StoredRun
     removed_reason: str | None  # set when an admin removed it (from any of the challenges)
 
 
@@ -33,14 +33,14 @@ class MemberRun:
 class RemovedRun:
     """A run an admin removed, and the challenges it no longer counts in."""
 
-    log: RunLog
+    log: StoredRun
     runner_name: str
-    challenges: tuple[Challenge, ...]
-    already: tuple[Challenge, ...]  # it had been removed from these before
+    challenges: tuple[StoredChallenge, ...]
+    already: tuple[StoredChallenge, ...]  # it had been removed from these before
 
 
 async def find_member(
-    uow: UnitOfWork, challenges: list[Challenge], name: str
+    uow: UnitOfWork, challenges: list[StoredChallenge], name: str
 ) -> list[tuple[int, str]]:
     """Members of these challenges whose display name is `name` (case-insensitive, an
     optional leading @), as (runner id, name)."""
@@ -52,7 +52,7 @@ async def find_member(
 
 
 async def member_runs(
-    uow: UnitOfWork, challenges: list[Challenge], runner_id: int
+    uow: UnitOfWork, challenges: list[StoredChallenge], runner_id: int
 ) -> list[MemberRun]:
     """The member's most recent runs that can count in these challenges, newest first, with
     the removal reason for those an admin removed."""
@@ -69,7 +69,7 @@ async def member_runs(
 
 
 async def remove_run(
-    uow: UnitOfWork, challenges: list[Challenge], log_id: int, admin_id: int, reason: str,
+    uow: UnitOfWork, challenges: list[StoredChallenge], log_id: int, admin_id: int, reason: str,
     now: datetime,
 ) -> RemovedRun:
     """Remove a run from every one of these challenges it counts in, recording who removed
@@ -79,7 +79,7 @@ async def remove_run(
         # The member's lock first, as their own requests take it: a concurrent /undo of this
         # run then finishes before we look again (and find it gone), never deadlocking on it.
         await lock_runners(uow, [log.runner_id])
-        log = await stored.run(uow, log_id, fresh=True)
+        log = await stored.run(uow, log_id)
     members = []
     if log is not None:
         members = await stored.memberships_of(uow, log.runner_id, [c.id for c in challenges])

@@ -21,14 +21,14 @@ from core.clubs.ranking import (
     share_percent,
 )
 from core.messages import Attachment, Reply, esc
-from core.storage.models import Challenge
+from core.storage.club_values import StoredChallenge
 from core.text import format_date
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 PNG = "image/png"
 
 
-def headline(challenge: Challenge, now: datetime | None = None, *, icon: str = "🏆 ") -> str:
+def headline(challenge: StoredChallenge, now: datetime | None = None, *, icon: str = "🏆 ") -> str:
     """`🏆 October Miles · distance · until Sat 31 Oct (12 days to go)`."""
     text = (f"{icon}<b>{esc(challenge.name)}</b> · {challenge.metric} · "
             f"until {format_date(challenge.ends_on)}")
@@ -40,7 +40,7 @@ def headline(challenge: Challenge, now: datetime | None = None, *, icon: str = "
     return text
 
 
-def goal_text(challenge: Challenge, units: str, *, team: bool = False) -> str:
+def goal_text(challenge: StoredChallenge, units: str, *, team: bool = False) -> str:
     """`goal: 100 km each` (with `team`: `· together to 500 km`), or "" without goals."""
     metric = Metric(challenge.metric)
     parts = []
@@ -58,7 +58,7 @@ def _line(standing: Standing, metric: Metric, units: str, goal: float | None) ->
             f"{format_figure(metric, value, units)}{mark}")
 
 
-def _team_line(challenge: Challenge, shown: BoardSlice, units: str) -> str | None:
+def _team_line(challenge: StoredChallenge, shown: BoardSlice, units: str) -> str | None:
     if challenge.team_goal is None:
         return None
     metric = Metric(challenge.metric)
@@ -69,7 +69,7 @@ def _team_line(challenge: Challenge, shown: BoardSlice, units: str) -> str | Non
             f"{progress_bar(total, challenge.team_goal)}")
 
 
-def board_lines(challenge: Challenge, shown: BoardSlice, units: str) -> list[str]:
+def board_lines(challenge: StoredChallenge, shown: BoardSlice, units: str) -> list[str]:
     """The board's text lines after the headline."""
     metric = Metric(challenge.metric)
     lines = []
@@ -92,7 +92,7 @@ def board_lines(challenge: Challenge, shown: BoardSlice, units: str) -> list[str
 
 
 def board_image(
-    challenge: Challenge, shown: BoardSlice, units: str, viewer_id: int | None,
+    challenge: StoredChallenge, shown: BoardSlice, units: str, viewer_id: int | None,
     title: str | None = None,
 ) -> Attachment:
     """The board as a PNG attachment."""
@@ -117,7 +117,7 @@ def board_image(
 
 
 def board_reply(
-    challenge: Challenge, shown: BoardSlice, *, viewer_id: int | None, units: str,
+    challenge: StoredChallenge, shown: BoardSlice, *, viewer_id: int | None, units: str,
     now: datetime,
 ) -> Reply:
     """`/challenge board`: the top 10 and the asker's own line, as text and as an image."""
@@ -127,7 +127,7 @@ def board_reply(
 
 
 def weekly_reply(
-    boards: Sequence[tuple[Challenge, BoardSlice]], units: dict[int, str], now: datetime,
+    boards: Sequence[tuple[StoredChallenge, BoardSlice]], units: dict[int, str], now: datetime,
 ) -> Reply:
     """The Sunday post: every running challenge of the club, top 10 each, with images."""
     parts = ["📊 <b>Weekly standings</b>"]
@@ -141,7 +141,7 @@ def weekly_reply(
     return Reply("\n\n".join(parts), attachments=tuple(images))
 
 
-def final_reply(challenge: Challenge, shown: BoardSlice, units: str) -> Reply:
+def final_reply(challenge: StoredChallenge, shown: BoardSlice, units: str) -> Reply:
     """The end: podium, the rest of the top 10, the team result and a celebration."""
     metric = Metric(challenge.metric)
     lines = [f"🏁 <b>{esc(challenge.name)}</b> is over! Final results "
@@ -162,7 +162,7 @@ def final_reply(challenge: Challenge, shown: BoardSlice, units: str) -> Reply:
     return Reply("\n".join(lines), attachments=(image,) if shown.total else ())
 
 
-def _celebration(challenge: Challenge, shown: BoardSlice) -> str:
+def _celebration(challenge: StoredChallenge, shown: BoardSlice) -> str:
     if not shown.total:
         return "Nobody joined this one — start another with /challenge new."
     if not shown.leaders:
@@ -191,7 +191,7 @@ def _and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def days_left(challenge: Challenge, now: datetime) -> int:
+def days_left(challenge: StoredChallenge, now: datetime) -> int:
     """Days left including today, on the club's calendar (0 once over)."""
     today = now.astimezone(zone(challenge.tz)).date()
     return max((challenge.ends_on - today + timedelta(days=1)).days, 0)

@@ -56,7 +56,7 @@ from core.clubs.figures import (
 from core.clubs.ranking import TOP, BoardSlice, Entry, Metric, Standing, rank
 from core.storage import challenge_totals as stored
 from core.storage.challenge_totals import TotalRow
-from core.storage.models import Challenge
+from core.storage.club_values import StoredChallenge
 from core.storage.unit_of_work import UnitOfWork
 
 _CHUNK = 500  # members per counting query when many rows are missing
@@ -69,7 +69,7 @@ REFRESH_BUDGET = 5  # challenges rebuilt per `refresh_due` call (one tick)
 RUN_METRICS: tuple[Metric, ...] = tuple(m for m in Metric if m is not Metric.STREAK)
 
 
-async def runner_challenges(uow: UnitOfWork, runner_id: int) -> list[Challenge]:
+async def runner_challenges(uow: UnitOfWork, runner_id: int) -> list[StoredChallenge]:
     """The active challenges the runner is a member of (pass the list to the refreshes of one
     request so they don't each look again)."""
     return await stored.runner_challenges(uow, runner_id, ACTIVE)
@@ -77,7 +77,7 @@ async def runner_challenges(uow: UnitOfWork, runner_id: int) -> list[Challenge]:
 
 async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime,
                          metrics: Collection[Metric] | None = None,
-                         within: Sequence[Challenge] | None = None) -> None:
+                         within: Sequence[StoredChallenge] | None = None) -> None:
     """Recompute the runner's figures in every active challenge they are in (after a run was
     logged or removed), or only in those ranked by one of `metrics`. `within`: the runner's
     active challenges when already loaded (`runner_challenges`)."""
@@ -88,8 +88,8 @@ async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime,
 
 
 def challenges_to_refresh(
-    challenges: Sequence[Challenge], metrics: Collection[Metric] | None
-) -> list[Challenge]:
+    challenges: Sequence[StoredChallenge], metrics: Collection[Metric] | None
+) -> list[StoredChallenge]:
     """Those of `challenges` ranked by one of `metrics` (all of them for None)."""
     if metrics is None:
         return list(challenges)
@@ -98,7 +98,7 @@ def challenges_to_refresh(
 
 
 async def refresh_members(
-    uow: UnitOfWork, challenge: Challenge, now: datetime, runner_ids: Collection[int]
+    uow: UnitOfWork, challenge: StoredChallenge, now: datetime, runner_ids: Collection[int]
 ) -> None:
     """Recompute and store these members' totals in `challenge` (after a change to their
     runs, their membership, or the challenge's dates)."""
@@ -107,7 +107,7 @@ async def refresh_members(
     await stored.store(uow, rows, replace=True)
 
 
-async def rebuild(uow: UnitOfWork, challenge: Challenge, now: datetime) -> int:
+async def rebuild(uow: UnitOfWork, challenge: StoredChallenge, now: datetime) -> int:
     """Recompute every member's figures in `challenge` (seeding, repairs, the hourly refresh
     of streak and adherence). Returns how many rows were written. Long on SQLite (~0.5 s for
     5,000 members): its statements run on the driver's thread, off the event loop.
@@ -129,7 +129,7 @@ async def refresh_due(uow: UnitOfWork, now: datetime, budget: int = REFRESH_BUDG
     return len(due)
 
 
-async def member_rows(uow: UnitOfWork, challenge: Challenge, now: datetime,
+async def member_rows(uow: UnitOfWork, challenge: StoredChallenge, now: datetime,
                       runner_ids: Collection[int] | None = None) -> list[TotalRow]:
     """The `challenge_totals` rows of every member (or of `runner_ids`) as of `now`: the one
     computation behind every refresh, rebuild and repair."""
@@ -161,7 +161,8 @@ async def lock_runners(uow: UnitOfWork, runner_ids: Iterable[int]) -> None:
 
 
 async def stored_board(
-    uow: UnitOfWork, challenge: Challenge, now: datetime, viewer_id: int | None, top: int = TOP
+    uow: UnitOfWork, challenge: StoredChallenge, now: datetime, viewer_id: int | None,
+    top: int = TOP,
 ) -> BoardSlice:
     """The board from the stored totals, reading only what it shows: the top `top` rows by
     the figure, the viewer's place when below them, and sums over every member — a handful of
@@ -181,7 +182,8 @@ async def stored_board(
                       leaders=sums.leaders if standings else 0)
 
 
-async def stored_entries(uow: UnitOfWork, challenge: Challenge, now: datetime) -> list[Entry]:
+async def stored_entries(uow: UnitOfWork, challenge: StoredChallenge, now: datetime
+                         ) -> list[Entry]:
     """Every member's figure (unranked) from the stored totals."""
     metric = Metric(challenge.metric)
     sums = await stored.sums(uow, challenge.id, metric, challenge.goal)
@@ -223,7 +225,7 @@ def _key(entry: Entry) -> tuple[float | None, datetime | None]:
 # --- writing --------------------------------------------------------------------------------
 
 
-async def _is_stale(uow: UnitOfWork, challenge: Challenge, now: datetime) -> bool:
+async def _is_stale(uow: UnitOfWork, challenge: StoredChallenge, now: datetime) -> bool:
     """Whether some member's streak and adherence in the challenge are over an hour old (or
     were never computed)."""
     if Metric(challenge.metric) not in PLANNED:
@@ -231,7 +233,7 @@ async def _is_stale(uow: UnitOfWork, challenge: Challenge, now: datetime) -> boo
     return await stored.is_stale(uow, challenge.id, now - FIGURES_MAX_AGE)
 
 
-async def _repair(uow: UnitOfWork, challenge: Challenge, now: datetime) -> None:
+async def _repair(uow: UnitOfWork, challenge: StoredChallenge, now: datetime) -> None:
     """Compute the rows of members who have none (a challenge that was running before the
     table existed), drop rows of non-members, and rebuild streak and adherence figures over an
     hour old."""
@@ -242,7 +244,7 @@ async def _repair(uow: UnitOfWork, challenge: Challenge, now: datetime) -> None:
     await stored.drop_non_members(uow, challenge.id)
 
 
-async def _fill(uow: UnitOfWork, challenge: Challenge, now: datetime, missing: list[int]
+async def _fill(uow: UnitOfWork, challenge: StoredChallenge, now: datetime, missing: list[int]
                 ) -> None:
     """Compute the rows nobody stored yet. A row a concurrent refresh stored meanwhile is
     kept: it was computed under the member's lock, this one perhaps from an older view."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from core.clock import Clock, local_now, local_today
 from core.messages import Reply, Request
-from core.storage.models import Runner
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """Everything a handler may use. `uow` is already open; the dispatcher commits it."""
+    """Everything a handler may use. `uow` is already open; the dispatcher commits it, and
+    saves `runner` when the handler changed it."""
 
     request: Request
     runner: Runner

@@ -51,7 +51,7 @@ from core.grammar import (
     resolve_timezone,
 )
 from core.messages import Choice, Platform, Reply, esc
-from core.storage.models import Club, RunLog
+from core.storage.club_values import StoredClub, StoredRun
 from core.text import format_date, plural
 
 PRIVATE_ONLY = (
@@ -111,7 +111,7 @@ def _admin_only(ctx: Context, what: str) -> None:
 # --- everyone -------------------------------------------------------------------------------
 
 
-async def _list(ctx: Context, club: Club, rest: str) -> Reply:
+async def _list(ctx: Context, club: StoredClub, rest: str) -> Reply:
     running = await active_challenges(ctx.uow, club.id)
     if not running:
         return Reply("No challenge is running here yet. An admin can start one:\n"
@@ -126,7 +126,7 @@ async def _list(ctx: Context, club: Club, rest: str) -> Reply:
     return Reply("\n".join(lines))
 
 
-async def _join(ctx: Context, club: Club, rest: str) -> Reply:
+async def _join(ctx: Context, club: StoredClub, rest: str) -> Reply:
     challenge = pick_challenge(await active_challenges(ctx.uow, club.id), rest, "join")
     runner = ctx.runner
     if not await join_challenge(ctx.uow, challenge, runner.id, ctx.request.platform.value,
@@ -146,7 +146,7 @@ async def _join(ctx: Context, club: Club, rest: str) -> Reply:
     return Reply("\n".join(lines))
 
 
-async def _leave(ctx: Context, club: Club, rest: str) -> Reply:
+async def _leave(ctx: Context, club: StoredClub, rest: str) -> Reply:
     challenge = pick_challenge(await active_challenges(ctx.uow, club.id), rest, "leave")
     if not await leave_challenge(ctx.uow, challenge, ctx.runner.id):
         return Reply(f"You're not in <b>{esc(challenge.name)}</b>.")
@@ -154,7 +154,7 @@ async def _leave(ctx: Context, club: Club, rest: str) -> Reply:
                  "Rejoin any time with /challenge join — runs then count from that day.")
 
 
-async def _board(ctx: Context, club: Club, rest: str) -> Reply:
+async def _board(ctx: Context, club: StoredClub, rest: str) -> Reply:
     challenge = pick_challenge(await active_challenges(ctx.uow, club.id), rest, "board")
     board = await board_for(ctx.uow, challenge, ctx.now, ctx.runner.id)
     return board_reply(challenge, board, viewer_id=ctx.runner.id, units=ctx.runner.units,
@@ -164,7 +164,7 @@ async def _board(ctx: Context, club: Club, rest: str) -> Reply:
 # --- admins ---------------------------------------------------------------------------------
 
 
-async def _new(ctx: Context, club: Club, rest: str) -> Reply:
+async def _new(ctx: Context, club: StoredClub, rest: str) -> Reply:
     _admin_only(ctx, "start a challenge")
     runner = ctx.runner
     default_tz = runner.tz if runner.onboarded else "UTC"
@@ -187,20 +187,20 @@ async def _new(ctx: Context, club: Club, rest: str) -> Reply:
     return reply
 
 
-async def _end(ctx: Context, club: Club, rest: str) -> Reply:
+async def _end(ctx: Context, club: StoredClub, rest: str) -> Reply:
     _admin_only(ctx, "end a challenge")
     challenge = pick_challenge(await active_challenges(ctx.uow, club.id), rest, "end")
-    final = await end_challenge(ctx.uow, challenge, ctx.now)
-    reply = final_reply(challenge, final, ctx.runner.units)
+    ended = await end_challenge(ctx.uow, challenge, ctx.now)
+    reply = final_reply(ended.challenge, ended.final, ctx.runner.units)
     await tell_linked_channels(ctx.uow, club.id, _here(ctx), reply, ctx.now, kind="club_final",
                                tag=f"challenge-{challenge.id}")
     return reply
 
 
-async def _link(ctx: Context, club: Club, rest: str) -> Reply:
+async def _link(ctx: Context, club: StoredClub, rest: str) -> Reply:
     _admin_only(ctx, "link channels")
     if rest:
-        result = await link_channel(ctx.uow, ctx.request, rest, ctx.now)
+        result = await link_channel(ctx.uow, club, rest, ctx.now)
         shared = await active_challenges(ctx.uow, result.club.id)
         names = ", ".join(f"<b>{esc(c.name)}</b>" for c in shared) or "none yet"
         return Reply(f"Linked! This channel is now part of the club <b>"
@@ -216,7 +216,7 @@ async def _link(ctx: Context, club: Club, rest: str) -> Reply:
                  "to share this club's challenges and leaderboards.")
 
 
-async def _logs(ctx: Context, club: Club, rest: str) -> Reply:
+async def _logs(ctx: Context, club: StoredClub, rest: str) -> Reply:
     _admin_only(ctx, "review members' runs")
     if not rest:
         raise UserError("Whose runs? Send /challenge logs NAME (as shown on the board).")
@@ -235,7 +235,7 @@ async def _logs(ctx: Context, club: Club, rest: str) -> Reply:
     return Reply("\n".join(lines), private=True)
 
 
-async def _remove(ctx: Context, club: Club, rest: str) -> Reply:
+async def _remove(ctx: Context, club: StoredClub, rest: str) -> Reply:
     _admin_only(ctx, "remove runs")
     number, _, reason = rest.partition(" ")
     if not number.lstrip("#").isdigit():
@@ -256,7 +256,7 @@ async def _remove(ctx: Context, club: Club, rest: str) -> Reply:
     )
 
 
-def _run_line(log: RunLog, units: str, removed: str | None, *, with_id: bool = True) -> str:
+def _run_line(log: StoredRun, units: str, removed: str | None, *, with_id: bool = True) -> str:
     parts = []
     if log.distance_m is not None:
         parts.append(format_figure(Metric.DISTANCE, log.distance_m, units))

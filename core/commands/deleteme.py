@@ -88,7 +88,7 @@ def _ask(ctx: Context, preface: str = "") -> Reply:
         state["previous"] = previous  # an onboarding step in progress resumes after a cancel
     elif previous and "previous" in previous:
         state["previous"] = previous["previous"]
-    ctx.runner.conversation = state  # a new dict: SQLAlchemy only sees assignments to JSON
+    ctx.runner.conversation = state  # a new dict: a change inside one is not saved
     text = f"{preface}\n\n{QUESTION}" if preface else QUESTION
     return Reply(text, choices=CHOICES)
 
@@ -101,7 +101,7 @@ async def _confirm(ctx: Context) -> Reply:
         return _ask(ctx, "That confirmation expired (it lasts 10 minutes).")
     # Club posts still waiting to go out must not carry the name of someone who left.
     await delete_pending_club_posts_naming(ctx.uow, [ctx.runner.display_name or ""])
-    await ctx.uow.runners.delete(ctx.runner)
+    await ctx.uow.runners.delete(ctx.runner.id)
     return Reply(GOODBYE)
 
 

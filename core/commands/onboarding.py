@@ -41,6 +41,7 @@ from core.profile import (
 )
 from core.schedule.due import DayFacts, PushKind, PushProfile, due_pushes
 from core.schedule.outbox import record_shown
+from core.training.athlete import MIN_TRAINING_DAYS
 
 PRIVATELY = "Let's do this privately — message me directly."
 # Without these a one-line /start cannot build a plan; everything else has a sensible default.
@@ -84,8 +85,9 @@ QUESTIONS: dict[str, Question] = {
     "days": Question(
         "How many days a week can you train? Tap a number, or list the days, e.g. "
         "<code>mon,wed,sat</code>. Three is a great start.",
-        # Button n means n days, so typing a number and pressing the n-th button agree.
-        (tuple(Choice(str(n), str(n)) for n in range(1, 8)),),
+        # Buttons from the fewest days a plan is built on (fewer typed are refused, saying
+        # why); button n means n days, so typing a number and pressing its button agree.
+        (tuple(Choice(str(n), str(n)) for n in range(MIN_TRAINING_DAYS, 8)),),
     ),
     "time": Question(
         "When should I send you the day's session? Your local time, e.g. <code>06:30</code>.",

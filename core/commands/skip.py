@@ -21,7 +21,7 @@ from core.planning import (
     requires_run,
     week_bounds,
 )
-from core.storage.models import PlannedSession
+from core.storage.plans import StoredDay
 from core.text import format_date
 
 MAX_REASON = 500
@@ -38,7 +38,7 @@ class Session:
     note: str
 
     @classmethod
-    def of(cls, row: PlannedSession) -> Session:
+    def of(cls, row: StoredDay) -> Session:
         note = row.detail.get("note") or ""
         return cls(row.date, row.title, row.minutes, requires_run(row), str(note))
 
@@ -51,7 +51,7 @@ async def handle(ctx: Context) -> Reply:
     runner, uow, today = ctx.runner, ctx.uow, ctx.today
     await ensure_plan(uow, runner, today, ctx.now)
     row = await _skippable_session(ctx)
-    title = row.title  # read now: replanning replaces today's row
+    title = row.title  # as planned before the replan
     streak_before = (await streak_inputs(uow, runner, ctx.now)).report().current
     _, sunday = week_bounds(today)
     tomorrow = today + timedelta(days=1)
@@ -72,7 +72,7 @@ async def handle(ctx: Context) -> Reply:
     return Reply("\n".join(lines))
 
 
-async def _skippable_session(ctx: Context) -> PlannedSession:
+async def _skippable_session(ctx: Context) -> StoredDay:
     """Today's planned run, or a friendly refusal saying why there is nothing to skip."""
     runner, uow, today = ctx.runner, ctx.uow, ctx.today
     row = await planned_day(uow, runner.id, today)

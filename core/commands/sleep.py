@@ -17,7 +17,7 @@ from core.commands.base import Context, UserError
 from core.grammar import GrammarError, parse_sleep_night
 from core.messages import Reply, esc
 from core.planning import planned_between, replan
-from core.storage.models import PlannedSession
+from core.storage.plans import StoredDay
 from core.storage.unit_of_work import UnitOfWork
 from core.text import WEEKDAY_NAMES, format_date, format_hours, plural
 
@@ -43,7 +43,7 @@ class Intensity:
     hard: bool
 
     @classmethod
-    def of(cls, row: PlannedSession) -> Intensity:
+    def of(cls, row: StoredDay) -> Intensity:
         return cls(row.date, row.type, row.title, row.intensity == "hard")
 
 

@@ -8,7 +8,7 @@ from core.commands.base import Context
 from core.logbook import logs_on
 from core.messages import Choice, Reply, esc
 from core.planning import ensure_plan, planned_day, requires_run
-from core.storage.models import PlannedSession
+from core.storage.plans import StoredDay
 from core.storage.unit_of_work import UnitOfWork
 from core.text import describe_run, format_date
 
@@ -51,7 +51,7 @@ async def today_reply(ctx: Context) -> Reply:
     return Reply("\n".join(lines), choices=RUN_DAY_CHOICES)
 
 
-def session_markup(row: PlannedSession, today: date) -> str:
+def session_markup(row: StoredDay, today: date) -> str:
     """The stored session text under a "Today" heading, plus the plan's adaptation note when
     the text lacks it."""
     text = str(row.detail.get("text") or "") or f"<b>{esc(row.title)}</b>"
@@ -66,7 +66,7 @@ def session_markup(row: PlannedSession, today: date) -> str:
     return text
 
 
-def _no_run_text(row: PlannedSession) -> str:
+def _no_run_text(row: StoredDay) -> str:
     if row.type == "rest":
         return "Rest day — nothing to log today."
     return "No run to log today: this keeps your streak going."
@@ -85,6 +85,6 @@ async def _after_race_line(ctx: Context) -> str | None:
     )
 
 
-async def next_run(uow: UnitOfWork, runner_id: int, after: date) -> PlannedSession | None:
+async def next_run(uow: UnitOfWork, runner_id: int, after: date) -> StoredDay | None:
     """The first planned day after `after` that asks for a run."""
     return await uow.plans.next_run(runner_id, after)

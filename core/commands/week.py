@@ -10,7 +10,7 @@ from core.commands.base import Context
 from core.messages import Reply, esc
 from core.planning import ensure_plan, planned_between, requires_run, week_bounds
 from core.stats import count_runs, runs_against_plan
-from core.storage.models import PlannedSession
+from core.storage.plans import StoredDay
 from core.text import WEEKDAYS, format_date, format_minutes, plural, run_time
 
 
@@ -19,7 +19,7 @@ class DayStatus:
     """One line of the week: what was planned and what happened."""
 
     day: date
-    row: PlannedSession | None
+    row: StoredDay | None
     logged_minutes: float
     logged: bool
     skip_reason: str | None  # None: not skipped

@@ -16,6 +16,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -98,9 +99,11 @@ class RateLimiter:
             self._chat_paused_until[chat_id] = max(self._chat_paused_until.get(chat_id, 0.0),
                                                    until)
 
-    def _windows(self, chat_id: str, group: bool, now: float) -> list[SlidingWindow]:
+    def _windows(
+        self, chat_id: str, group: bool, now: float, per_chat: bool = True
+    ) -> list[SlidingWindow]:
         windows = [self._overall] if self._overall else []
-        if self.limits.per_chat:
+        if self.limits.per_chat and per_chat:
             windows.append(self._window(self._chats, chat_id, self.limits.per_chat, now))
         if group and self.limits.per_group:
             windows.append(self._window(self._groups, chat_id, self.limits.per_group, now))
@@ -127,9 +130,12 @@ class RateLimiter:
         deadline: Callable[[], float] | None = None,
         abandon: Callable[[], bool] | None = None,
         step: float | None = None,
+        per_chat: bool = True,
     ) -> bool:
         """Wait until sending to `chat_id` respects every limit and pause, then count the send
-        and return True.
+        and return True. `per_chat=False`: not held to (nor counted in) the per-chat limit (a
+        reply to a message the runner just sent: Telegram's one a second per chat is for
+        sustained sending, and PTB's own limiter never applied it to replies either).
 
         Never waits past `deadline()` (read again after every wait, since it may move) and
         gives up as soon as `abandon()` is true: then returns False and counts nothing. With
@@ -140,7 +146,7 @@ class RateLimiter:
             if abandon is not None and abandon():
                 return False
             now = self._now()
-            windows = self._windows(chat_id, group, now)
+            windows = self._windows(chat_id, group, now, per_chat)
             wait = max([self._paused(chat_id, now), *(w.wait_time(now) for w in windows)])
             if wait <= EPSILON:
                 break
@@ -162,3 +168,12 @@ class RateLimiter:
                     del table[key]
             window = table[chat_id] = SlidingWindow(limit)
         return window
+
+
+@runtime_checkable
+class SharesBudget(Protocol):
+    """A messenger whose platform send budget other senders spend too (Telegram: a bot's 30
+    messages a second are for replies and pushes together): the outbox waits on `budget`,
+    the limiter the replies wait on, instead of a limiter of its own."""
+
+    budget: RateLimiter

@@ -26,7 +26,14 @@ from core.delivery import DeliveryError, Messenger, keyed_send
 from core.observe import NULL_OBSERVER, Observer
 from core.schedule import outbox
 from core.schedule.outbox import Claimed, Failure
-from core.schedule.ratelimit import Monotonic, RateLimiter, RateLimits, Sleep, limits_for
+from core.schedule.ratelimit import (
+    Monotonic,
+    RateLimiter,
+    RateLimits,
+    SharesBudget,
+    Sleep,
+    limits_for,
+)
 from core.storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -138,9 +145,11 @@ class Sender:
         self.lease = lease
         self.record_every = record_every
         self.backoff = backoff or Backoff()
-        self.limiter = RateLimiter(
-            limits if limits is not None else limits_for(self.platform),
-            monotonic=monotonic, sleep=sleep,
+        # The platform's budget: the messenger's when replies spend it too, else our own.
+        self.limiter = (
+            messenger.budget if limits is None and isinstance(messenger, SharesBudget)
+            else RateLimiter(limits if limits is not None else limits_for(self.platform),
+                             monotonic=monotonic, sleep=sleep)
         )
         self._monotonic = monotonic
         self._rng = rng or random.Random()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
+from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -57,8 +58,8 @@ from core.schedule.recap import week_summaries
 from core.schedule.zones import ZoneClock, batches, zone_clocks
 from core.storage import outbox as stored_outbox
 from core.storage import push_candidates
-from core.storage.models import Runner
 from core.storage.processed_updates import purge_processed_updates
+from core.storage.runners import Runner
 from core.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["ChannelPushes", "ClubFeeds", "TickReport", "Ticker"]  # feeds re-exported for callers
@@ -214,12 +215,14 @@ class Ticker:
             async with self.uow() as uow:
                 for runner in await push_candidates.runners(uow, ids[i : i + 25]):
                     today = now.astimezone(ZoneInfo(runner.tz)).date()
+                    stored = copy(runner)
                     try:
                         async with push_candidates.savepoint(uow):
                             if jobs[runner.id]:
                                 await replan(uow, runner, today, now)
                             else:
                                 await ensure_plan(uow, runner, today, now)
+                            await uow.runners.save(runner, stored)  # a first plan's start
                         done += 1
                     except Exception:
                         log.exception("plan upkeep failed for runner %d", runner.id)
@@ -261,7 +264,6 @@ class Ticker:
             due = [(c, p) for c, p in due if p.key not in existing]
             ids = {c.runner_id for c, _ in due}
             runners = {r.id: r for r in await push_candidates.runners(uow, sorted(ids))}
-            # Render while the runners are loaded: leaving a read-only unit expires them.
             render = _race_renderer(runners)
             return [self._row(c, p, now, render) for c, p in due if c.runner_id in runners]
 

@@ -22,6 +22,7 @@ from sqlalchemy.sql import ColumnElement, Executable, Insert
 
 from core.clubs.ranking import Entry, Metric
 from core.storage import direct
+from core.storage.club_values import StoredChallenge, columns_of
 from core.storage.models import Challenge, ChallengeMember, ChallengeTotal, RunLog, Runner
 from core.storage.unit_of_work import UnitOfWork
 
@@ -66,14 +67,16 @@ class BoardSums(NamedTuple):
 # --- which challenges -----------------------------------------------------------------------
 
 
-async def runner_challenges(uow: UnitOfWork, runner_id: int, active: str) -> list[Challenge]:
+async def runner_challenges(uow: UnitOfWork, runner_id: int, active: str
+                            ) -> list[StoredChallenge]:
     """The challenges with status `active` the runner is a member of. Most runners are in
     none: a direct query finds that, and the challenges are loaded only for members."""
     params = {"runner_id": runner_id, "active": active}
     ids = [row[0] for row in await direct.rows(uow, _RUNNER_CHALLENGE_IDS, params)]
     if not ids:
         return []
-    return list(await uow.session.scalars(_RUNNER_CHALLENGES, {"ids": ids}))
+    rows = await uow.session.execute(_RUNNER_CHALLENGES, {"ids": ids})
+    return [StoredChallenge(*row) for row in rows]
 
 
 _RUNNER_CHALLENGE_IDS = direct.Statement(  # every log and undo runs it
@@ -81,24 +84,26 @@ _RUNNER_CHALLENGE_IDS = direct.Statement(  # every log and undo runs it
     "ON challenge_members.challenge_id = challenges.id "
     "WHERE challenge_members.runner_id = :runner_id AND challenges.status = :active"
 )
+_CHALLENGE = columns_of(StoredChallenge, Challenge)
 _RUNNER_CHALLENGES = (
-    select(Challenge)
+    select(*_CHALLENGE)
     .where(Challenge.id.in_(bindparam("ids", expanding=True)))
     .order_by(Challenge.id)
 )
 
 
 async def stale_challenges(uow: UnitOfWork, active: str, metrics: Iterable[Metric],
-                           before: datetime, limit: int) -> list[Challenge]:
+                           before: datetime, limit: int) -> list[StoredChallenge]:
     """Up to `limit` challenges with status `active`, ranked by one of `metrics`, with a
     member's figures computed before `before` (or never), by id."""
-    return list(await uow.session.scalars(
-        select(Challenge)
+    rows = await uow.session.execute(
+        select(*_CHALLENGE)
         .where(Challenge.status == active, Challenge.metric.in_([m.value for m in metrics]),
                _stale(Challenge.id, before))
         .order_by(Challenge.id)
         .limit(limit)
-    ))
+    )
+    return [StoredChallenge(*row) for row in rows]
 
 
 async def is_stale(uow: UnitOfWork, challenge_id: int, before: datetime) -> bool:

@@ -3,7 +3,8 @@ channel's club, creating both, link codes, and merging one club into another.
 
 Everything runs in the caller's unit of work (add, flush and read; never commit); the rules
 (when a club is created, how long a code lasts, how clashing names are renamed) are
-`core.clubs.chats`'.
+`core.clubs.chats`'. Clubs and challenges come back as plain values
+(`core.storage.club_values`); a change is written by the function that makes it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
+from core.storage.club_values import StoredChallenge, StoredClub, columns_of
 from core.storage.models import Challenge, Club, ClubChannel
 from core.storage.unit_of_work import UnitOfWork
 
@@ -31,16 +33,18 @@ class Channel(NamedTuple):
 
 _CHANNEL = (ClubChannel.id, ClubChannel.club_id, ClubChannel.platform, ClubChannel.chat_id,
             ClubChannel.guild_id, ClubChannel.title)
+_CLUB = columns_of(StoredClub, Club)
+_CHALLENGE = columns_of(StoredChallenge, Challenge)
 
 
-async def club_of(uow: UnitOfWork, platform: str, chat_id: str) -> Club | None:
+async def club_of(uow: UnitOfWork, platform: str, chat_id: str) -> StoredClub | None:
     """The club a channel belongs to, if any."""
-    club: Club | None = await uow.session.scalar(
-        select(Club)
+    found = (await uow.session.execute(
+        select(*_CLUB)
         .join(ClubChannel, ClubChannel.club_id == Club.id)
         .where(ClubChannel.platform == platform, ClubChannel.chat_id == chat_id)
-    )
-    return club
+    )).first()
+    return StoredClub(*found) if found is not None else None
 
 
 async def channel(uow: UnitOfWork, platform: str, chat_id: str) -> Channel | None:
@@ -61,14 +65,14 @@ async def rename_channel(uow: UnitOfWork, channel_id: int, title: str, guild_id:
     )
 
 
-async def club(uow: UnitOfWork, club_id: int) -> Club:
+async def club(uow: UnitOfWork, club_id: int) -> StoredClub:
     """A club by id (it must exist)."""
-    found: Club = await uow.session.get_one(Club, club_id)
-    return found
+    found = (await uow.session.execute(select(*_CLUB).where(Club.id == club_id))).one()
+    return StoredClub(*found)
 
 
 async def add_club_with_channel(uow: UnitOfWork, name: str, now: datetime, platform: str,
-                                chat_id: str, guild_id: str | None, title: str) -> Club:
+                                chat_id: str, guild_id: str | None, title: str) -> StoredClub:
     """A new club with its first channel."""
     new = Club(name=name, created_at=now)
     uow.session.add(new)
@@ -76,7 +80,7 @@ async def add_club_with_channel(uow: UnitOfWork, name: str, now: datetime, platf
     uow.session.add(ClubChannel(club_id=new.id, platform=platform, chat_id=chat_id,
                                 guild_id=guild_id, title=title))
     await uow.session.flush()
-    return new
+    return StoredClub(new.id, name, None, None, now)
 
 
 async def channels_of(uow: UnitOfWork, club_ids: Collection[int]) -> list[Channel]:
@@ -103,14 +107,18 @@ async def code_taken(uow: UnitOfWork, code: str) -> bool:
     return bool(await uow.session.scalar(select(func.count()).where(Club.link_code == code)))
 
 
-async def club_with_code(uow: UnitOfWork, code: str) -> Club | None:
-    found: Club | None = await uow.session.scalar(select(Club).where(Club.link_code == code))
-    return found
+async def club_with_code(uow: UnitOfWork, code: str) -> StoredClub | None:
+    found = (await uow.session.execute(select(*_CLUB).where(Club.link_code == code))).first()
+    return StoredClub(*found) if found is not None else None
 
 
-async def save(uow: UnitOfWork) -> None:
-    """Write the changes made to clubs, channels and challenges loaded in this unit of work."""
-    await uow.session.flush()
+async def set_link_code(uow: UnitOfWork, club_id: int, code: str | None,
+                        expires_at: datetime | None) -> None:
+    """Store the club's link code (None: it has none)."""
+    await uow.session.execute(
+        update(Club).where(Club.id == club_id)
+        .values(link_code=code, link_code_expires_at=expires_at)
+    )
 
 
 async def move_channels(uow: UnitOfWork, source: int, target: int) -> int:
@@ -139,13 +147,13 @@ async def challenge_names(uow: UnitOfWork, club_id: int, status: str) -> list[st
     ))
 
 
-async def challenges(uow: UnitOfWork, club_id: int, status: str) -> list[Challenge]:
+async def challenges(uow: UnitOfWork, club_id: int, status: str) -> list[StoredChallenge]:
     """The club's challenges with `status`."""
-    return list(await uow.session.scalars(
-        select(Challenge).where(Challenge.club_id == club_id, Challenge.status == status)
-    ))
+    rows = await uow.session.execute(
+        select(*_CHALLENGE).where(Challenge.club_id == club_id, Challenge.status == status)
+    )
+    return [StoredChallenge(*row) for row in rows]
 
 
-async def delete_club(uow: UnitOfWork, gone: Club) -> None:
-    await uow.session.delete(gone)
-    await uow.session.flush()
+async def delete_club(uow: UnitOfWork, club_id: int) -> None:
+    await uow.session.execute(delete(Club).where(Club.id == club_id))

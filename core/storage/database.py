@@ -4,8 +4,9 @@ SQLite: WAL journal, a busy timeout, and write transactions opened with `BEGIN I
 read-then-write transaction takes the write lock up front instead of failing with "database is
 locked" when it upgrades. This is SQLAlchemy's documented recipe for the aiosqlite driver: the
 driver's own BEGIN is switched off (`isolation_level = None` on connect) and the engine's
-"begin" event emits ours. Read-only units of work use a deferred `BEGIN` and never block
-writers. Every statement runs on aiosqlite's worker thread, so a lock wait never blocks the loop.
+"begin" event emits ours (writers' units of work send theirs to the driver themselves).
+Read-only units of work use a deferred `BEGIN` and never block writers. Every statement runs on
+aiosqlite's worker thread, so a lock wait never blocks the loop.
 """
 
 from __future__ import annotations
@@ -98,6 +99,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 
 def _sqlite_begin(conn: Connection) -> None:
+    """Emit BEGIN (IMMEDIATE for writers), unless the driver connection is in a transaction
+    already: a writer's unit of work sends its BEGIN IMMEDIATE straight to aiosqlite (one
+    trip to its thread, where SQLAlchemy's cursor adapter makes three)."""
+    driver = conn.connection.driver_connection
+    if driver is not None and driver.in_transaction:
+        return
     readonly = conn.get_execution_options().get(READONLY, False)
     conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 

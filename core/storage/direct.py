@@ -24,18 +24,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import TextClause, bindparam, column, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.types import TypeEngine
 
 if TYPE_CHECKING:
     from core.storage.unit_of_work import UnitOfWork
 
-T = TypeVar("T")
 Row = Sequence[Any]
 Convert = Callable[[Any], Any]
 
@@ -158,23 +156,3 @@ class Columns:
 
     def values(self, row: Row, offset: int = 0) -> dict[str, Any]:
         return dict(zip(self.keys, row[offset:offset + len(self.keys)], strict=True))
-
-
-def as_loaded(uow: UnitOfWork, entity: type[T], values: Mapping[str, Any]) -> T:
-    """The session's object for a row read directly, as if a query had loaded it: the
-    session's own copy when it holds one (as with a query, its state wins), else a new
-    object made with the mapped constructor and `make_transient_to_detached` (loaded,
-    unchanged: only later changes are written back), added to the session."""
-    session = uow.session
-    mapper = sa_inspect(entity)
-    key = session.identity_key(
-        entity, tuple(values[mapper.get_property_by_column(c).key] for c in mapper.primary_key)
-    )
-    existing = session.identity_map.get(key)
-    if existing is not None:
-        found: T = existing
-        return found
-    obj = entity(**values)
-    make_transient_to_detached(obj)
-    session.add(obj)
-    return obj

@@ -2,8 +2,10 @@
 `/skip` and the streak read them, and the cached streak figures.
 
 Plain values only (`StoredLog`, `StoredSkip`, `PlannedRow`, `StreakRow` named tuples). Every
-statement is hand-written and run through `core.storage.direct` (the fast path of `/done`).
-Everything runs in the caller's unit of work.
+statement is hand-written and run through `core.storage.direct` (the fast path of `/done`);
+`window` reads a runner's logs, skips and plan days in one `UNION ALL` statement, since each
+statement is a trip to the database (on SQLite, to aiosqlite's thread). Everything runs in the
+caller's unit of work.
 """
 
 from __future__ import annotations
@@ -61,6 +63,14 @@ class StreakRow(NamedTuple):
     checkpoint: Any
 
 
+class LogbookWindow(NamedTuple):
+    """A runner's logs and skips for some days and their plan days for others, read together."""
+
+    logs: list[StoredLog]  # in the order they were made
+    skips: list[StoredSkip]
+    planned: list[PlannedRow]  # by date
+
+
 class LogbookRepository:
     """A runner's logs, skips, plan days and cached streak, on one unit of work."""
 
@@ -89,10 +99,26 @@ class LogbookRepository:
         window = {"runner_id": runner_id, "first": first, "last": last}
         return [StoredSkip(*row) for row in await direct.rows(self._uow, _SKIPS_BETWEEN, window)]
 
-    async def planned(self, runner_id: int, first: date, last: date) -> list[PlannedRow]:
-        window = {"runner_id": runner_id, "first": first, "last": last}
-        rows = await direct.rows(self._uow, _PLANNED_BETWEEN, window)
-        return [PlannedRow(*row) for row in rows]
+    async def window(
+        self, runner_id: int, first: date, last: date, plan_first: date, plan_last: date
+    ) -> LogbookWindow:
+        """Logs and skips for local days `first`..`last` and the plan days
+        `plan_first`..`plan_last`, in one statement."""
+        params = {"runner_id": runner_id, "first": first, "last": last,
+                  "plan_first": plan_first, "plan_last": plan_last}
+        found = LogbookWindow([], [], [])
+        for kind, id_, day, logged_at, minutes, distance_m, note, as_planned, intensity, \
+                type_, title, plan_minutes, run_minutes in await direct.rows(
+                    self._uow, _WINDOW, params):
+            if kind == "L":
+                found.logs.append(StoredLog(id_, day, logged_at, minutes, distance_m, note,
+                                            as_planned, intensity))
+            elif kind == "S":
+                found.skips.append(StoredSkip(id_, day))
+            else:
+                found.planned.append(PlannedRow(day, type_, title, plan_minutes, run_minutes,
+                                                intensity))
+        return found
 
     async def log_fingerprint(self, runner_id: int, first: date, last: date) -> tuple[int, int]:
         """How many logs there are for days `first`..`last`, and the sum of their ids."""
@@ -136,11 +162,24 @@ _SKIPS_BETWEEN = direct.Statement(
     params={"first": Date(), "last": Date()},
     columns=(Integer(), Date()),
 )
-_PLANNED_BETWEEN = direct.Statement(
-    "SELECT date, type, title, minutes, run_minutes, intensity FROM planned_sessions "
-    "WHERE runner_id = :runner_id AND date BETWEEN :first AND :last ORDER BY date",
-    params={"first": Date(), "last": Date()},
-    columns=(Date(), String(), String(), Integer(), Integer(), String()),
+# One row a log ('L'), skip ('S') or plan day ('P'); the columns a kind lacks are NULL (typed
+# in the first branch, for PostgreSQL's UNION type resolution).
+# Logs come in the order they were made, plan days by date (their logged_at and id are NULL).
+_WINDOW = direct.Statement(
+    "SELECT 'L', id, local_date, logged_at, minutes, distance_m, note, as_planned, intensity, "
+    "CAST(NULL AS VARCHAR(20)), CAST(NULL AS VARCHAR(200)), CAST(NULL AS INTEGER), "
+    "CAST(NULL AS INTEGER) FROM run_logs "
+    "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last "
+    "UNION ALL SELECT 'S', id, local_date, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL FROM skips "
+    "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last "
+    "UNION ALL SELECT 'P', NULL, date, NULL, NULL, NULL, NULL, NULL, intensity, "
+    "type, title, minutes, run_minutes FROM planned_sessions "
+    "WHERE runner_id = :runner_id AND date BETWEEN :plan_first AND :plan_last "
+    "ORDER BY 1, 4, 2, 3",
+    params={"first": Date(), "last": Date(), "plan_first": Date(), "plan_last": Date()},
+    columns=(String(), Integer(), Date(), UTCDateTime(), Float(), Float(), Text(), Boolean(),
+             String(), String(), String(), Integer(), Integer()),
 )
 _INSERT_LOG = direct.Statement(
     "INSERT INTO run_logs (runner_id, local_date, logged_at, minutes, distance_m, note, "

@@ -1,25 +1,40 @@
 """Repository for stored plans: the days planned ahead and what the runner did in a window.
 
-Takes and returns plain values, except the planned days themselves: `day`, `between` and
-`next_run` return `PlannedSession` model rows (read-only to callers — a replan replaces them,
-nothing edits one), because the plan's renderers read their `detail` JSON as stored.
-Everything runs in the caller's unit of work.
+Takes and returns plain values: a planned day is a `StoredDay`, read directly (no ORM object
+to change behind the repository's back); a replan writes the days from today on again, in one
+multi-row insert. Everything runs in the caller's unit of work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from sqlalchemy import Date, Float, Integer, Table, bindparam, delete, func, insert, select
+from sqlalchemy import JSON, Date, Float, Integer, Table, insert
 from sqlalchemy.types import TypeEngine
 
 from core.storage import direct
-from core.storage.models import Plan, PlannedSession
+from core.storage.models import PlannedSession, UTCDateTime
 
 if TYPE_CHECKING:
     from core.storage.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class StoredDay:
+    """One calendar day of a runner's plan as stored (rest days included)."""
+
+    date: date
+    week: int
+    type: str
+    title: str
+    minutes: int
+    run_minutes: int  # 0: the day asks for no logged run
+    intensity: str
+    key: bool
+    detail: dict[str, Any]  # the plan JSON's day, with the session `text` and the `paces`
 
 
 class DayDone(NamedTuple):
@@ -47,7 +62,7 @@ class NewPlan(NamedTuple):
     end_date: date
     athlete: dict[str, Any]
     created_at: datetime
-    days: Sequence[dict[str, Any]]  # without runner_id and plan_id: the repository adds them
+    days: Sequence[StoredDay]
 
 
 class PlanRepository:
@@ -70,81 +85,86 @@ class PlanRepository:
     async def replace_from(self, today: date, plan: NewPlan) -> None:
         """Store `plan` and make its days the runner's from `today` on (earlier days keep what
         was planned then)."""
-        session = self._uow.session
-        record = Plan(
-            runner_id=plan.runner_id, start_date=plan.start_date, end_date=plan.end_date,
-            athlete=plan.athlete, created_at=plan.created_at,
-        )
-        session.add(record)
-        await session.flush()
-        await session.execute(
-            delete(PlannedSession).where(
-                PlannedSession.runner_id == plan.runner_id, PlannedSession.date >= today
-            )
-        )
-        rows = [{**day, "runner_id": plan.runner_id, "plan_id": record.id} for day in plan.days]
+        uow, runner_id = self._uow, plan.runner_id
+        header = {"runner_id": runner_id, "start": plan.start_date, "end": plan.end_date,
+                  "athlete": plan.athlete, "created_at": plan.created_at}
+        [(plan_id,)] = await direct.rows(uow, _INSERT_PLAN, header)
+        await direct.run(uow, _DELETE_FROM, {"runner_id": runner_id, "today": today})
+        rows = [{**_values(day), "runner_id": runner_id, "plan_id": plan_id} for day in plan.days]
         if rows:  # one multi-row insert: the ORM's flush of 28 objects cost ten times as much
-            await session.execute(insert(cast(Table, PlannedSession.__table__)), rows)
+            await uow.session.execute(insert(cast(Table, PlannedSession.__table__)), rows)
 
     async def last_day(self, runner_id: int) -> date | None:
         """The last day the runner's stored plan reaches, if any."""
-        return await self._uow.session.scalar(
-            select(func.max(PlannedSession.date)).where(PlannedSession.runner_id == runner_id)
-        )
+        row = await direct.first(self._uow, _LAST_DAY, {"runner_id": runner_id})
+        return None if row is None else cast(date | None, row[0])
 
-    async def day(self, runner_id: int, day: date) -> PlannedSession | None:
-        return await self._uow.session.scalar(_PLANNED_DAY, {"runner_id": runner_id, "day": day})
+    async def day(self, runner_id: int, day: date) -> StoredDay | None:
+        row = await direct.first(self._uow, _DAY, {"runner_id": runner_id, "day": day})
+        return None if row is None else StoredDay(*row)
 
-    async def between(self, runner_id: int, first: date, last: date) -> list[PlannedSession]:
-        rows = await self._uow.session.scalars(
-            select(PlannedSession)
-            .where(PlannedSession.runner_id == runner_id, PlannedSession.date.between(first, last))
-            .order_by(PlannedSession.date)
-        )
-        return list(rows)
+    async def between(self, runner_id: int, first: date, last: date) -> list[StoredDay]:
+        window = {"runner_id": runner_id, "first": first, "last": last}
+        return [StoredDay(*row) for row in await direct.rows(self._uow, _BETWEEN, window)]
 
-    async def next_run(self, runner_id: int, after: date) -> PlannedSession | None:
+    async def next_run(self, runner_id: int, after: date) -> StoredDay | None:
         """The first planned day after `after` that asks for a run."""
-        row: PlannedSession | None = await self._uow.session.scalar(
-            select(PlannedSession)
-            .where(
-                PlannedSession.runner_id == runner_id,
-                PlannedSession.date > after,
-                PlannedSession.run_minutes > 0,
-            )
-            .order_by(PlannedSession.date)
-            .limit(1)
-        )
-        return row
+        row = await direct.first(self._uow, _NEXT_RUN, {"runner_id": runner_id, "after": after})
+        return None if row is None else StoredDay(*row)
 
     async def run_days_between(self, runner_id: int, first: date, last: date) -> list[date]:
         """The days `first`..`last` whose plan asks for a run, in order."""
-        days = await self._uow.session.scalars(
-            select(PlannedSession.date)
-            .where(
-                PlannedSession.runner_id == runner_id,
-                PlannedSession.date.between(first, last),
-                PlannedSession.run_minutes > 0,
-            )
-            .order_by(PlannedSession.date)
-        )
-        return list(days)
+        window = {"runner_id": runner_id, "first": first, "last": last}
+        return [row[0] for row in await direct.rows(self._uow, _RUN_DAYS_BETWEEN, window)]
 
-    async def all_days(self, runner_id: int) -> list[PlannedSession]:
+    async def all_days(self, runner_id: int) -> list[StoredDay]:
         """Every stored planned day of the runner (for the calendar export), by date."""
-        rows = await self._uow.session.scalars(
-            select(PlannedSession)
-            .where(PlannedSession.runner_id == runner_id)
-            .order_by(PlannedSession.date)
-        )
-        return list(rows)
+        rows = await direct.rows(self._uow, _ALL_DAYS, {"runner_id": runner_id})
+        return [StoredDay(*row) for row in rows]
 
 
-_PLANNED_DAY = select(PlannedSession).where(  # built once: /today and /done run it
-    PlannedSession.runner_id == bindparam("runner_id"), PlannedSession.date == bindparam("day")
+_FIELDS = tuple(f.name for f in fields(StoredDay))
+
+
+def _values(day: StoredDay) -> dict[str, Any]:
+    """A day's column values (`runner_id` and `plan_id` apart)."""
+    return {name: getattr(day, name) for name in _FIELDS}
+
+
+# Run directly (`core.storage.direct`): /today, /week, /skip and every replan read them.
+_TABLE = cast(Table, PlannedSession.__table__)
+_DAY_SQL = f"SELECT {', '.join(_FIELDS)} FROM planned_sessions WHERE runner_id = :runner_id"
+_DAY_TYPES = tuple(_TABLE.c[name].type for name in _FIELDS)
+_DAY = direct.Statement(f"{_DAY_SQL} AND date = :day", {"day": Date()}, _DAY_TYPES)
+_BETWEEN = direct.Statement(
+    f"{_DAY_SQL} AND date BETWEEN :first AND :last ORDER BY date",
+    {"first": Date(), "last": Date()}, _DAY_TYPES,
+)
+_NEXT_RUN = direct.Statement(
+    f"{_DAY_SQL} AND date > :after AND run_minutes > 0 ORDER BY date LIMIT 1",
+    {"after": Date()}, _DAY_TYPES,
+)
+_ALL_DAYS = direct.Statement(f"{_DAY_SQL} ORDER BY date", {}, _DAY_TYPES)
+_RUN_DAYS_BETWEEN = direct.Statement(
+    "SELECT date FROM planned_sessions WHERE runner_id = :runner_id "
+    "AND date BETWEEN :first AND :last AND run_minutes > 0 ORDER BY date",
+    {"first": Date(), "last": Date()}, (Date(),),
+)
+_LAST_DAY = direct.Statement(
+    "SELECT max(date) FROM planned_sessions WHERE runner_id = :runner_id", {}, (Date(),)
+)
+_INSERT_PLAN = direct.Statement(
+    "INSERT INTO plans (runner_id, start_date, end_date, athlete, created_at) "
+    "VALUES (:runner_id, :start, :end, :athlete, :created_at) RETURNING id",
+    {"start": Date(), "end": Date(), "athlete": JSON(), "created_at": UTCDateTime()},
+    (Integer(),),
+)
+_DELETE_FROM = direct.Statement(
+    "DELETE FROM planned_sessions WHERE runner_id = :runner_id AND date >= :today",
+    {"today": Date()},
 )
 
-# Run directly (`core.storage.direct`): every replan reads them.
+# What a replan adapts to.
 _WINDOW: dict[str, TypeEngine[Any]] = {"since": Date(), "until": Date()}
 _DONE_BY_DAY = direct.Statement(
     "SELECT local_date, sum(coalesce(minutes, 0)), count(*), "

@@ -24,6 +24,8 @@ from sqlalchemy.sql.selectable import Subquery
 
 from core.schedule.due import DayFacts, PushProfile
 from core.storage.models import Identity, OutboxMessage, PlannedSession, RunLog, Runner, Skip
+from core.storage.runners import Runner as PlainRunner
+from core.storage.runners import runners_by_id
 from core.storage.unit_of_work import UnitOfWork
 
 
@@ -74,11 +76,9 @@ async def runner_zones(uow: UnitOfWork) -> list[str]:
     ))
 
 
-async def runners(uow: UnitOfWork, ids: Sequence[int]) -> list[Runner]:
-    """These runners' rows (for plan upkeep and rendering race pushes)."""
-    if not ids:
-        return []
-    return list(await uow.session.scalars(select(Runner).where(Runner.id.in_(list(ids)))))
+async def runners(uow: UnitOfWork, ids: Sequence[int]) -> list[PlainRunner]:
+    """These runners, as plain values (for plan upkeep and rendering race pushes)."""
+    return await runners_by_id(uow, ids)
 
 
 @asynccontextmanager

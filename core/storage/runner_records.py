@@ -19,6 +19,7 @@ from core.storage.models import (
     PlannedSession,
     RunLog,
 )
+from core.storage.plans import StoredDay
 from core.storage.unit_of_work import UnitOfWork
 
 
@@ -63,7 +64,7 @@ class PlanRecord:
     end_date: date
     created_at: datetime
     inputs: dict[str, Any]
-    days: list[PlannedSession]
+    days: list[StoredDay]
 
 
 async def memberships(uow: UnitOfWork, runner_id: int) -> list[Membership]:
@@ -105,13 +106,13 @@ async def removals(uow: UnitOfWork, runner_id: int) -> list[Removal]:
 
 
 async def current_plan(uow: UnitOfWork, runner_id: int) -> PlanRecord | None:
-    days = list(await uow.session.scalars(
-        select(PlannedSession).where(PlannedSession.runner_id == runner_id)
-        .order_by(PlannedSession.date)
-    ))
+    days = await uow.plans.all_days(runner_id)
     if not days:
         return None
-    plan = await uow.session.get(Plan, days[-1].plan_id)  # the latest plan holds the future
+    plan = await uow.session.scalar(  # the latest plan holds the future: the last day's
+        select(Plan).join(PlannedSession, PlannedSession.plan_id == Plan.id)
+        .where(PlannedSession.runner_id == runner_id, PlannedSession.date == days[-1].date)
+    )
     if plan is None:
         return None
     return PlanRecord(days[0].date, days[-1].date, plan.created_at, dict(plan.athlete), days)

@@ -1,25 +1,58 @@
 """Repository for runners and the platform identities they write from.
 
-Not plain, on purpose: `find` and `add` return the `Runner` model object, because the
-dispatcher hands it to handlers as `ctx.runner` and they change the runner's profile on it
-(the unit of work writes that back). Everything else is plain: `Reach` is a dataclass of the
-identity's fields a message may change. Finding runner and identity together is one
-hand-written statement (`core.storage.direct`): it runs on every message.
+Plain values in and out: `Runner` is a dataclass of the profile's columns (the ORM class
+`core.storage.models.Runner` never leaves `core.storage`), `Reach` one of the identity's fields
+a message may change. Nothing is written behind the caller's back: whoever changes a runner
+stores it with `save(runner, stored)`, which writes the columns that differ from the runner as
+it was found, and costs no statement when none does. Finding runner and identity together is
+one hand-written statement (`core.storage.direct`): it runs on every message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean
+from sqlalchemy import Boolean, select
 
-from core.storage import direct
-from core.storage.models import Identity, Runner, UTCDateTime
+from core.storage import direct, models
+from core.storage.models import Identity, UTCDateTime
 
 if TYPE_CHECKING:
     from core.storage.unit_of_work import UnitOfWork
+
+
+@dataclass(kw_only=True)
+class Runner:
+    """A person training with Pacer, as stored: a plain value. Change it freely; nothing is
+    stored until `RunnerRepository.save` (the dispatcher saves the request's runner).
+
+    `conversation` is replaced, never changed in place (a change inside the dict is not seen).
+    Defaults are the database's, for tests and new runners."""
+
+    id: int
+    display_name: str = ""
+    level: str = "beginner"
+    training_days: str = "0,2,5"  # weekdays, 0=Mon
+    mile_time_s: float | None = None
+    goal_s: float | None = None
+    race_date: date | None = None
+    race_start: str | None = None  # local HH:MM
+    tz: str = "UTC"
+    units: str = "km"
+    reminder_time: str = "07:00"  # local HH:MM
+    quiet: bool = False
+    nudges: bool = True
+    onboarded: bool = False
+    plan_start: date | None = None
+    conversation: dict[str, Any] | None = None  # a guided conversation in progress
+    created_at: datetime
+    updated_at: datetime
+
+
+RUNNER_FIELDS = tuple(f.name for f in fields(Runner))
 
 
 @dataclass
@@ -49,7 +82,7 @@ class RunnerRepository:
         row = await direct.first(uow, stmt, {"platform": platform, "external_id": external_id})
         if row is None:
             return None
-        runner = direct.as_loaded(uow, Runner, _RUNNER.values(row))
+        runner = Runner(**_RUNNER.values(row))
         identity = _IDENTITY.values(row, len(_RUNNER.keys))
         return runner, Reach(identity["id"], identity["last_seen_at"], identity["chat_id"],
                              identity["reachable"], identity["unreachable_reason"])
@@ -60,22 +93,33 @@ class RunnerRepository:
     ) -> Runner:
         """A new runner (not yet onboarded) with their first platform identity."""
         session = self._uow.session
-        runner = Runner(display_name=display_name, created_at=now, updated_at=now)
-        session.add(runner)
-        await session.flush()
+        row = models.Runner(display_name=display_name, created_at=now, updated_at=now)
+        session.add(row)
+        await session.flush()  # the id, and the columns' defaults
         session.add(
             Identity(
-                runner_id=runner.id, platform=platform, external_id=external_id,
+                runner_id=row.id, platform=platform, external_id=external_id,
                 chat_id=chat_id, last_seen_at=now,
             )
         )
-        return runner
+        return Runner(**{name: getattr(row, name) for name in RUNNER_FIELDS})
 
-    async def delete(self, runner: Runner) -> None:
+    async def save(self, runner: Runner, stored: Runner) -> bool:
+        """Write the fields in which `runner` differs from `stored` (the runner as found):
+        one UPDATE of those columns; no statement when nothing changed (most messages).
+        True when something was written. A runner deleted meanwhile stays deleted."""
+        if runner == stored:
+            return False
+        changes = {name: value for name in RUNNER_FIELDS
+                   if (value := getattr(runner, name)) != getattr(stored, name)}
+        await direct.run(self._uow, _update(tuple(changes)), {**changes, "id": stored.id})
+        self._uow.written(models.Runner, (stored.id,), changes)
+        return True
+
+    async def delete(self, runner_id: int) -> None:
         """Erase the runner and everything stored about them (the database cascades)."""
-        session = self._uow.session
-        await session.delete(runner)
-        await session.flush()
+        await self._uow.session.flush()  # what the session still holds goes first
+        await direct.run(self._uow, _DELETE, {"id": runner_id})
 
     async def update_reach(self, reach: Reach, changes: dict[str, Any]) -> None:
         """Write `changes` (a subset of `Reach`'s fields) to the identity."""
@@ -83,8 +127,21 @@ class RunnerRepository:
         self._uow.written(Identity, (reach.id,), changes)
 
 
+async def runners_by_id(uow: UnitOfWork, ids: Sequence[int]) -> list[Runner]:
+    """These runners (the scheduler's plan upkeep and race pushes), by id."""
+    if not ids:
+        return []
+    columns = models.Runner.__table__.columns
+    found = await uow.session.execute(
+        select(*columns).where(columns.id.in_(list(ids))).order_by(columns.id)
+    )
+    return [Runner(**_RUNNER.values(tuple(row))) for row in found]
+
+
 # Runner and identity in one statement (`core.storage.direct`): this runs on every message.
-_RUNNER, _IDENTITY = direct.Columns.of(Runner), direct.Columns.of(Identity)
+_RUNNER, _IDENTITY = direct.Columns.of(models.Runner), direct.Columns.of(Identity)
+if set(_RUNNER.keys) != set(RUNNER_FIELDS):  # pragma: no cover - a column only on one side
+    raise TypeError(f"Runner's fields {RUNNER_FIELDS} are not its columns {_RUNNER.keys}")
 _BY_IDENTITY_SQL = (
     f"SELECT {_RUNNER.sql}, {_IDENTITY.sql} FROM runners "
     "JOIN identities ON identities.runner_id = runners.id "
@@ -101,3 +158,19 @@ _UPDATE_IDENTITY = direct.Statement(
     "reachable = :reachable, unreachable_reason = :unreachable_reason WHERE id = :id",
     params={"last_seen_at": UTCDateTime(), "reachable": Boolean()},
 )
+_DELETE = direct.Statement("DELETE FROM runners WHERE id = :id")
+_TYPES = dict(zip(_RUNNER.keys, _RUNNER.types, strict=True))
+_UPDATES: dict[tuple[str, ...], direct.Statement] = {}
+
+
+def _update(names: tuple[str, ...]) -> direct.Statement:
+    """`UPDATE runners SET <names> WHERE id = :id`, made once for each set of columns (a
+    handler changes one or a few: /units the units, an answer the conversation)."""
+    found = _UPDATES.get(names)
+    if found is None:
+        found = _UPDATES[names] = direct.Statement(
+            f"UPDATE runners SET {', '.join(f'{n} = :{n}' for n in names)} WHERE id = :id",
+            params={n: _TYPES[n] for n in names},
+        )
+    return found
+

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.pool import PoolProxiedConnection
 
 from core.storage.database import READONLY, Database, WriterConnection
 from core.storage.exports import ExportRepository
@@ -105,11 +106,7 @@ class UnitOfWork:
         """On SQLite, the aiosqlite connection behind this unit of work's transaction (for
         `core.storage.direct`); None on PostgreSQL."""
         if self._driver is None and self._db.is_sqlite:
-            raw = await (await self.connection()).get_raw_connection()
-            driver = raw.driver_connection
-            if not isinstance(driver, aiosqlite.Connection):
-                raise TypeError(f"unexpected SQLite driver connection: {type(driver)!r}")
-            self._driver = driver
+            self._driver = _aiosqlite(await (await self.connection()).get_raw_connection())
         return self._driver
 
     def written(self, entity: type[Any], key: tuple[Any, ...], values: Mapping[str, Any]) -> None:
@@ -161,7 +158,9 @@ class UnitOfWork:
         session that joins it."""
         connection = await writer.take(self._db.engine)
         try:
-            await connection.begin()
+            self._driver = _aiosqlite(await connection.get_raw_connection())
+            await self._driver.execute("BEGIN IMMEDIATE")  # one trip to aiosqlite's thread
+            await connection.begin()  # SQLAlchemy's side; its "begin" event sees it is begun
             # rollback_only: the session's rollback is the transaction's; its commit is ours.
             self._session = self._db.sessions(
                 bind=connection, join_transaction_mode="rollback_only"
@@ -185,6 +184,13 @@ class UnitOfWork:
             raise
         finally:
             writer.give_back()
+
+
+def _aiosqlite(raw: PoolProxiedConnection) -> aiosqlite.Connection:
+    driver = raw.driver_connection
+    if not isinstance(driver, aiosqlite.Connection):
+        raise TypeError(f"unexpected SQLite driver connection: {type(driver)!r}")
+    return driver
 
 
 def _finish_on(

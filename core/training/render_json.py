@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 from core.training.model import Paces, Plan, PlanDay
+
+# The plan JSON's day fields in their order (`day_to_dict`).
+DAY_KEYS = (
+    "date", "week", "type", "title", "description", "minutes", "run_minutes", "hard_minutes",
+    "intensity", "reps", "strides", "strength_minutes", "steps", "tip", "key", "note",
+)
+
+
+class DayOutline(Protocol):
+    """What every plan day has, generated (`PlanDay`) or stored (a planned day's columns)."""
+
+    @property
+    def date(self) -> date: ...
+    @property
+    def week(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def minutes(self) -> int: ...
+    @property
+    def run_minutes(self) -> int: ...
+    @property
+    def intensity(self) -> str: ...
+    @property
+    def key(self) -> bool: ...
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -40,34 +68,43 @@ def paces_to_dict(paces: Paces) -> dict[str, Any]:
     }
 
 
+def day_outline(day: DayOutline, into: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The fields every rendering of a plan day shares (the export's days are these and the
+    stored `detail`), in the plan JSON's order; set in `into` when given."""
+    found: dict[str, Any] = {} if into is None else into
+    found["date"] = day.date.isoformat()
+    found["week"] = day.week
+    found["type"] = day.type
+    found["title"] = day.title
+    found["minutes"] = day.minutes
+    found["run_minutes"] = day.run_minutes
+    found["intensity"] = day.intensity
+    found["key"] = day.key
+    return found
+
+
 def day_to_dict(day: PlanDay) -> dict[str, Any]:
-    return {
-        "date": day.date.isoformat(),
-        "week": day.week,
-        "type": day.type,
-        "title": day.title,
-        "description": day.description,
-        "minutes": day.minutes,
-        "run_minutes": day.run_minutes,
-        "hard_minutes": day.hard_minutes,
-        "intensity": day.intensity,
-        "reps": [
-            {
-                "count": r.count,
-                "seconds": r.seconds,
-                "distance_m": r.distance_m,
-                "pace_s_per_km": r.pace_s_per_km,
-                "recovery_s": r.recovery_s,
-            }
-            for r in day.reps
-        ],
-        "strides": (
-            {"count": day.strides.count, "distance_m": day.strides.distance_m}
-            if day.strides else None
-        ),
-        "strength_minutes": day.strength_minutes,
-        "steps": list(day.steps),
-        "tip": day.tip,
-        "key": day.key,
-        "note": day.note,
-    }
+    """One day of the plan JSON: its outline and what the session is made of."""
+    found = day_outline(day, _DAY_TEMPLATE.copy())  # the keys in order; the values follow
+    found["description"] = day.description
+    found["hard_minutes"] = day.hard_minutes
+    found["reps"] = [
+        {
+            "count": r.count,
+            "seconds": r.seconds,
+            "distance_m": r.distance_m,
+            "pace_s_per_km": r.pace_s_per_km,
+            "recovery_s": r.recovery_s,
+        }
+        for r in day.reps
+    ]
+    if day.strides:
+        found["strides"] = {"count": day.strides.count, "distance_m": day.strides.distance_m}
+    found["strength_minutes"] = day.strength_minutes
+    found["steps"] = list(day.steps)
+    found["tip"] = day.tip
+    found["note"] = day.note
+    return found
+
+
+_DAY_TEMPLATE: dict[str, Any] = dict.fromkeys(DAY_KEYS)

@@ -82,7 +82,7 @@ async def test_done_button_under_today_logs_the_session(dc: DiscordHarness) -> N
     assert as_planned is True
 
 
-async def test_guided_start_with_buttons_a_menu_and_a_typed_answer(dc: DiscordHarness) -> None:
+async def test_guided_start_with_buttons_and_a_typed_answer(dc: DiscordHarness) -> None:
     rui = dc.world.runner
 
     level = await dc.answer(await dc.slash(rui, "start"))
@@ -93,7 +93,8 @@ async def test_guided_start_with_buttons_a_menu_and_a_typed_answer(dc: DiscordHa
     days = await dc.answer(await dc.press(rui, level, "First mile"))
     assert level["components"] == []  # answered: its buttons are gone
     assert "✓ Level: First mile \\(beginner\\)" in days["content"].splitlines()
-    time = await dc.answer(await dc.pick(rui, days, "3"))  # seven choices: a select menu
+    assert labels(days) == ["3", "4", "5", "6", "7", "Cancel", "Type an answer…"]
+    time = await dc.answer(await dc.press(rui, days, "3"))
     assert "✓ Training days: Mon, Wed, Sat" in time["content"]
     zone = await dc.answer(await dc.press(rui, time, "07:00"))
     assert "Which time zone are you in?" in zone["content"]
@@ -266,3 +267,20 @@ async def test_a_long_answer_is_split_into_follow_ups_with_the_buttons_last(
     assert all(len(m["content"]) <= 2000 for m in messages)
     assert "\n".join(m["content"] for m in messages).replace("\\-", "-") == lines
     assert [labels(m) for m in messages] == [[]] * (count - 1) + [["Today"]]
+
+
+async def test_a_row_of_more_than_five_choices_is_a_select_menu(dc: DiscordHarness) -> None:
+    rui = dc.world.runner
+    await dc.onboard(rui)
+    zones = ("Europe/Berlin", "Europe/Paris", "Europe/Rome", "Europe/Madrid", "Europe/Vienna",
+             "Europe/Lisbon")
+
+    async def many_choices(ctx: Context) -> Reply:
+        return Reply("Pick your zone.",
+                     choices=(tuple(Choice(z, f"/settings tz={z}") for z in zones),))
+
+    dc.pacer.commands = COMMANDS.replacing("help", many_choices)
+    offered = await dc.answer(await dc.slash(rui, "help"))
+    changed = await dc.answer(await dc.pick(rui, offered, "Europe/Lisbon"))
+    assert "Time zone: UTC → Europe/Lisbon" in changed["content"]
+    assert (await dc.runner(rui)).tz == "Europe/Lisbon"

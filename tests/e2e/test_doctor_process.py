@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -14,40 +13,24 @@ import pytest
 from tests.e2e.discord_harness import fake_dc as fake_dc
 from tests.e2e.fakes.discord_server import FakeDiscord
 from tests.e2e.fakes.telegram_server import FakeTelegram
-from tests.support.pacer_subprocess import pacer_argv, pacer_env
+from tests.support.pacer_process import run_pacer, sqlite_url
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 60.0
 
 
 async def doctor(tmp_path: Path, **env: str) -> tuple[int, list[str]]:
-    values = {"PACER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}", **env}
-    proc = await asyncio.create_subprocess_exec(
-        *pacer_argv("doctor"), cwd=tmp_path, env=pacer_env(**values),
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    async with asyncio.timeout(TIMEOUT):
-        out, err = await proc.communicate()
-    assert err.decode() == ""
-    assert proc.returncode is not None
-    return proc.returncode, out.decode().splitlines()
+    """`pacer doctor` (in a thread: the loop keeps serving the fakes it asks)."""
+    values = {"PACER_DATABASE_URL": sqlite_url(tmp_path / "pacer.db"), **env}
+    result = await asyncio.to_thread(run_pacer, tmp_path, "doctor", env=values, timeout=TIMEOUT)
+    assert result.stderr == ""
+    return result.returncode, result.stdout.splitlines()
 
 
-async def migrate(tmp_path: Path) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        *pacer_argv("db", "upgrade"), cwd=tmp_path,
-        env=pacer_env(PACER_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}"),
-        stdout=asyncio.subprocess.DEVNULL,
-    )
-    async with asyncio.timeout(TIMEOUT):
-        assert await proc.wait() == 0
-
-
-@pytest.fixture
-async def fake_tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
+def migrate(tmp_path: Path) -> None:
+    result = run_pacer(tmp_path, "db", "upgrade", timeout=TIMEOUT,
+                       env={"PACER_DATABASE_URL": sqlite_url(tmp_path / "pacer.db")})
+    assert result.returncode == 0, result.stderr
 
 
 def closed_port() -> int:
@@ -63,12 +46,12 @@ def without_clock_figure(lines: list[str]) -> list[str]:
 
 
 async def test_all_checks_pass_against_working_platforms(
-    tmp_path: Path, fake_tg: FakeTelegram, fake_dc: FakeDiscord
+    tmp_path: Path, fake_telegram: FakeTelegram, fake_dc: FakeDiscord
 ) -> None:
-    await migrate(tmp_path)
+    migrate(tmp_path)
     code, lines = await doctor(
         tmp_path,
-        PACER_TELEGRAM_TOKEN=fake_tg.token, PACER_TELEGRAM_API_URL=fake_tg.base_url,
+        PACER_TELEGRAM_TOKEN=fake_telegram.token, PACER_TELEGRAM_API_URL=fake_telegram.base_url,
         PACER_DISCORD_TOKEN=fake_dc.token, PACER_DISCORD_API_URL=fake_dc.api_base,
     )
     assert without_clock_figure(lines) == [
@@ -76,7 +59,7 @@ async def test_all_checks_pass_against_working_platforms(
         f"ok    database: reachable (sqlite+aiosqlite:///{tmp_path / 'pacer.db'})",
         lines[2],
         "ok    sqlite journal: WAL (readers never block the writer)",
-        f"ok    telegram token: @pacer_bot (id {fake_tg.bot_id})",
+        f"ok    telegram token: @pacer_bot (id {fake_telegram.bot_id})",
         "ok    telegram webhook: none registered (polling mode)",
         lines[6],
         "ok    clock:",
@@ -86,21 +69,21 @@ async def test_all_checks_pass_against_working_platforms(
     assert lines[6].startswith("ok    discord token: ")
     assert re.fullmatch(r"ok    clock: within \d+ s of 127\.0\.0\.1:\d+", lines[7])
     assert code == 0
-    assert all(fake_tg.token not in line and fake_dc.token not in line for line in lines)
+    assert all(fake_telegram.token not in line and fake_dc.token not in line for line in lines)
 
 
 async def test_rejected_tokens_and_an_unmigrated_database_fail_with_the_fix(
-    tmp_path: Path, fake_tg: FakeTelegram, fake_dc: FakeDiscord
+    tmp_path: Path, fake_telegram: FakeTelegram, fake_dc: FakeDiscord
 ) -> None:
     (tmp_path / "pacer.db").touch()  # there, but never migrated
     code, lines = await doctor(
         tmp_path,
         PACER_TELEGRAM_TOKEN="999999:WRONG-token-abcdefghijklmnopqrstuvw",
-        PACER_TELEGRAM_API_URL=fake_tg.base_url,
+        PACER_TELEGRAM_API_URL=fake_telegram.base_url,
         PACER_DISCORD_TOKEN="bad0123456.bad.token0123456789",
         PACER_DISCORD_API_URL=fake_dc.api_base,
     )
-    host = f"127.0.0.1:{fake_tg.port}"
+    host = f"127.0.0.1:{fake_telegram.port}"
     assert code == 1
     assert "FAIL  database schema: not migrated — fix: run `pacer db upgrade`" in lines
     assert "FAIL  sqlite journal: delete, not WAL — fix: run `pacer db upgrade` (Pacer " \
@@ -114,12 +97,13 @@ async def test_rejected_tokens_and_an_unmigrated_database_fail_with_the_fix(
 
 
 async def test_webhook_mode_checks_the_registration(
-    tmp_path: Path, fake_tg: FakeTelegram
+    tmp_path: Path, fake_telegram: FakeTelegram
 ) -> None:
-    await migrate(tmp_path)
+    migrate(tmp_path)
     hook = "https://pacer.example.org/telegram/hook"
     env = {
-        "PACER_TELEGRAM_TOKEN": fake_tg.token, "PACER_TELEGRAM_API_URL": fake_tg.base_url,
+        "PACER_TELEGRAM_TOKEN": fake_telegram.token,
+        "PACER_TELEGRAM_API_URL": fake_telegram.base_url,
         "PACER_TELEGRAM_MODE": "webhook", "PACER_TELEGRAM_WEBHOOK_URL": hook,
     }
     code, lines = await doctor(tmp_path, **env)
@@ -128,17 +112,18 @@ async def test_webhook_mode_checks_the_registration(
             "`pacer run` (it registers PACER_TELEGRAM_WEBHOOK_URL)") in lines
 
     async with aiohttp.ClientSession() as http:  # what `pacer run` does at start
-        await http.post(f"{fake_tg.base_url}{fake_tg.token}/setWebhook", data={"url": hook})
+        await http.post(f"{fake_telegram.base_url}{fake_telegram.token}/setWebhook",
+                        data={"url": hook})
     code, lines = await doctor(tmp_path, **env)
     assert f"ok    telegram webhook: {hook} registered (0 updates waiting)" in lines
     assert code == 0
 
 
-async def test_an_unreachable_api_is_named(tmp_path: Path, fake_tg: FakeTelegram) -> None:
-    await migrate(tmp_path)
+async def test_an_unreachable_api_is_named(tmp_path: Path, fake_telegram: FakeTelegram) -> None:
+    migrate(tmp_path)
     port = closed_port()
     code, lines = await doctor(
-        tmp_path, PACER_TELEGRAM_TOKEN=fake_tg.token,
+        tmp_path, PACER_TELEGRAM_TOKEN=fake_telegram.token,
         PACER_TELEGRAM_API_URL=f"http://127.0.0.1:{port}/bot",
     )
     assert code == 1

@@ -7,21 +7,17 @@ when Telegram goes away /readyz turns 503 and says why.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
-import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from tests.e2e.fakes.telegram_server import FakeTelegram
-from tests.support.pacer_subprocess import HEALTH_LINE, LogReader, pacer_env, start_pacer
+from tests.support.pacer_process import DEADLINE, running_pacer, sqlite_url
 
 pytestmark = pytest.mark.slow
-DEADLINE = 30.0  # seconds for the process to reach a state: a busy CI box, never a sleep
 
 
 def sample(metrics: str, name: str, **labels: str) -> float | None:
@@ -55,31 +51,19 @@ async def until_status(
         raise AssertionError(f"{url} never answered {status}; last: {last}") from None
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 async def test_endpoints_follow_the_bot_and_readyz_names_what_fails(
-    fake: FakeTelegram, tmp_path: Path
+    fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    env = pacer_env(
-        PACER_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}",
-        PACER_TELEGRAM_TOKEN=fake.token,
-        PACER_TELEGRAM_API_URL=fake.base_url,
-        PACER_HEALTH_LISTEN="127.0.0.1:0",
-        PACER_LOG_LEVEL="INFO",
-        PACER_LOG_FORMAT="json",
-    )
-    proc = await start_pacer(tmp_path, env, "run")
-    assert proc.stderr is not None
-    log = LogReader(proc.stderr)
-    try:
-        found = await log.until(HEALTH_LINE, DEADLINE)
-        base = f"http://{found.group(1)}:{found.group(2)}"
+    env = {
+        "PACER_DATABASE_URL": sqlite_url(tmp_path / "pacer.db"),
+        "PACER_TELEGRAM_TOKEN": fake_telegram.token,
+        "PACER_TELEGRAM_API_URL": fake_telegram.base_url,
+        "PACER_HEALTH_LISTEN": "127.0.0.1:0",
+        "PACER_LOG_LEVEL": "INFO",
+        "PACER_LOG_FORMAT": "json",
+    }
+    async with running_pacer(env, tmp_path / "pacer.log") as pacer:
+        base = await pacer.health_url(DEADLINE)
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{base}/healthz") as response:
                 assert response.status == 200
@@ -102,9 +86,9 @@ async def test_endpoints_follow_the_bot_and_readyz_names_what_fails(
             assert sample(before, "pacer_dead_letters_total", platform="telegram") == 0.0
             assert (sample(before, "pacer_scheduler_last_tick_timestamp_seconds") or 0) > 0
 
-            ann = fake.user(1001, "Ann")
-            fake.send_text(ann, "/done 5k 28:30")
-            [reply] = await fake.wait_for(chat_id=ann.id, timeout=DEADLINE)
+            ann = fake_telegram.user(1001, "Ann")
+            fake_telegram.send_text(ann, "/done 5k 28:30")
+            [reply] = await fake_telegram.wait_for(chat_id=ann.id, timeout=DEADLINE)
             assert reply["sent_text"] == "Let's set you up first: send /start (it takes a minute)."
 
             async with http.get(f"{base}/metrics") as response:
@@ -113,7 +97,7 @@ async def test_endpoints_follow_the_bot_and_readyz_names_what_fails(
             assert sample(after, "pacer_reply_seconds_count", platform="telegram") == 1.0
             assert sample(after, "pacer_runners") == 1.0
 
-            await fake.stop()
+            await fake_telegram.stop()
             unready = await until_status(http, f"{base}/readyz", 503)
             assert unready["status"] == "unready"
             assert unready["failing"] == ["telegram"]
@@ -123,18 +107,11 @@ async def test_endpoints_follow_the_bot_and_readyz_names_what_fails(
             assert checks["scheduler"] == "ok"
             assert str(checks["telegram"]).startswith("last getUpdates failed ")
 
-        proc.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(DEADLINE):
-            assert await proc.wait() == 0
-            await log.rest()
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            with contextlib.suppress(ProcessLookupError):
-                await proc.wait()
+        assert await pacer.stop(DEADLINE) == 0
 
     # Every log line is one JSON object; the /done carries its context and no message text.
-    entries = [json.loads(line) for line in log.lines]
+    lines = pacer.log().splitlines()
+    entries = [json.loads(line) for line in lines]
     assert all({"time", "level", "logger", "message"} <= entry.keys() for entry in entries)
     [handled] = [e for e in entries if e["message"].startswith("update handled (done)")]
     assert handled["logger"] == "core.app"
@@ -144,4 +121,4 @@ async def test_endpoints_follow_the_bot_and_readyz_names_what_fails(
     assert isinstance(handled["update_id"], str)
     assert isinstance(handled["runner_id"], int)
     assert 0 < handled["duration"] < DEADLINE
-    assert not [line for line in log.lines if "28:30" in line or fake.token in line]
+    assert not [line for line in lines if "28:30" in line or fake_telegram.token in line]

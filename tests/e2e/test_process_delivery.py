@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import signal
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,9 @@ from core.storage.database import Database
 from tests.e2e.discord_harness import TOKEN as DISCORD_TOKEN
 from tests.e2e.fakes.discord_server import FakeDiscord
 from tests.e2e.fakes.telegram_server import FakeTelegram
-from tests.support.databases import fresh_postgres, fresh_sqlite, postgres_url
-from tests.support.pacer_process import outbox_state, queue_pushes, running_pacer, until
+from tests.support.databases import fresh_postgres, fresh_sqlite, postgres_url_or_skip
+from tests.support.outbox_rows import outbox_state, queue_pushes
+from tests.support.pacer_process import running_pacer, until
 
 pytestmark = pytest.mark.slow
 
@@ -37,10 +38,7 @@ async def process_db(
         db = await fresh_sqlite(tmp_path, template_dir)
         url = f"sqlite+aiosqlite:///{db.engine.url.database}"
     else:
-        found = postgres_url()
-        if found is None:
-            pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
-        url = found
+        url = postgres_url_or_skip()
         db = await fresh_postgres(url)
     yield db, url
     await db.dispose()
@@ -65,6 +63,17 @@ def received(fake: FakeTelegram) -> Counter[int]:
     return Counter(int(m["chat"]["id"]) for m in fake.sent())
 
 
+async def assert_sent_or_released(
+    db: Database, keys: dict[int, str], delivered: Collection[int]
+) -> None:
+    """What went out (chat → its push's key) is recorded as sent; the rest is released for
+    the next start."""
+    state = await outbox_state(db)
+    assert {chat: state[key] for chat, key in keys.items()} == {
+        chat: ("sent", False) if chat in delivered else ("pending", False) for chat in keys
+    }
+
+
 # --- 1. a crash mid-fan-out --------------------------------------------------------------------
 
 
@@ -85,8 +94,7 @@ async def test_after_a_sigkill_mid_fan_out_a_restart_sends_the_rest_within_a_min
     async with running_pacer(env, tmp_path / "second.log") as second:
         await until(lambda: len(received(fake_telegram)) == FAN_OUT, 60,
                     "the rest of the fan-out after the restart", pacer=second)
-        second.signal(signal.SIGTERM)
-        assert await second.exit_code(30) == 0
+        assert await second.stop() == 0
 
     got = received(fake_telegram)
     assert set(got) == set(chats)
@@ -107,8 +115,7 @@ async def test_sigterm_mid_fan_out_finishes_or_releases_every_push_before_closin
 
     async with running_pacer(telegram_env(fake_telegram, url), tmp_path / "pacer.log") as pacer:
         await until(lambda: len(received(fake_telegram)) >= 30, 60, "the fan-out", pacer=pacer)
-        pacer.signal(signal.SIGTERM)
-        assert await pacer.exit_code(30) == 0
+        assert await pacer.stop() == 0
     log = pacer.log()
 
     assert "is not initialized" not in log
@@ -116,11 +123,7 @@ async def test_sigterm_mid_fan_out_finishes_or_releases_every_push_before_closin
     got = received(fake_telegram)
     assert max(got.values()) == 1
     assert 30 <= len(got) < FAN_OUT
-    state = await outbox_state(db)
-    # What went out is recorded as sent; the rest is released for the next start.
-    assert {chat: state[key] for chat, key in keys.items()} == {
-        chat: ("sent", False) if chat in got else ("pending", False) for chat in chats
-    }
+    await assert_sent_or_released(db, keys, got)
 
 
 async def test_sigterm_mid_fan_out_on_discord_finishes_or_releases_every_push(
@@ -140,18 +143,14 @@ async def test_sigterm_mid_fan_out_on_discord_finishes_or_releases_every_push(
 
         async with running_pacer(env, tmp_path / "pacer.log") as pacer:
             await until(lambda: len(delivered()) >= 30, 60, "the fan-out", pacer=pacer)
-            pacer.signal(signal.SIGTERM)
-            assert await pacer.exit_code(30) == 0
+            assert await pacer.stop() == 0
         got = delivered()
 
     log = pacer.log()
     assert "Session is closed" not in log
     assert "Traceback" not in log
     assert set(got.values()) == {1}
-    state = await outbox_state(db)
-    assert {c: state[k] for c, k in keys.items()} == {
-        c: ("sent", False) if c in got else ("pending", False) for c in channels
-    }
+    await assert_sent_or_released(db, keys, got)
 
 
 # --- 2. two workers and a 429 ------------------------------------------------------------------
@@ -160,9 +159,7 @@ async def test_sigterm_mid_fan_out_on_discord_finishes_or_releases_every_push(
 async def test_two_workers_and_a_429_send_every_push_exactly_once(
     fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
+    url = postgres_url_or_skip()
     db = await fresh_postgres(url)
     try:
         chats = runners(fake_telegram, 120)
@@ -245,8 +242,7 @@ async def test_a_fatal_gateway_close_leaves_telegram_running(
             fake_telegram.send_text(ann, "/help")
             await until(lambda: received(fake_telegram)[ann.id] == 2, 30, "Ann's /help",
                         pacer=pacer)
-            pacer.signal(signal.SIGTERM)
-            assert await pacer.exit_code(30) == 0
+            assert await pacer.stop() == 0
         assert fake.dms(rui.id) == []
 
     log = pacer.log()

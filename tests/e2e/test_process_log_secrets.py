@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.fakes.telegram_server import FakeTelegram
-from tests.support.process import running_pacer
+from tests.support.pacer_process import running_pacer, sqlite_url
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +25,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def debug_env(fake: FakeTelegram, tmp_path: Path) -> dict[str, str]:
+    return {
+        "PACER_DATABASE_URL": sqlite_url(tmp_path / "pacer.db"),
+        "PACER_TELEGRAM_TOKEN": fake.token,
+        "PACER_TELEGRAM_API_URL": fake.base_url,
+        "PACER_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "PACER_LOG_LEVEL": "DEBUG",
+    }
 
 
 def assert_clean(log: str) -> None:
@@ -39,13 +49,8 @@ async def test_debug_logs_of_a_polling_bot_never_show_its_token(
 ) -> None:
     assert fake_telegram.token.endswith(TOKEN_SECRET_PART)
     ann = fake_telegram.user(1001, "Ann")
-    async with running_pacer(
-        tmp_path,
-        PACER_TELEGRAM_TOKEN=fake_telegram.token,
-        PACER_TELEGRAM_API_URL=fake_telegram.base_url,
-        PACER_TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        PACER_LOG_LEVEL="DEBUG",
-    ) as pacer:
+    env = debug_env(fake_telegram, tmp_path)
+    async with running_pacer(env, tmp_path / "pacer.log") as pacer:
         await fake_telegram.wait_for_call("getUpdates", timeout=30, answered=False)
         fake_telegram.send_text(ann, "/help")
         [reply] = await fake_telegram.wait_for(chat_id=ann.id, timeout=30)
@@ -63,16 +68,12 @@ async def test_debug_logs_of_a_webhook_bot_never_show_the_webhook_secret(
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
     ann = fake_telegram.user(1001, "Ann")
-    async with running_pacer(
-        tmp_path,
-        PACER_TELEGRAM_TOKEN=fake_telegram.token,
-        PACER_TELEGRAM_API_URL=fake_telegram.base_url,
-        PACER_TELEGRAM_MODE="webhook",
-        PACER_TELEGRAM_WEBHOOK_URL=url,
-        PACER_TELEGRAM_WEBHOOK_PORT=str(port),
-        PACER_TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        PACER_LOG_LEVEL="DEBUG",
-    ) as pacer:
+    env = debug_env(fake_telegram, tmp_path) | {
+        "PACER_TELEGRAM_MODE": "webhook",
+        "PACER_TELEGRAM_WEBHOOK_URL": url,
+        "PACER_TELEGRAM_WEBHOOK_PORT": str(port),
+    }
+    async with running_pacer(env, tmp_path / "pacer.log") as pacer:
         [set_webhook] = await fake_telegram.wait_for_call("setWebhook", timeout=30)
         assert set_webhook.params["secret_token"] == WEBHOOK_SECRET
         update = fake_telegram.send_text(ann, "/help")

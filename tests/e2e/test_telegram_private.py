@@ -30,7 +30,7 @@ async def test_onboarding_by_buttons_ends_with_todays_session(tg: TelegramHarnes
     with pytest.raises(ValueError, match="no button"):  # the keyboard is gone once answered
         tg.fake.click(ann, level, button(days, "Cancel"))
     assert "✓ Level: First mile (beginner)" in days["text"].splitlines()
-    assert labels(days) == ["1", "2", "3", "4", "5", "6", "7", "Cancel"]
+    assert labels(days) == ["3", "4", "5", "6", "7", "Cancel"]  # a plan needs three days
 
     _, time = await tg.press(ann, days, "3")
     assert "✓ Training days: Mon, Wed, Sat" in time["text"]

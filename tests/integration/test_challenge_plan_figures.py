@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from core.clubs.figures import plan_figures, scope_of
 from core.clubs.totals import refresh_due
+from core.storage import challenges
 from core.storage.models import Challenge, ChallengeTotal, Runner
 from tests.support.testbot import TestBot
 
@@ -37,7 +38,9 @@ async def figures(bot: TestBot, name: str, now: datetime) -> tuple[dict[str, Fig
                                                                     dict[str, Figures]]:
     """(stored, computed live at `now`) per member name, for the challenge's own metric."""
     async with bot.uow(readonly=True) as u:
-        challenge = await u.session.scalar(select(Challenge).where(Challenge.name == name))
+        challenge_id = await u.session.scalar(select(Challenge.id).where(Challenge.name == name))
+        assert challenge_id is not None
+        challenge = await challenges.challenge(u, challenge_id)
         assert challenge is not None
         names = {rid: name for rid, name in
                  await u.session.execute(select(Runner.id, Runner.display_name))}

@@ -12,11 +12,12 @@ import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from core.clubs.figures import run_totals, scope_of
 from core.clubs.ranking import board_slice, rank
 from core.clubs.totals import stored_board, stored_entries
+from core.storage import challenges
 from core.storage.database import Database
 from core.storage.models import (
     Challenge,
@@ -70,7 +71,9 @@ async def stored(bot: TestBot, challenge: str = "Miles") -> dict[str, Figures]:
 async def assert_exact(bot: TestBot) -> None:
     """Every challenge's stored rows equal a fresh count, member for member (and tie times)."""
     async with bot.uow(readonly=True) as u:
-        for challenge in await u.session.scalars(select(Challenge)):
+        for challenge_id in list(await u.session.scalars(select(Challenge.id))):
+            challenge = await challenges.challenge(u, challenge_id)
+            assert challenge is not None
             fresh = {
                 t.runner_id: (t.distance_m, t.minutes, t.sessions, t.runs, t.last_counted_at)
                 for t in await run_totals(u, scope_of(challenge, bot.clock.now()))
@@ -301,8 +304,10 @@ async def test_the_stored_board_reads_as_ranking_everyone_would(database: Databa
         viewers: list[int | None] = [*(r.id for r in runners), None, 999_999]
     for metric in ("distance", "time", "sessions"):
         async with uow() as u:
-            found = await u.session.get_one(Challenge, challenge_id)
-            found.metric = metric
+            await u.session.execute(
+                update(Challenge).where(Challenge.id == challenge_id).values(metric=metric))
+            found = await challenges.challenge(u, challenge_id)
+            assert found is not None
             everyone = rank(await stored_entries(u, found, NOW))
             for viewer in viewers:
                 expected = board_slice(everyone, viewer, goal=found.goal)

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.pacer_process import run_pacer, sqlite_url
 
 
 def pacer(
     args: list[str], tmp_path: Path, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("PACER_")}
-    environ.update({"PACER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'p.db'}", **env})
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**environ, "PYTHONPATH": str(ROOT)},
-        timeout=60,
-    )
+    values = {"PACER_DATABASE_URL": sqlite_url(tmp_path / "p.db"), **env}
+    return run_pacer(tmp_path, *args, env=values, stdin=stdin, timeout=60)
 
 
 def test_piped_console_prints_the_command_list_and_exits_at_eof(tmp_path: Path) -> None:

@@ -11,25 +11,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot.migrations import upgrade
 from core.storage.database import create_database
 from core.storage.models import Identity
 from core.storage.unit_of_work import UnitOfWorkFactory
-from tests.support.databases import postgres_url
+from tests.support.databases import empty_postgres, postgres_url_or_skip
+from tests.support.pacer_process import run_pacer, sqlite_url
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 JOURNEY = (
     "/start level=improving days=mon,wed,fri time=07:00 tz=UTC units=km mile=8:00 goal=7:30\n"
     "/done 5k 28:31 hot and humid\n"
@@ -46,12 +44,7 @@ class Pacer:
         self.cwd = cwd
 
     def __call__(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("PACER_")}
-        environ.update({"PACER_DATABASE_URL": self.url, "PYTHONPATH": str(ROOT)})
-        return subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
-            text=True, cwd=self.cwd, env=environ, timeout=90,
-        )
+        return run_pacer(self.cwd, *args, env={"PACER_DATABASE_URL": self.url}, stdin=stdin)
 
     def ok(self, *args: str, stdin: str = "") -> str:
         """The output of a run that must succeed without a traceback."""
@@ -65,15 +58,11 @@ class Pacer:
 async def pacer(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Pacer]:
     """`pacer` on an empty database: a new SQLite file, or an emptied PostgreSQL schema."""
     if request.param == "sqlite":
-        yield Pacer(f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}", tmp_path)
+        yield Pacer(sqlite_url(tmp_path / "fresh.db"), tmp_path)
         return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
+    url = postgres_url_or_skip()
     db = create_database(url)
-    async with db.engine.begin() as conn:  # no schema at all: `pacer db upgrade` makes it
-        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
+    await empty_postgres(db)  # `pacer db upgrade` makes the schema
     await db.dispose()
     yield Pacer(url, tmp_path)
     db = create_database(url)  # the other tests expect the schema: leave it migrated
@@ -85,7 +74,7 @@ async def pacer(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 def no_database(tmp_path: Path) -> Pacer:
     """For subcommands that never open the database."""
-    return Pacer(f"sqlite+aiosqlite:///{tmp_path / 'never.db'}", tmp_path)
+    return Pacer(sqlite_url(tmp_path / "never.db"), tmp_path)
 
 
 async def link_accounts(url: str, user: str, telegram: str, discord: str) -> None:

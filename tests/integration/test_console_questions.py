@@ -7,6 +7,7 @@ The fake clock starts on Monday 2 November 2026, 08:00 UTC.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from core.app import Pacer
@@ -65,6 +66,17 @@ async def test_days_buttons_mean_that_many_days(bot: TestBot) -> None:
     await ana.type("1")  # [1] Kilometres
     saved = await runner_row(bot)
     assert len(saved["training_days"].split(",")) == 4 and saved["units"] == "km"
+
+
+async def test_days_buttons_start_at_three_and_fewer_days_are_refused(bot: TestBot) -> None:
+    ana = ConsoleTranscript(bot)
+    out = await ana.type("/start level=beginner tz=UTC time=18:00")
+    assert ("  [3] 3  (3)\n  [4] 4  (4)\n  [5] 5  (5)\n  [6] 6  (6)\n  [7] 7  (7)\n"
+            "  [8] Cancel  (cancel)\n") in out
+    out = await ana.type("2")  # no button [2]: the answer "2", which a plan can't be built on
+    assert "Hmm, that didn't work: Pick at least 3 training days a week" in out
+    assert (await runner_row(bot))["onboarded"] is False
+    assert "✓ Training days: Mon, Wed, Sat" in await ana.type("3")
 
 
 async def test_a_number_past_the_buttons_is_the_typed_answer(bot: TestBot) -> None:
@@ -177,7 +189,8 @@ async def test_a_question_kept_from_before_the_update_counts_as_expired(bot: Tes
     async with bot.uow() as u:  # stored by an older Pacer: no asking instant
         runner = await find_runner(u, "console", "ana")
         assert runner is not None
-        runner.conversation = {"flow": "settings", "step": "time", "answers": {}}
+        old = {"flow": "settings", "step": "time", "answers": {}}
+        await u.runners.save(replace(runner, conversation=old), runner)
     assert await ana.type("hi") == TIMED_OUT
     assert (await runner_row(bot))["reminder_time"] == "07:00"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pacer_subprocess import pacer_argv, pacer_env
+from tests.support.pacer_process import run_pacer, sqlite_url
 
 pytestmark = pytest.mark.slow
 JOURNEY = "/start level=beginner days=mon,wed,sat tz=UTC units=km\n/done 5k 30:00\n"
@@ -16,9 +16,8 @@ JOURNEY = "/start level=beginner days=mon,wed,sat tz=UTC units=km\n/done 5k 30:0
 
 def pacer(tmp_path: Path, *args: str, stdin: str = "", **env: str
           ) -> subprocess.CompletedProcess[str]:
-    values = {"PACER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}", **env}
-    return subprocess.run(pacer_argv(*args), input=stdin, capture_output=True, text=True,
-                          cwd=tmp_path, env=pacer_env(**values), timeout=120)
+    values = {"PACER_DATABASE_URL": sqlite_url(tmp_path / "pacer.db"), **env}
+    return run_pacer(tmp_path, *args, env=values, stdin=stdin, timeout=120)
 
 
 @pytest.fixture

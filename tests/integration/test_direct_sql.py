@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Date, Float, Integer, Text, select
 
 from core.storage import direct
 from core.storage.database import Database
-from core.storage.models import Identity, RunLog, Runner, UTCDateTime
+from core.storage.models import RunLog, Runner, UTCDateTime
 from core.storage.unit_of_work import UnitOfWorkFactory
 
 NOW = datetime(2026, 3, 29, 0, 30, 15, 123456, tzinfo=UTC)
@@ -97,27 +97,6 @@ async def test_direct_statements_share_the_unit_of_works_transaction(
         await u.rollback()  # and a rollback through the unit of work drops both
     async with uow(readonly=True) as u:
         assert await u.session.scalar(select(RunLog.id)) is None
-
-
-async def test_rows_read_directly_become_the_sessions_objects_and_write_back_changes(
-    database: Database,
-) -> None:
-    uow = UnitOfWorkFactory(database)
-    rid = await _runner(uow)
-    async with uow() as u:
-        runner = await u.session.get(Runner, rid)
-        assert runner is not None
-        values = {c.key: getattr(runner, c.key) for c in Runner.__mapper__.column_attrs}
-        again = direct.as_loaded(u, Runner, {**values, "display_name": "stale"})
-        assert again is runner and runner.display_name == "Ana"  # the session's copy wins
-    async with uow() as u:
-        runner = direct.as_loaded(u, Runner, {**values, "display_name": "Ana"})
-        assert await u.session.get(Runner, rid) is runner  # no query: already there
-        assert not u.session.dirty
-        runner.display_name = "Ana María"  # a change to such an object is written back
-    async with uow(readonly=True) as u:
-        assert await u.session.scalar(select(Runner.display_name)) == "Ana María"
-        assert await u.session.scalar(select(Identity.id)) is None
 
 
 async def test_a_row_written_directly_is_read_again_by_the_session(database: Database) -> None:

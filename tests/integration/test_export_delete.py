@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+from copy import copy
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -583,11 +584,12 @@ async def _typed(bot: TestBot, text: str) -> Reply:
     """`answer_deleteme` as the guided-conversation handler calls it for typed text."""
     request = bot.request(text)
     async with bot.uow() as u:
-        runner = await u.session.scalar(
-            select(Runner).join(Identity).where(Identity.external_id == request.user_id)
-        )
-        assert runner is not None
-        return await answer_deleteme(Context(request, runner, u, bot.clock))
+        found = await u.runners.find(request.platform.value, request.user_id)
+        assert found is not None
+        runner, stored = found[0], copy(found[0])
+        reply = await answer_deleteme(Context(request, runner, u, bot.clock))
+        await u.runners.save(runner, stored)  # as the dispatcher saves what a handler changed
+        return reply
 
 
 @pytest.mark.parametrize("answer", ["yes", "Yes, delete everything", "confirm"])

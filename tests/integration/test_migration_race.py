@@ -16,8 +16,8 @@ from sqlalchemy import text
 
 from bot.migrations import schema_drift
 from core.storage.database import create_database
-from tests.support.databases import postgres_url
-from tests.support.process import pacer_env
+from tests.support.databases import empty_postgres, postgres_url_or_skip
+from tests.support.pacer_process import pacer_env, sqlite_url
 
 pytestmark = pytest.mark.slow
 WORKERS = 3
@@ -26,7 +26,7 @@ WORKERS = 3
 async def upgrade_at_once(tmp_path: Path, url: str) -> list[tuple[int, str, str]]:
     """WORKERS processes migrate `url`, released at the same moment once all are connected:
     (exit code, stdout, stderr) of each."""
-    env = pacer_env(tmp_path, PACER_DATABASE_URL=url)
+    env = pacer_env({"PACER_DATABASE_URL": url})
     procs = [
         await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tests.support.migrate_worker", url, cwd=tmp_path, env=env,
@@ -65,13 +65,9 @@ async def assert_migrated_once(url: str) -> None:
 async def test_workers_migrating_a_fresh_postgres_database_at_once_all_succeed(
     tmp_path: Path,
 ) -> None:
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
+    url = postgres_url_or_skip()
     db = create_database(url)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
+    await empty_postgres(db)  # the workers leave it migrated
     await db.dispose()
 
     results = await upgrade_at_once(tmp_path, url)
@@ -82,7 +78,7 @@ async def test_workers_migrating_a_fresh_postgres_database_at_once_all_succeed(
 
 
 async def test_workers_migrating_a_fresh_sqlite_file_at_once_all_succeed(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    url = sqlite_url(tmp_path / "fresh.db")
 
     results = await upgrade_at_once(tmp_path, url)
 

@@ -5,6 +5,7 @@ The fake clock starts on Monday 2 November 2026, 08:00 UTC.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -312,7 +313,8 @@ async def test_unknown_conversation_is_closed_politely(bot: TestBot) -> None:
     async with bot.uow() as u:
         runner = await find_runner(u, "console", "ann")
         assert runner is not None
-        runner.conversation = {"flow": "something-old"}  # no asking instant: expired
+        # no asking instant: expired
+        await u.runners.save(replace(runner, conversation={"flow": "something-old"}), runner)
     assert "My last question timed out" in await bot.say("hello")
     assert (await stored(bot))["conversation"] is None
 
@@ -403,7 +405,7 @@ async def test_an_old_race_does_not_block_other_settings(bot: TestBot) -> None:
     async with bot.uow() as u:
         runner = await find_runner(u, "console", "ann")
         assert runner is not None
-        runner.race_date = date(2026, 10, 1)
+        await u.runners.save(replace(runner, race_date=date(2026, 10, 1)), runner)
     assert "Reminder time: 07:00 → 06:00" in await bot.say("/settings time=06:00")
 
 

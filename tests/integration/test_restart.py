@@ -7,9 +7,9 @@ messenger's `.dupes` file shows the at-least-once window that the key closes.
 
 from __future__ import annotations
 
-import asyncio
-import os
+import contextlib
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,22 +23,28 @@ from sqlalchemy import func, select
 from core.storage.database import Database, create_database
 from core.storage.models import OutboxMessage
 from core.storage.unit_of_work import UnitOfWorkFactory
+from tests.support.pacer_process import ROOT, pacer_env
 from tests.support.restart_worker import delivered_keys
 from tests.support.seeding import seed_due_runners
 
-ROOT = Path(__file__).resolve().parents[2]
 RUNNERS = 600
 DAY = date(2026, 11, 2)
 NOW = "2026-11-02T07:00:30+00:00"
 
 
 def start_worker(db_path: Path, out: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "tests.support.restart_worker", str(db_path), str(out),
          "--now", NOW, "--worker", "worker-0", "--delay", "0.002"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=pacer_env({}), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+
+
+def outbox_rows(db_path: Path) -> int:
+    """Outbox rows the worker committed so far (read beside its writes: WAL)."""
+    with contextlib.closing(sqlite3.connect(db_path, timeout=10)) as db:
+        count: int = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    return count
 
 
 def kill_when(
@@ -70,9 +76,8 @@ async def test_sigkill_mid_fan_out_then_restart_delivers_each_message_once(
     proc = start_worker(db_path, out)
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "tick"
-    await asyncio.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    assert proc.wait(timeout=10) == -signal.SIGKILL
+    assert kill_when(proc, lambda: outbox_rows(db_path) > 0), "finished first"
+    assert proc.returncode == -signal.SIGKILL
 
     # 2. Killed while sending.
     proc = start_worker(db_path, out)

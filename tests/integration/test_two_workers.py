@@ -24,7 +24,7 @@ from core.schedule.tick import Ticker
 from core.storage.database import Database, create_database
 from core.storage.models import OutboxMessage
 from core.storage.unit_of_work import UnitOfWorkFactory
-from tests.support.databases import fresh_postgres, postgres_url
+from tests.support.databases import fresh_postgres, postgres_url_or_skip
 from tests.support.seeding import seed_due_runners
 
 pytestmark = pytest.mark.postgres
@@ -42,9 +42,7 @@ class YieldingMessenger(RecordingMessenger):
 
 @pytest.fixture
 async def pg() -> AsyncIterator[tuple[Database, Database]]:
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PACER_TEST_DATABASE_URL is not set (CI always sets it)")
+    url = postgres_url_or_skip()
     first = await fresh_postgres(url)
     second = create_database(url)
     yield first, second

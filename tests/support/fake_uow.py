@@ -4,31 +4,28 @@ FakeUnitOfWork), for unit tests of command handlers and the dispatcher without a
 `FakeStore` is the "database": plain values in dicts. Each `FakeUnitOfWork` works on a copy
 taken when its block opens; the copy replaces the store when the block ends without an error
 (`committed`), and is thrown away on an error or `rollback()` (`rolled_back`). Runners are
-handed out as `Runner` model objects (transient, as the real repository hands out loaded
-ones); what a handler changes on them is written back on commit, as the ORM would.
+handed out as plain `Runner` values, as the real repository hands them out: a change is
+stored only by `save` (which counts the writes it makes in `FakeUnitOfWork.saves`).
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, NamedTuple
 
 from core.storage.errors import Conflict
 from core.storage.identities import PrivateChat
-from core.storage.logbook import PlannedRow, StoredLog, StoredSkip, StreakRow
-from core.storage.models import PlannedSession, Runner
-from core.storage.plans import Activity, DayDone, NewPlan
+from core.storage.logbook import LogbookWindow, PlannedRow, StoredLog, StoredSkip, StreakRow
+from core.storage.plans import Activity, DayDone, NewPlan, StoredDay
 from core.storage.processed_updates import REDELIVERY_WINDOW
 from core.storage.run_logs import DayMinutes, LogChange, LogLine, RunEffort
-from core.storage.runners import Reach
+from core.storage.runners import RUNNER_FIELDS, Reach, Runner
 from core.storage.skips import SkipLine
 from core.storage.streaks import StreakFigures
-
-RUNNER_FIELDS = tuple(c.key for c in Runner.__table__.columns)
 
 
 class FakeLog(NamedTuple):
@@ -131,25 +128,37 @@ class FakeRunnerRepository(_Repository):
         if found is None:
             return None
         runner_id, reach = found
-        return self._uow.runner(runner_id), copy.copy(reach)
+        return self._runner(runner_id), copy.copy(reach)
 
     async def add(self, display_name: str, platform: str, external_id: str,
                   chat_id: str | None, now: datetime) -> Runner:
         runner_id = self._data.add_runner(display_name=display_name, created_at=now,
                                           updated_at=now)
         self._data.add_identity(runner_id, platform, external_id, chat_id, now)
-        return self._uow.runner(runner_id)
+        return self._runner(runner_id)
 
-    async def delete(self, runner: Runner) -> None:
+    async def save(self, runner: Runner, stored: Runner) -> bool:
+        row = self._data.runners.get(stored.id)
+        if runner == stored:
+            return False
+        self._uow.saves += 1
+        if row is not None:  # a runner deleted meanwhile stays deleted
+            row.update({name: copy.deepcopy(getattr(runner, name)) for name in RUNNER_FIELDS
+                        if getattr(runner, name) != getattr(stored, name)})
+        return True
+
+    async def delete(self, runner_id: int) -> None:
         data = self._data
-        data.runners.pop(runner.id, None)
-        self._uow.forget(runner.id)
-        data.identities = {k: v for k, v in data.identities.items() if v[0] != runner.id}
-        data.logs = {k: g for k, g in data.logs.items() if g.runner_id != runner.id}
-        data.planned = {k: v for k, v in data.planned.items() if k[0] != runner.id}
-        data.sleep = {k: v for k, v in data.sleep.items() if k[0] != runner.id}
-        data.skips = {k: v for k, v in data.skips.items() if k[0] != runner.id}
-        data.streaks.pop(runner.id, None)
+        data.runners.pop(runner_id, None)
+        data.identities = {k: v for k, v in data.identities.items() if v[0] != runner_id}
+        data.logs = {k: g for k, g in data.logs.items() if g.runner_id != runner_id}
+        data.planned = {k: v for k, v in data.planned.items() if k[0] != runner_id}
+        data.sleep = {k: v for k, v in data.sleep.items() if k[0] != runner_id}
+        data.skips = {k: v for k, v in data.skips.items() if k[0] != runner_id}
+        data.streaks.pop(runner_id, None)
+
+    def _runner(self, runner_id: int) -> Runner:
+        return Runner(**copy.deepcopy(self._data.runners[runner_id]))
 
     async def update_reach(self, reach: Reach, changes: dict[str, Any]) -> None:
         for key, (runner_id, stored) in self._data.identities.items():
@@ -191,33 +200,33 @@ class FakePlanRepository(_Repository):
         for key in [k for k in self._data.planned if k[0] == plan.runner_id and k[1] >= today]:
             del self._data.planned[key]
         for day in plan.days:
-            self._data.planned[(plan.runner_id, day["date"])] = {
-                **day, "id": self._data.new_id(), "runner_id": plan.runner_id,
-                "plan_id": plan_id,
+            self._data.planned[(plan.runner_id, day.date)] = {
+                **vars(copy.deepcopy(day)), "id": self._data.new_id(),
+                "runner_id": plan.runner_id, "plan_id": plan_id,
             }
 
     async def last_day(self, runner_id: int) -> date | None:
         return max((d for r, d in self._data.planned if r == runner_id), default=None)
 
-    async def day(self, runner_id: int, day: date) -> PlannedSession | None:
+    async def day(self, runner_id: int, day: date) -> StoredDay | None:
         row = self._data.planned.get((runner_id, day))
-        return None if row is None else PlannedSession(**copy.deepcopy(row))
+        return None if row is None else _stored_day(row)
 
-    async def between(self, runner_id: int, first: date, last: date) -> list[PlannedSession]:
-        return [PlannedSession(**copy.deepcopy(row)) for row in self._rows(runner_id)
+    async def between(self, runner_id: int, first: date, last: date) -> list[StoredDay]:
+        return [_stored_day(row) for row in self._rows(runner_id)
                 if first <= row["date"] <= last]
 
-    async def next_run(self, runner_id: int, after: date) -> PlannedSession | None:
+    async def next_run(self, runner_id: int, after: date) -> StoredDay | None:
         found = [row for row in self._rows(runner_id)
                  if row["date"] > after and row["run_minutes"] > 0]
-        return PlannedSession(**copy.deepcopy(found[0])) if found else None
+        return _stored_day(found[0]) if found else None
 
     async def run_days_between(self, runner_id: int, first: date, last: date) -> list[date]:
         return [row["date"] for row in self._rows(runner_id)
                 if first <= row["date"] <= last and row["run_minutes"] > 0]
 
-    async def all_days(self, runner_id: int) -> list[PlannedSession]:
-        return [PlannedSession(**copy.deepcopy(row)) for row in self._rows(runner_id)]
+    async def all_days(self, runner_id: int) -> list[StoredDay]:
+        return [_stored_day(row) for row in self._rows(runner_id)]
 
     def _rows(self, runner_id: int) -> list[dict[str, Any]]:
         return plan_rows(self._data, runner_id)
@@ -225,6 +234,14 @@ class FakePlanRepository(_Repository):
     def _logs(self, runner_id: int, first: date, last: date) -> Iterator[FakeLog]:
         return (g for g in self._data.logs.values()
                 if g.runner_id == runner_id and first <= g.local_date <= last)
+
+
+def _stored_day(row: dict[str, Any]) -> StoredDay:
+    """The day a stored row holds, as the repository returns it (its own copy of `detail`)."""
+    return StoredDay(**{name: copy.deepcopy(row[name]) for name in _DAY_FIELDS})
+
+
+_DAY_FIELDS = tuple(f.name for f in fields(StoredDay))
 
 
 class FakeLogRepository(_Repository):
@@ -324,10 +341,16 @@ class FakeLogbookRepository(_Repository):
         return [StoredSkip(skip_id, d) for (r, d), (reason, _, skip_id)
                 in sorted(self._data.skips.items()) if r == runner_id and first <= d <= last]
 
-    async def planned(self, runner_id: int, first: date, last: date) -> list[PlannedRow]:
-        return [PlannedRow(row["date"], row["type"], row["title"], row["minutes"],
-                           row["run_minutes"], row["intensity"])
-                for row in plan_rows(self._data, runner_id) if first <= row["date"] <= last]
+    async def window(
+        self, runner_id: int, first: date, last: date, plan_first: date, plan_last: date
+    ) -> LogbookWindow:
+        planned = [PlannedRow(row["date"], row["type"], row["title"], row["minutes"],
+                              row["run_minutes"], row["intensity"])
+                   for row in plan_rows(self._data, runner_id)
+                   if plan_first <= row["date"] <= plan_last]
+        return LogbookWindow(await self.logs(runner_id, first, last),
+                             await self.skips(runner_id, first, last),
+                             sorted(planned, key=lambda p: p.date))
 
     async def log_fingerprint(self, runner_id: int, first: date, last: date) -> tuple[int, int]:
         ids = [g.id for g in self._data.logs.values()
@@ -395,7 +418,7 @@ class FakeUnitOfWork:
         self.committed = False
         self.rolled_back = False
         self.data = FakeData()
-        self._runners: dict[int, Runner] = {}
+        self.saves = 0  # runners written by `runners.save`
         self.runners = FakeRunnerRepository(self)
         self.updates = FakeUpdateRepository(self)
         self.plans = FakePlanRepository(self)
@@ -408,16 +431,6 @@ class FakeUnitOfWork:
 
     dialect = "fake"
 
-    def runner(self, runner_id: int) -> Runner:
-        """The runner as a model object, one per unit of work (like an identity map)."""
-        if runner_id not in self._runners:
-            self._runners[runner_id] = Runner(**self.data.runners[runner_id])
-        return self._runners[runner_id]
-
-    def forget(self, runner_id: int) -> None:
-        """A deleted runner's object is no longer written back."""
-        self._runners.pop(runner_id, None)
-
     async def rollback(self) -> None:
         """Drop everything written so far; the unit of work goes on from the store's state."""
         self.rolled_back = True
@@ -425,7 +438,6 @@ class FakeUnitOfWork:
 
     def _start(self) -> None:
         self.data = copy.deepcopy(self.store.data)
-        self._runners = {}
 
     async def __aenter__(self) -> FakeUnitOfWork:
         self._start()
@@ -440,8 +452,6 @@ class FakeUnitOfWork:
         if exc_type is not None or self.readonly:
             self.rolled_back = exc_type is not None or self.rolled_back
             return
-        for runner_id, runner in self._runners.items():
-            self.data.runners[runner_id] = {k: getattr(runner, k) for k in RUNNER_FIELDS}
         self.store.data = self.data
         self.committed = True
 

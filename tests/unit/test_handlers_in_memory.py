@@ -169,3 +169,25 @@ async def test_a_refusal_rolls_back_what_the_command_wrote_but_keeps_the_update(
     assert runner["display_name"] == "newcomer"
     assert ("console", "41") in bot.data.updates
     assert await bot.say("/refuse", user="newcomer", update_id="41") == ""  # a re-delivery
+
+
+async def test_the_dispatcher_saves_the_runner_only_when_the_handler_changed_it(
+    bot: FakeBot,
+) -> None:
+    runner_id = bot.add_runner()
+
+    def saves() -> int:
+        return sum(uow.saves for uow in bot.uow.made)
+
+    await bot.say("/help")
+    assert saves() == 0  # nothing changed: nothing written
+    await bot.say("/today")  # the first plan: its start is saved
+    assert saves() == 1 and bot.data.runners[runner_id]["plan_start"] == MONDAY.date()
+    await bot.say("/today")
+    assert saves() == 1
+    assert "Units: kilometres → miles" in await bot.say("/settings units=mi")
+    assert saves() == 2 and bot.data.runners[runner_id]["units"] == "mi"
+    await bot.say("/settings time")  # asks for the time: the open question is saved
+    assert saves() == 3 and bot.data.runners[runner_id]["conversation"] is not None
+    await bot.say("/help")  # any command closes the question
+    assert saves() == 4 and bot.data.runners[runner_id]["conversation"] is None

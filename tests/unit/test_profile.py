@@ -21,7 +21,7 @@ from core.profile import (
     profile_of,
     setting_for,
 )
-from core.storage.models import Runner
+from core.storage.runners import Runner
 
 TODAY = date(2026, 11, 2)
 
@@ -121,7 +121,7 @@ def test_check_ignores_an_old_race_unless_it_is_being_set() -> None:
 
 def test_apply_returns_only_what_changed() -> None:
     now = datetime(2026, 11, 2, tzinfo=UTC)
-    runner = Runner(created_at=now, updated_at=now, **vars(Profile()))
+    runner = Runner(id=1, created_at=now, updated_at=now, **vars(Profile()))
     assert profile_of(runner) == Profile()
     changed = apply_profile(runner, Profile(units="mi", reminder_time="06:00"))
     assert changed == ["reminder_time", "units"]

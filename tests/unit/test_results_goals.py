@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -25,13 +25,14 @@ from core.results import (
     _new_bests,
     effort_kind,
 )
-from core.storage.models import Runner
 from core.storage.personal_bests import BestRecord
+from core.storage.runners import Runner
 from core.training.levels import MILE_M
 from core.training.paces import vdot
 
 PROPERTY = settings(max_examples=400, deadline=None)
 TODAY = date(2026, 12, 7)
+NOW = datetime(2026, 12, 7, tzinfo=UTC)
 miles = st.floats(min_value=240.0, max_value=1500.0)
 weeks = st.floats(min_value=1.0, max_value=52.0)
 kinds = st.sampled_from(["race", "time_trial", "best_effort"])
@@ -119,7 +120,7 @@ def test_a_best_is_only_ever_faster_than_the_one_before(
 def test_fitness_follows_recent_results_and_only_a_time_trial_lowers_it(
     mile: float | None, key: str, factor: float, kind: str, days_ago: int
 ) -> None:
-    runner = Runner(mile_time_s=mile)
+    runner = Runner(id=1, mile_time_s=mile, created_at=NOW, updated_at=NOW)
     metres = DISTANCES[key][0]
     seconds = (mile or 480.0) * factor * (metres / MILE_M) ** 1.06
     effort = Effort(metres, seconds, kind)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -27,8 +28,14 @@ from bot.telegram.group_replies import GroupReplyQueue
 from bot.telegram.ordering import PerSenderUpdateProcessor
 from bot.telegram.ratelimit import OUTBOX_LIMITED, MessageRateLimiter
 from bot.telegram.retry import Retrier, RetryPolicy, classify
-from bot.telegram.service import file_url_for, webhook_secret
+from bot.telegram.service import TelegramAdapter, file_url_for, webhook_secret
+from core.app import Pacer
+from core.clock import FakeClock
 from core.delivery import DeliveryError
+from core.messages import Reply
+from core.schedule.ratelimit import Limit, RateLimiter, RateLimits
+from core.schedule.sender import Sender
+from tests.support.fake_uow import FakeUnitOfWorkFactory
 
 
 class Flaky:
@@ -292,8 +299,15 @@ async def test_group_replies_go_out_in_order_per_group_and_a_full_queue_drops() 
 # --- rate limiting and wiring ---------------------------------------------------------------
 
 
+NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+def one_a_second_one_a_minute_per_group() -> RateLimiter:
+    return RateLimiter(RateLimits(overall=Limit(1, 1.0), per_group=Limit(1, 60.0)))
+
+
 async def test_only_message_methods_are_rate_limited() -> None:
-    limiter = MessageRateLimiter(overall_per_second=1, group_per_minute=1)
+    limiter = MessageRateLimiter(one_a_second_one_a_minute_per_group())
     done: list[str] = []
 
     async def call(endpoint: str, data: dict[str, Any]) -> bool:
@@ -358,7 +372,7 @@ def test_the_file_url_follows_the_api_url() -> None:
 
 
 async def test_pushes_the_outbox_already_limited_pass_straight_through() -> None:
-    limiter = MessageRateLimiter(overall_per_second=1, group_per_minute=1)
+    limiter = MessageRateLimiter(one_a_second_one_a_minute_per_group())
     done: list[str] = []
 
     async def call(endpoint: str, data: dict[str, Any]) -> bool:
@@ -381,3 +395,46 @@ async def test_pushes_the_outbox_already_limited_pass_straight_through() -> None
     assert done == ["reply", "push 0", "push 1", "push 2"]
     assert not held.done()  # replies still wait for the group's limit
     held.cancel()
+
+
+class SharedPushes:
+    """The outbox side of a Telegram bot: a messenger carrying the bot's send budget."""
+
+    platform = "telegram"
+
+    def __init__(self, budget: RateLimiter) -> None:
+        self.budget = budget
+        self.sent: list[str] = []
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        self.sent.append(chat_id)
+
+
+async def test_replies_and_pushes_spend_one_budget() -> None:
+    budget = RateLimiter(RateLimits(overall=Limit(2, 1.0)))
+    pushes = SharedPushes(budget)
+    sender = Sender(FakeUnitOfWorkFactory(), pushes, FakeClock(NOW), worker="w")
+    assert sender.limiter is budget  # the outbox waits on the bot's budget, not one of its own
+    for chat in ("1", "2"):  # two pushes spend this second's two messages
+        assert await sender.limiter.acquire(chat)
+    replied: list[int] = []
+
+    async def call(endpoint: str, data: dict[str, Any]) -> bool:
+        replied.append(data["chat_id"])
+        return True
+
+    data = {"chat_id": 3}
+    reply = asyncio.create_task(MessageRateLimiter(budget).process_request(
+        call, ("sendMessage", data), {}, "sendMessage", data, None))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert not reply.done() and replied == []  # the reply waits for the next second
+    reply.cancel()
+
+
+def test_the_telegram_adapter_gives_replies_and_pushes_the_same_budget() -> None:
+    settings = Settings(telegram_token="123456:ABCdefGHIjklMNOpqrSTUvwxYZ")  # type: ignore[arg-type]
+    adapter = TelegramAdapter(settings, Pacer(FakeUnitOfWorkFactory(), FakeClock(NOW)))
+    limiter = adapter.app.bot.rate_limiter
+    assert isinstance(limiter, MessageRateLimiter)
+    assert limiter.budget is adapter.messenger.budget
