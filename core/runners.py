@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from copy import copy
+from copy import deepcopy
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,13 +39,21 @@ async def runner_for_request(
         runner = await uow.runners.add(
             req.display_name[:100], req.platform.value, req.user_id, chat_id, now
         )
-        return runner, copy(runner)
+        return runner, as_found(runner)
     runner, identity = found
-    stored = copy(runner)
+    stored = as_found(runner)
     await _seen(uow, identity, req, now)
     if req.display_name and runner.display_name != req.display_name[:100]:
         runner.display_name = req.display_name[:100]
     return runner, stored
+
+
+def as_found(runner: Runner) -> Runner:
+    """A copy to compare changes against: its own `conversation`, so that a change made
+    inside the runner's dict is still a change."""
+    if runner.conversation is None:
+        return replace(runner)
+    return replace(runner, conversation=deepcopy(runner.conversation))
 
 
 async def _seen(uow: UnitOfWork, identity: Reach, req: Request, now: datetime) -> None:

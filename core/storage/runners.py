@@ -29,7 +29,6 @@ class Runner:
     """A person training with Pacer, as stored: a plain value. Change it freely; nothing is
     stored until `RunnerRepository.save` (the dispatcher saves the request's runner).
 
-    `conversation` is replaced, never changed in place (a change inside the dict is not seen).
     Defaults are the database's, for tests and new runners."""
 
     id: int

@@ -17,6 +17,8 @@ from core.commands.base import Context, UserError
 from core.commands.table import COMMANDS, Command, CommandTable
 from core.markup import to_plain
 from core.messages import Platform, Reply, Request
+from core.runners import as_found
+from core.storage.runners import Runner
 from tests.support.fake_uow import FakeUnitOfWorkFactory
 
 MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
@@ -191,3 +193,14 @@ async def test_the_dispatcher_saves_the_runner_only_when_the_handler_changed_it(
     assert saves() == 3 and bot.data.runners[runner_id]["conversation"] is not None
     await bot.say("/help")  # any command closes the question
     assert saves() == 4 and bot.data.runners[runner_id]["conversation"] is None
+
+
+AT = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+async def test_a_change_inside_the_conversation_dict_is_still_saved() -> None:
+    runner = Runner(id=1, conversation={"step": "days"}, created_at=AT, updated_at=AT)
+    stored = as_found(runner)
+    assert runner.conversation is not None
+    runner.conversation["step"] = "time"  # changed in place, not replaced
+    assert runner != stored and stored.conversation == {"step": "days"}
