@@ -78,7 +78,7 @@ async def add_log(
     }
     log_id = await uow.logbook.add_log(values)
     log = StoredLog(log_id, entry.day, now, entry.minutes, entry.distance_m, entry.note,
-                    entry.as_planned, entry.intensity)
+                    entry.as_planned, entry.intensity, entry.session_type)
     # Streak boards: in save_streak.
     await refresh_runner(uow, runner_id, now, metrics=RUN_METRICS, within=challenges)
     return log

@@ -20,7 +20,8 @@ from core.grammar import GrammarError, parse_done
 from core.logbook import save_streak, streak_inputs
 from core.messages import Reply, esc
 from core.planning import replan
-from core.storage.run_logs import LogChange, LogLine
+from core.storage.logbook import StoredLog
+from core.storage.run_logs import LogChange
 from core.text import describe_run, format_date
 
 EDIT_DAYS = 14  # how far back `/logs`, `/undo N` and `/edit N` reach, today included
@@ -114,7 +115,7 @@ async def handle_edit(ctx: Context) -> Reply:
     return Reply("\n".join(lines))
 
 
-async def _recent(ctx: Context) -> list[LogLine]:
+async def _recent(ctx: Context) -> list[StoredLog]:
     today = ctx.today
     first = today - timedelta(days=EDIT_DAYS - 1)
     return await ctx.uow.logs.recent(ctx.runner.id, first, today)
@@ -129,7 +130,7 @@ def _number(text: str, example: str) -> tuple[int, str]:
     return int(match.group(1)), text[match.end() :].strip()
 
 
-async def _numbered(ctx: Context, number: int, example: str) -> LogLine:
+async def _numbered(ctx: Context, number: int, example: str) -> StoredLog:
     logs = await _recent(ctx)
     if not logs:
         raise UserError(f"You have no runs in the last {EDIT_DAYS} days to change.")
@@ -163,7 +164,7 @@ async def _follow(ctx: Context, day: date) -> str:
     return logged_streak_line(report, state)
 
 
-def _line(log: LogLine, today: date, units: str) -> str:
+def _line(log: StoredLog, today: date, units: str) -> str:
     what = describe_run(log.minutes, log.distance_m, units)
     if log.as_planned:
         what = f"as planned · {what}"

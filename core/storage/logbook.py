@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class StoredLog(NamedTuple):
-    """A logged run as `/done` reads it back (read directly: no ORM object)."""
+    """A logged run as it is read back (`/done`'s logbook, `/logs`; no ORM object)."""
 
     id: int
     local_date: date
@@ -34,6 +34,7 @@ class StoredLog(NamedTuple):
     note: str
     as_planned: bool
     intensity: str
+    session_type: str | None  # the planned session it was logged against, if any
 
 
 class StoredSkip(NamedTuple):
@@ -108,11 +109,11 @@ class LogbookRepository:
                   "plan_first": plan_first, "plan_last": plan_last}
         found = LogbookWindow([], [], [])
         for kind, id_, day, logged_at, minutes, distance_m, note, as_planned, intensity, \
-                type_, title, plan_minutes, run_minutes in await direct.rows(
+                type_, title, plan_minutes, run_minutes, session_type in await direct.rows(
                     self._uow, _WINDOW, params):
             if kind == "L":
                 found.logs.append(StoredLog(id_, day, logged_at, minutes, distance_m, note,
-                                            as_planned, intensity))
+                                            as_planned, intensity, session_type))
             elif kind == "S":
                 found.skips.append(StoredSkip(id_, day))
             else:
@@ -142,8 +143,11 @@ class LogbookRepository:
         self._uow.written(StreakState, (figures["runner_id"],), figures)
 
 
-_LOG_COLUMNS = "id, local_date, logged_at, minutes, distance_m, note, as_planned, intensity"
-_LOG_TYPES = (Integer(), Date(), UTCDateTime(), Float(), Float(), Text(), Boolean(), String())
+_LOG_COLUMNS = (
+    "id, local_date, logged_at, minutes, distance_m, note, as_planned, intensity, session_type"
+)
+_LOG_TYPES = (Integer(), Date(), UTCDateTime(), Float(), Float(), Text(), Boolean(), String(),
+              String())
 _LOGS_BETWEEN = direct.Statement(
     f"SELECT {_LOG_COLUMNS} "
     "FROM run_logs WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last "
@@ -168,18 +172,18 @@ _SKIPS_BETWEEN = direct.Statement(
 _WINDOW = direct.Statement(
     "SELECT 'L', id, local_date, logged_at, minutes, distance_m, note, as_planned, intensity, "
     "CAST(NULL AS VARCHAR(20)), CAST(NULL AS VARCHAR(200)), CAST(NULL AS INTEGER), "
-    "CAST(NULL AS INTEGER) FROM run_logs "
+    "CAST(NULL AS INTEGER), session_type FROM run_logs "
     "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last "
     "UNION ALL SELECT 'S', id, local_date, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "NULL, NULL, NULL, NULL FROM skips "
+    "NULL, NULL, NULL, NULL, NULL FROM skips "
     "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last "
     "UNION ALL SELECT 'P', NULL, date, NULL, NULL, NULL, NULL, NULL, intensity, "
-    "type, title, minutes, run_minutes FROM planned_sessions "
+    "type, title, minutes, run_minutes, NULL FROM planned_sessions "
     "WHERE runner_id = :runner_id AND date BETWEEN :plan_first AND :plan_last "
     "ORDER BY 1, 4, 2, 3",
     params={"first": Date(), "last": Date(), "plan_first": Date(), "plan_last": Date()},
     columns=(String(), Integer(), Date(), UTCDateTime(), Float(), Float(), Text(), Boolean(),
-             String(), String(), String(), Integer(), Integer()),
+             String(), String(), String(), Integer(), Integer(), String()),
 )
 _INSERT_LOG = direct.Statement(
     "INSERT INTO run_logs (runner_id, local_date, logged_at, minutes, distance_m, note, "

@@ -7,28 +7,16 @@ the caller's unit of work.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import delete, func, select, update
 
+from core.storage.logbook import StoredLog
 from core.storage.models import RunLog
 
 if TYPE_CHECKING:
     from core.storage.unit_of_work import UnitOfWork
-
-
-class LogLine(NamedTuple):
-    """One logged run as a list of recent logs shows it."""
-
-    id: int
-    local_date: date
-    logged_at: datetime
-    minutes: float | None
-    distance_m: float | None
-    note: str
-    as_planned: bool
-    session_type: str | None
 
 
 class LogChange(NamedTuple):
@@ -87,18 +75,18 @@ class LogRepository:
         )
         return [RunEffort(*row) for row in rows]
 
-    async def recent(self, runner_id: int, first: date, last: date) -> list[LogLine]:
+    async def recent(self, runner_id: int, first: date, last: date) -> list[StoredLog]:
         """The runner's logs for local days `first`..`last`, newest day first (and, within a day,
         the most recently made first)."""
         rows = await self._uow.session.execute(
             select(
                 RunLog.id, RunLog.local_date, RunLog.logged_at, RunLog.minutes, RunLog.distance_m,
-                RunLog.note, RunLog.as_planned, RunLog.session_type,
+                RunLog.note, RunLog.as_planned, RunLog.intensity, RunLog.session_type,
             )
             .where(RunLog.runner_id == runner_id, RunLog.local_date.between(first, last))
             .order_by(RunLog.local_date.desc(), RunLog.logged_at.desc(), RunLog.id.desc())
         )
-        return [LogLine(*row) for row in rows]
+        return [StoredLog(*row) for row in rows]
 
 
     async def remove(self, runner_id: int, log_id: int) -> bool:

@@ -22,7 +22,7 @@ from core.storage.identities import PrivateChat
 from core.storage.logbook import LogbookWindow, PlannedRow, StoredLog, StoredSkip, StreakRow
 from core.storage.plans import Activity, DayDone, NewPlan, StoredDay
 from core.storage.processed_updates import REDELIVERY_WINDOW
-from core.storage.run_logs import DayMinutes, LogChange, LogLine, RunEffort
+from core.storage.run_logs import DayMinutes, LogChange, RunEffort
 from core.storage.runners import RUNNER_FIELDS, Reach, Runner
 from core.storage.skips import SkipLine
 from core.storage.streaks import StreakFigures
@@ -236,6 +236,12 @@ class FakePlanRepository(_Repository):
                 if g.runner_id == runner_id and first <= g.local_date <= last)
 
 
+def stored_log(log: FakeLog) -> StoredLog:
+    """The log as the repositories return it."""
+    return StoredLog(log.id, log.local_date, log.logged_at, log.minutes, log.distance_m,
+                     log.note, log.as_planned, log.intensity or "easy", log.session_type)
+
+
 def _stored_day(row: dict[str, Any]) -> StoredDay:
     """The day a stored row holds, as the repository returns it (its own copy of `detail`)."""
     return StoredDay(**{name: copy.deepcopy(row[name]) for name in _DAY_FIELDS})
@@ -261,11 +267,10 @@ class FakeLogRepository(_Repository):
         return [RunEffort(g.local_date, g.minutes, g.distance_m, g.intensity)
                 for g in self._between(runner_id, first, last)]
 
-    async def recent(self, runner_id: int, first: date, last: date) -> list[LogLine]:
+    async def recent(self, runner_id: int, first: date, last: date) -> list[StoredLog]:
         logs = sorted(self._between(runner_id, first, last),
                       key=lambda g: (g.local_date, g.logged_at, g.id), reverse=True)
-        return [LogLine(g.id, g.local_date, g.logged_at, g.minutes, g.distance_m, g.note,
-                        g.as_planned, g.session_type) for g in logs]
+        return [stored_log(g) for g in logs]
 
     async def remove(self, runner_id: int, log_id: int) -> bool:
         log = self._data.logs.get(log_id)
@@ -323,19 +328,15 @@ class FakeLogbookRepository(_Repository):
         return self._data.add_log(values["runner_id"], values["local_date"],
                                   values["logged_at"], values["minutes"], **more)
 
-    def _stored(self, log: FakeLog) -> StoredLog:
-        return StoredLog(log.id, log.local_date, log.logged_at, log.minutes, log.distance_m,
-                         log.note, log.as_planned, log.intensity or "easy")
-
     async def logs(self, runner_id: int, first: date, last: date) -> list[StoredLog]:
         logs = sorted((g for g in self._data.logs.values()
                        if g.runner_id == runner_id and first <= g.local_date <= last),
                       key=lambda g: (g.logged_at, g.id))
-        return [self._stored(g) for g in logs]
+        return [stored_log(g) for g in logs]
 
     async def last_log(self, runner_id: int) -> StoredLog | None:
         logs = [g for g in self._data.logs.values() if g.runner_id == runner_id]
-        return self._stored(max(logs, key=lambda g: (g.logged_at, g.id))) if logs else None
+        return stored_log(max(logs, key=lambda g: (g.logged_at, g.id))) if logs else None
 
     async def skips(self, runner_id: int, first: date, last: date) -> list[StoredSkip]:
         return [StoredSkip(skip_id, d) for (r, d), (reason, _, skip_id)
