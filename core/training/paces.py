@@ -126,6 +126,36 @@ def progressed(paces: Paces, vdot_gain: float) -> Paces:
     )
 
 
+@lru_cache(maxsize=4096)
+def slowed(paces: Paces, factor: float) -> Paces:
+    """The training paces of a VDOT `factor` (at most 1) times lower: every pace slower, never
+    faster than before. Goal mile work slows with repetition pace (Daniels' R pace is about
+    mile race pace). Used after time off (`core.training.detraining`)."""
+    if paces.vdot is None or factor >= 1:
+        return paces
+    value = paces.vdot * factor
+
+    def slower(old: float | None, fraction: float) -> float | None:
+        return None if old is None else max(old, round(pace_at(value, fraction), 1))
+
+    easy = paces.easy
+    if easy is not None:
+        easy = (max(easy[0], round(pace_at(value, EASY_FAST), 1)),
+                max(easy[1], round(pace_at(value, EASY_SLOW), 1)))
+    repetition = slower(paces.repetition, REPETITION)
+    goal = paces.goal_mile_400
+    if goal is not None and repetition is not None and paces.repetition:
+        goal = max(goal, round(goal * repetition / paces.repetition, 1))
+    return Paces(
+        easy=easy,
+        threshold=slower(paces.threshold, THRESHOLD),
+        interval=slower(paces.interval, INTERVAL),
+        repetition=repetition,
+        goal_mile_400=goal,
+        vdot=round(value, 1),
+    )
+
+
 def goal_vdot(athlete: Athlete) -> float | None:
     """The VDOT the goal mile implies, if there is a goal."""
     return None if athlete.goal_s is None else vdot(MILE_M, athlete.goal_s)
