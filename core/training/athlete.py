@@ -31,6 +31,9 @@ class Athlete:
     race_start: time | None = None
     units: Units = "km"
     recent_race: tuple[float, float] | None = None  # (distance_m, time_s) of another race
+    # the runner's local day of the result behind the mile time, when known: a result from a
+    # break on wins over the slower paces after it (`core.training.comeback`)
+    fitness_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,18 @@ sessions a week "depending on how often you run"). The long run comes back with 
 10 % cap on its growth is for new load. The closing mile time trial waits until the runner is
 back to full load (`adaptation.finale_waits`, from `Draft.returning`).
 
+Paces come down too (Daniels' Running Formula, table "VDOT adjustments – time off", as
+published by VDOT O2; `core.training.detraining`): from the first return week on, every
+training pace — easy, threshold, interval, repetition, goal mile work — is that of the VDOT
+before the break × FVDOT-1 for the days off (1.000 up to 5 days, then 0.003 less a day, 0.800
+from 72 days; the no-cross-training column, as Pacer does not know about cross-training). It
+stays so for the rest of the plan (the weekly VDOT steps of `weeks.vdot_gain` apply on top of
+it), until a new result sets the mile time: a result logged from the break's first day on
+(`Athlete.fitness_on`, the day of the result behind the mile time, when known) wins and its
+paces are used as they are — Daniels: "once you resume racing, use race times". The first
+return week's note says so; runners without a time (beginners, effort-based plans) are
+unaffected.
+
 Where the guide applies: "start conservatively and gradually increase", and injuries come from
 "doing too much too soon" — so the return starts low and rises one week at a time. The guide's
 10 % rule governs new load; a return rebuilds load already carried, which comes back faster
@@ -37,11 +49,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from core.text import plural
 from core.training.adaptation import BACK_TO_FULL, WELCOME_BACK, layoff_before
 from core.training.athlete import History
+from core.training.detraining import days_off, fvdot1
 from core.training.draft import Draft
 from core.training.progression import Step
 from core.training.weeks import MIN_EASY_RUN
@@ -107,6 +120,8 @@ class Comebacks:
         self.current: Comeback | None = None
         self.ended = False  # the week being laid out is the first one back at full load
         self.full = 0  # the full load of the return under way, in running minutes
+        self.days_off = 0  # days without running before the return under way
+        self.factor = 1.0  # its FVDOT-1 (1.0: paces unchanged)
 
     @property
     def returning(self) -> bool:
@@ -118,6 +133,7 @@ class Comebacks:
         off = layoff_before(self.draft, step, week, monday, self.history, self.today)
         if off:
             self.current = Comeback(off, 1)
+            self._slow_paces(monday - timedelta(weeks=off), monday)
         ladder, comeback = self.ladder, self.current
         if comeback is None:
             return full_rung(ladder, step) if self.ended else ladder[min(step, len(ladder) - 1)]
@@ -125,12 +141,29 @@ class Comebacks:
         self.full = full_rung(ladder, step).total
         return return_rung(comeback, ladder, step, len(self.draft.layout.run_days))
 
+    def _slow_paces(self, first_off: date, back: date) -> None:
+        """Daniels' FVDOT-1 for a return starting `back` after a break from `first_off` on,
+        kept for the rest of the plan; none when a result from the break on set the mile time
+        (module docstring)."""
+        self.days_off, self.factor = 0, 1.0
+        fitness_on = self.draft.athlete.fitness_on
+        if self.history is None or not self.draft.paces.known or (
+            fitness_on is not None and fitness_on >= first_off
+        ):
+            return
+        self.days_off = days_off(self.history, first_off, back)
+        self.factor = fvdot1(self.days_off)
+        self.draft.pace_factor *= self.factor
+
     def note(self, planned: int, quality: bool) -> str | None:
         """What the runner is told about the week just laid out: `planned` minutes of running,
         with a `quality` session or not (None: nothing to say)."""
         if self.current is not None:
             share = 5 * round(20 * planned / max(1, self.full))
-            return self._note(self.current, share, quality)
+            note = self._note(self.current, share, quality)
+            if self.current.week == 1 and not self.current.again and self.factor < 1:
+                note += f" {paces_note(self.factor, self.days_off)}"
+            return note
         if self.ended:
             return (
                 f"{BACK_TO_FULL}: the return from time off is done. Well done — the plan builds "
@@ -173,3 +206,15 @@ class Comebacks:
             )
         last = " Next week: full load again." if week == weeks else ""
         return f"{head}: about {share}% of your full load{easy}.{last}"
+
+
+def paces_note(factor: float, days_off: int) -> str:
+    """The first return week's word on paces: how much slower, and how they come back."""
+    cut = round(100 * (1 - factor))
+    little = " a little" if cut < 10 else ""
+    weeks = days_off // 7
+    after = plural(weeks, "week") if weeks else plural(days_off, "day")
+    return (
+        f"Paces are{little} easier for now (about {cut}% after {after} off); a time trial will "
+        "set them again."
+    )

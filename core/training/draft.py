@@ -28,6 +28,8 @@ class Draft:
     light: dict[int, bool] = field(default_factory=dict)  # week -> a lighter week of a block
     # week -> (k, n): week k of a trained runner's n-week return from time off (comeback.py)
     returning: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # Daniels' FVDOT-1 from a return after time off on (`detraining`, `comeback.Comebacks`)
+    pace_factor: float = 1.0
     spans: list[range] = field(default_factory=list)  # week n's day indices are spans[n - 1]
 
     def __len__(self) -> int:

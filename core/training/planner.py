@@ -26,7 +26,7 @@ from core.training.draft import Draft
 from core.training.layout import EASY, HARD_ROLES, week_layout
 from core.training.levels import Level
 from core.training.model import Plan
-from core.training.paces import compute_paces, goal_vdot, progressed
+from core.training.paces import compute_paces, goal_vdot, progressed, slowed
 from core.training.passes import (
     add_first_mile,
     add_time_trial,
@@ -90,7 +90,8 @@ def build_plan(athlete: Athlete, start: date, days: int, history: History | None
     vary_tips(draft)
     if history is not None and today is not None:
         adapt(draft, history, today)
-    return Plan(athlete, draft.paces, draft.days())
+    # the paces in effect at the plan's end: after time off, the slower ones (comeback.py)
+    return Plan(athlete, slowed(draft.paces, draft.pace_factor), draft.days())
 
 
 def _finale(draft: Draft, history: History | None, today: date | None) -> None:
@@ -155,6 +156,7 @@ def _lay_out_weeks(draft: Draft, end: date, race: date | None, history: History 
                 specific = SPECIFIC_WEEKS - 1 - weeks_out
         gain = min(vdot_gain(rung.quality), max_gain)
         paces = progressed(draft.paces, gain) if gain else draft.paces
+        paces = slowed(paces, draft.pace_factor)  # after time off (comeback.py)
         # a return rebuilds a long run already carried: its rung keeps it within that one
         returning = comebacks is not None and comebacks.returning
         cap = None if not longs or returning else math.floor(max(longs[-2:]) * LONG_GROWTH)

@@ -18,6 +18,7 @@ from core.training import sessions_hard as hard
 from core.training.draft import Draft
 from core.training.layout import EASY, KEY, RECOVERY, REST, RUN_ROLES
 from core.training.levels import Level
+from core.training.paces import slowed
 from core.training.race_week import goal_for
 from core.training.session import Session
 from core.training.sessions_race import race
@@ -61,8 +62,9 @@ def apply_taper(draft: Draft, race_day: date) -> None:
         return
     sharp_at = _sharp_day(draft, days, available, ri)
     if sharp_at is not None:
+        paces = slowed(draft.paces, draft.pace_factor)  # after time off: the slower paces
         sharp = hard.sharpener(
-            level, draft.paces.interval, draft.paces.goal_mile_400,
+            level, paces.interval, paces.goal_mile_400,
             max_minutes=min(budget, LAST_DAYS_MAX_RUN[level]),
         )
         draft.sessions[sharp_at], draft.roles[sharp_at] = sharp, SHARP

@@ -172,7 +172,8 @@ def test_after_three_weeks_off_a_trained_runner_builds_back_over_three_weeks() -
     """Daniels' return (core/training/comeback.py): after three weeks off, 50 % easy running
     only, 50 % (easy too here: four runs in 86 min cannot carry a fartlek beside 20-min easy
     runs), 75 % with one quality session, then the full load the plan held while the runner
-    was away, with both quality sessions."""
+    was away, with both quality sessions. Paces come down by Daniels' FVDOT-1 for the 21 days
+    off (last run on the Sunday before the break): 0.952, about 5 %."""
     athlete = Athlete(Level.IMPROVING, (1, 3, 5, 6), mile_time_s=480.0)
     history, today, _ = completed_weeks_then_off(athlete, 5, 3)
     plan = build_plan(athlete, MON, 7 * 13, history, today).days
@@ -187,7 +188,8 @@ def test_after_three_weeks_off_a_trained_runner_builds_back_over_three_weeks() -
         "Welcome back — week 1 of 3 building back. After 3 weeks with little running, this week "
         "is about 50% of your full load, easy running only. It rises each week you run, and "
         "after 3 weeks you're back to full load (Daniels: easy running before quality, rebuild "
-        "over about as long as the break).",
+        "over about as long as the break). Paces are a little easier for now (about 5% after 3 "
+        "weeks off); a time trial will set them again.",
         "Welcome back — week 2 of 3 building back: about 50% of your full load, easy running "
         "only.",
         "Welcome back — week 3 of 3 building back: about 75% of your full load. Next week: full "

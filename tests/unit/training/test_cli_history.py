@@ -82,7 +82,8 @@ def test_history_steps_back_after_three_weeks_off(
         "Note: Welcome back — week 1 of 3 building back. After 3 weeks with little running, this "
         "week is about 55% of your full load, easy running only. It rises each week you run, and "
         "after 3 weeks you're back to full load (Daniels: easy running before quality, rebuild "
-        "over about as long as the break).",
+        "over about as long as the break). Paces are a little easier for now (about 5% after 3 "
+        "weeks off); a time trial will set them again.",
         "Note: Welcome back — week 2 of 3 building back: about 55% of your full load, easy "
         "running only.",
         "Note: Welcome back — week 3 of 3 building back: about 75% of your full load. Next week: "
