@@ -8,6 +8,7 @@ planned then, because a streak is judged against the plan the runner had on that
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -29,6 +30,7 @@ from core.units import minutes_at_pace, monday_of
 DEFAULT_EASY_S_PER_KM = 420.0  # 7:00/km: an untimed log's minutes when no paces are known
 HORIZON_DAYS = 28  # how far ahead a plan is stored
 REFRESH_BELOW_DAYS = 14  # extend the stored plan when fewer days than this lie ahead
+SAME_MILE_S = 0.5  # a stored mile this close to a result's is that result's
 
 
 def upcoming_race(runner: Runner, today: date) -> date | None:
@@ -67,6 +69,11 @@ async def replan(uow: UnitOfWork, runner: Runner, today: date, now: datetime) ->
     if runner.plan_start is None:
         runner.plan_start = today
     athlete = athlete_for(runner, today)
+    result = await uow.plans.mile_result(runner.id)
+    if result is not None and runner.mile_time_s is not None and abs(
+        result[1] - runner.mile_time_s
+    ) < SAME_MILE_S:  # the mile is that result's (not one typed in since): a break before it
+        athlete = replace(athlete, fitness_on=result[0])  # does not slow it (comeback.py)
     end = today + timedelta(days=HORIZON_DAYS - 1)
     if athlete.race_date is not None:
         end = min(end, athlete.race_date)

@@ -82,6 +82,12 @@ class PlanRepository:
         sleep = {day: hours for day, hours in await direct.rows(uow, _SLEEP_BY_DAY, window)}
         return Activity(done, skipped, sleep)
 
+    async def mile_result(self, runner_id: int) -> tuple[date, float] | None:
+        """The local day and mile time of the latest result that set the runner's mile
+        (`core.results`), or None when none did or it has no run log."""
+        found = await direct.rows(self._uow, _MILE_RESULT, {"runner_id": runner_id})
+        return (found[0][0], float(found[0][1])) if found else None
+
     async def replace_from(self, today: date, plan: NewPlan) -> None:
         """Store `plan` and make its days the runner's from `today` on (earlier days keep what
         was planned then)."""
@@ -173,6 +179,12 @@ _DONE_BY_DAY = direct.Statement(
     "GROUP BY local_date",
     params=_WINDOW,
     columns=(Date(), Float(), Integer(), Float()),
+)
+_MILE_RESULT = direct.Statement(
+    "SELECT r.local_date, f.mile_after FROM fitness_changes f "
+    "JOIN run_logs r ON r.id = f.run_log_id "
+    "WHERE f.runner_id = :runner_id ORDER BY f.id DESC LIMIT 1",
+    columns=(Date(), Float()),
 )
 _SKIPPED_DAYS = direct.Statement(
     "SELECT local_date FROM skips "

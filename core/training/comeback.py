@@ -32,8 +32,9 @@ before the break × FVDOT-1 for the days off (1.000 up to 5 days, then 0.003 les
 from 72 days; the no-cross-training column, as Pacer does not know about cross-training). It
 stays so for the rest of the plan (the weekly VDOT steps of `weeks.vdot_gain` apply on top of
 it), until a new result sets the mile time: a result logged from the break's first day on
-(`Athlete.fitness_on`, the day of the result behind the mile time, when known) wins and its
-paces are used as they are — Daniels: "once you resume racing, use race times". The first
+(`Athlete.fitness_on`: `core.planning.replan` sets it to the day of the latest result,
+`core.results`, while the mile time is still that result's) wins and its paces are used as they
+are — Daniels: "once you resume racing, use race times". The first
 return week's note says so; runners without a time (beginners, effort-based plans) are
 unaffected.
 

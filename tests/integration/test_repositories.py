@@ -79,6 +79,7 @@ async def _scenario(uow_factory: Any, runner_id: int) -> list[object]:
         seen.append(await uow.updates.seen("console", "7"))
         seen.append(await uow.sleep.night(runner_id, MONDAY))
         seen.append(await uow.logs.first_day(runner_id))
+        seen.append(await uow.plans.mile_result(runner_id))  # no result recorded: None
     return seen
 
 
@@ -103,7 +104,7 @@ async def test_repositories_and_their_fakes_agree(any_bot: TestBot) -> None:
           (MONDAY + timedelta(days=2), "easy", "Easy run", 40, 40, "easy")]),
         None,
         StreakRow(2, 5, MONDAY, None), StreakFigures(2, 5),
-        True, 7.0, MONDAY,
+        True, 7.0, MONDAY, None,
     ]
     activity = real[12]
     assert activity.done == [DayDone(MONDAY, 30.0, 2, 5000.0)]

@@ -132,6 +132,44 @@ async def test_three_weeks_off_steps_the_plan_back_and_says_why(bot: TestBot) ->
     assert today.splitlines()[0] == "Today · Mon 7 Dec · Rest day"  # the day is shown
 
 
+async def stored_vdot(bot: TestBot, day: date) -> float:
+    """The VDOT of the paces a stored plan day is written with."""
+    async with bot.uow(readonly=True) as u:
+        runner = await find_runner(u, "console", "ann")
+        assert runner is not None
+        row = await u.session.scalar(select(PlannedSession).where(
+            PlannedSession.runner_id == runner.id, PlannedSession.date == day))
+        assert row is not None
+        return float(row.detail["paces"]["vdot"])
+
+
+async def test_after_time_off_paces_come_down_until_a_result_sets_them(
+    any_bot: TestBot,
+) -> None:
+    """Daniels' FVDOT-1 (comeback.py): last run Sun 15 Nov, back Mon 7 Dec — 21 days off,
+    0.952 × VDOT 37.7; a race after the break sets the paces as they are."""
+    bot = any_bot
+    await bot.say(START)  # Mon 2 Nov; days Tue, Thu, Sat, Sun
+    first = date(2026, 11, 2)
+    for k in range(14):
+        day = first + timedelta(days=k)
+        bot.at(f"{day.isoformat()} 19:00")
+        if (await planned(bot, day))[0]:
+            await bot.say("/done")
+    assert await stored_vdot(bot, date(2026, 11, 16)) == 37.7
+    bot.at("2026-12-07 08:00")
+    await bot.say("/today")
+    assert await stored_vdot(bot, date(2026, 12, 7)) == round(37.7 * 0.952, 1) == 35.9
+    notes = [(await planned(bot, date(2026, 12, 7 + k)))[1] for k in range(7)]
+    note = next(n for n in notes if n)
+    assert note.endswith("Paces are a little easier for now (about 5% after 3 weeks off); a "
+                         "time trial will set them again.")
+    bot.at("2026-12-08 18:00")
+    reply = await bot.say("/done 1mi 7:20 race")
+    assert "📈 Mile 7:30 → 7:20, VDOT 37.7 → 38.7." in reply
+    assert await stored_vdot(bot, date(2026, 12, 9)) == 38.7  # not slowed: the race wins
+
+
 async def test_a_week_of_short_nights_eases_one_quality_session_not_all(bot: TestBot) -> None:
     await bot.say("/start level=competitive days=mon,tue,thu,sat,sun time=07:00 tz=UTC mile=6:00")
     first = date(2026, 11, 2)

@@ -194,6 +194,9 @@ class FakePlanRepository(_Repository):
                  and since <= d <= until}
         return Activity(done, skipped, sleep)
 
+    async def mile_result(self, runner_id: int) -> tuple[date, float] | None:
+        return None  # results are recorded through the database only (core.results)
+
     async def replace_from(self, today: date, plan: NewPlan) -> None:
         self._data.plans.append(plan)
         plan_id = len(self._data.plans)
