@@ -34,9 +34,8 @@ stays so for the rest of the plan (the weekly VDOT steps of `weeks.vdot_gain` ap
 it), until a new result sets the mile time: a result logged from the break's first day on
 (`Athlete.fitness_on`: `core.planning.replan` sets it to the day of the latest result,
 `core.results`, while the mile time is still that result's) wins and its paces are used as they
-are — Daniels: "once you resume racing, use race times". The first
-return week's note says so; runners without a time (beginners, effort-based plans) are
-unaffected.
+are — Daniels: "once you resume racing, use race times". The first return week's note says
+so; runners without a time (beginners, effort-based plans) are unaffected.
 
 Where the guide applies: "start conservatively and gradually increase", and injuries come from
 "doing too much too soon" — so the return starts low and rises one week at a time. The guide's
