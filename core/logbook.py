@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.clubs.chats import ACTIVE
 from core.clubs.ranking import Metric
 from core.clubs.totals import (
     RUN_METRICS,
@@ -197,12 +198,14 @@ async def streak_inputs(
 @dataclass(frozen=True)
 class Logbook:
     """A runner's logs, skips and plan days from the plan start (and the guardrails' window
-    on), with the streak inputs built from them: what `/done` needs, in one query."""
+    on), with the streak inputs built from them, and the ids of the active challenges a run
+    counts towards: what `/done` needs, in one query."""
 
     inputs: StreakInputs
     logs: tuple[StoredLog, ...]  # in the order they were made
     skips: tuple[StoredSkip, ...]
     planned: dict[date, PlannedRow] = field(default_factory=dict)
+    challenge_ids: tuple[int, ...] = ()
 
     def logs_on(self, day: date) -> list[StoredLog]:
         return [log for log in self.logs if log.local_date == day]
@@ -237,11 +240,12 @@ async def load_logbook(
     first = min(d for d in (streak_from, guardrail_window(day or today)) if d is not None)
     _, sunday = week_bounds(today)
     plan_first = min(d for d in (streak_from, day or today) if d is not None)
-    found = await uow.logbook.window(runner.id, first, today, plan_first, sunday)
+    found = await uow.logbook.window(runner.id, first, today, plan_first, sunday, ACTIVE)
+    challenge_ids = tuple(found.challenge_ids)
     logs, skips = tuple(found.logs), tuple(found.skips)
     planned = {row.date: row for row in found.planned}
     if start is None or streak_from is None:
-        return Logbook(StreakInputs(None, runner.tz, now), logs, skips, planned)
+        return Logbook(StreakInputs(None, runner.tz, now), logs, skips, planned, challenge_ids)
     inputs = StreakInputs(
         plan_start=start,
         tz=runner.tz,
@@ -261,7 +265,7 @@ async def load_logbook(
         stored=stored,
         stored_read=read,
     )
-    return Logbook(inputs, logs, skips, planned)
+    return Logbook(inputs, logs, skips, planned, challenge_ids)
 
 
 async def _holding_checkpoint(

@@ -75,6 +75,12 @@ async def runner_challenges(uow: UnitOfWork, runner_id: int) -> list[StoredChall
     return await stored.runner_challenges(uow, runner_id, ACTIVE)
 
 
+async def challenges_with_ids(uow: UnitOfWork, ids: Sequence[int]) -> list[StoredChallenge]:
+    """The challenges with these ids, e.g. the active ones the logbook found the runner in
+    (`Logbook.challenge_ids`); no statement when there are none."""
+    return await stored.challenges_by_ids(uow, ids)
+
+
 async def refresh_runner(uow: UnitOfWork, runner_id: int, now: datetime,
                          metrics: Collection[Metric] | None = None,
                          within: Sequence[StoredChallenge] | None = None) -> None:

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.clubs.totals import RUN_METRICS, refresh_runner, runner_challenges
+from core.clubs.totals import (
+    RUN_METRICS,
+    challenges_with_ids,
+    refresh_runner,
+    runner_challenges,
+)
 from core.commands.base import Context, UserError
 from core.day_summary import more_runs_line
 from core.grammar import GrammarError, RunEntry, parse_done
@@ -68,7 +73,7 @@ async def log_entry(ctx: Context, entry: RunEntry) -> tuple[StoredLog, list[str]
             f"{_upper_first(_day_phrase(entry.day, today))} session is already logged. For an "
             f"extra run, tell me how long: {_example(entry.day, today)}"
         )
-    challenges = await runner_challenges(uow, runner.id)
+    challenges = await challenges_with_ids(uow, book.challenge_ids)
     log = await add_log(uow, runner.id, new, ctx.now, challenges)
     skip = book.skip_on(entry.day)
     if skip is not None:  # ran after all: the run replaces the skip

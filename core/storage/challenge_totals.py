@@ -73,9 +73,14 @@ async def runner_challenges(uow: UnitOfWork, runner_id: int, active: str
     none: a direct query finds that, and the challenges are loaded only for members."""
     params = {"runner_id": runner_id, "active": active}
     ids = [row[0] for row in await direct.rows(uow, _RUNNER_CHALLENGE_IDS, params)]
+    return await challenges_by_ids(uow, ids)
+
+
+async def challenges_by_ids(uow: UnitOfWork, ids: Sequence[int]) -> list[StoredChallenge]:
+    """The challenges with these ids (no statement for none)."""
     if not ids:
         return []
-    rows = await uow.session.execute(_RUNNER_CHALLENGES, {"ids": ids})
+    rows = await uow.session.execute(_RUNNER_CHALLENGES, {"ids": list(ids)})
     return [StoredChallenge(*row) for row in rows]
 
 

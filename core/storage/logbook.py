@@ -3,9 +3,9 @@
 
 Plain values only (`StoredLog`, `StoredSkip`, `PlannedRow`, `StreakRow` named tuples). Every
 statement is hand-written and run through `core.storage.direct` (the fast path of `/done`);
-`window` reads a runner's logs, skips and plan days in one `UNION ALL` statement, since each
-statement is a trip to the database (on SQLite, to aiosqlite's thread). Everything runs in the
-caller's unit of work.
+`window` reads a runner's logs, skips, plan days and challenge ids in one `UNION ALL`
+statement, since each statement is a trip to the database (on SQLite, to aiosqlite's thread).
+Everything runs in the caller's unit of work.
 """
 
 from __future__ import annotations
@@ -65,11 +65,13 @@ class StreakRow(NamedTuple):
 
 
 class LogbookWindow(NamedTuple):
-    """A runner's logs and skips for some days and their plan days for others, read together."""
+    """A runner's logs and skips for some days, their plan days for others and the ids of the
+    challenges they are in (with a given status), read together."""
 
     logs: list[StoredLog]  # in the order they were made
     skips: list[StoredSkip]
     planned: list[PlannedRow]  # by date
+    challenge_ids: list[int]
 
 
 class LogbookRepository:
@@ -101,13 +103,16 @@ class LogbookRepository:
         return [StoredSkip(*row) for row in await direct.rows(self._uow, _SKIPS_BETWEEN, window)]
 
     async def window(
-        self, runner_id: int, first: date, last: date, plan_first: date, plan_last: date
+        self, runner_id: int, first: date, last: date, plan_first: date, plan_last: date,
+        challenge_status: str,
     ) -> LogbookWindow:
-        """Logs and skips for local days `first`..`last` and the plan days
-        `plan_first`..`plan_last`, in one statement."""
+        """Logs and skips for local days `first`..`last`, the plan days
+        `plan_first`..`plan_last` and the ids of the runner's challenges with status
+        `challenge_status` (what a logged run counts towards), in one statement."""
         params = {"runner_id": runner_id, "first": first, "last": last,
-                  "plan_first": plan_first, "plan_last": plan_last}
-        found = LogbookWindow([], [], [])
+                  "plan_first": plan_first, "plan_last": plan_last,
+                  "challenge_status": challenge_status}
+        found = LogbookWindow([], [], [], [])
         for kind, id_, day, logged_at, minutes, distance_m, note, as_planned, intensity, \
                 type_, title, plan_minutes, run_minutes, session_type in await direct.rows(
                     self._uow, _WINDOW, params):
@@ -116,6 +121,8 @@ class LogbookRepository:
                                             as_planned, intensity, session_type))
             elif kind == "S":
                 found.skips.append(StoredSkip(id_, day))
+            elif kind == "C":
+                found.challenge_ids.append(id_)
             else:
                 found.planned.append(PlannedRow(day, type_, title, plan_minutes, run_minutes,
                                                 intensity))
@@ -166,8 +173,8 @@ _SKIPS_BETWEEN = direct.Statement(
     params={"first": Date(), "last": Date()},
     columns=(Integer(), Date()),
 )
-# One row a log ('L'), skip ('S') or plan day ('P'); the columns a kind lacks are NULL (typed
-# in the first branch, for PostgreSQL's UNION type resolution).
+# One row a log ('L'), skip ('S'), plan day ('P') or challenge ('C'); the columns a kind lacks
+# are NULL (typed in the first branch, for PostgreSQL's UNION type resolution).
 # Logs come in the order they were made, plan days by date (their logged_at and id are NULL).
 _WINDOW = direct.Statement(
     "SELECT 'L', id, local_date, logged_at, minutes, distance_m, note, as_planned, intensity, "
@@ -180,6 +187,10 @@ _WINDOW = direct.Statement(
     "UNION ALL SELECT 'P', NULL, date, NULL, NULL, NULL, NULL, NULL, intensity, "
     "type, title, minutes, run_minutes, NULL FROM planned_sessions "
     "WHERE runner_id = :runner_id AND date BETWEEN :plan_first AND :plan_last "
+    "UNION ALL SELECT 'C', challenges.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL, NULL FROM challenges JOIN challenge_members "
+    "ON challenge_members.challenge_id = challenges.id "
+    "WHERE challenge_members.runner_id = :runner_id AND challenges.status = :challenge_status "
     "ORDER BY 1, 4, 2, 3",
     params={"first": Date(), "last": Date(), "plan_first": Date(), "plan_last": Date()},
     columns=(String(), Integer(), Date(), UTCDateTime(), Float(), Float(), Text(), Boolean(),

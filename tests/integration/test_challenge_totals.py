@@ -14,9 +14,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from core.clubs.chats import ACTIVE
 from core.clubs.figures import run_totals, scope_of
 from core.clubs.ranking import board_slice, rank
 from core.clubs.totals import stored_board, stored_entries
+from core.runners import find_runner
 from core.storage import challenges
 from core.storage.database import Database
 from core.storage.models import (
@@ -335,3 +337,30 @@ async def test_edits_and_numbered_undos_keep_the_totals_exact(any_bot: TestBot) 
     await assert_exact(bot)
     assert board_lines(await member(bot, "/challenge board Miles", "bob")) == [
         "1. Ann — 10.0 km", "2. Bob — 6.0 km"]
+
+
+async def test_the_logbook_window_names_the_active_challenges_a_run_counts_towards(
+    any_bot: TestBot,
+) -> None:
+    """/done reads the runner's active challenges with the logbook, in its one statement."""
+    bot = any_bot
+    await onboard(bot, "ann", "bob")
+    await admin(bot, NEW.format(name="Miles", metric="distance"))
+    await member(bot, "/challenge join", "ann")
+    day = NOW.date()
+
+    async def window_ids(user: str) -> list[int]:
+        async with bot.uow(readonly=True) as u:
+            found = await find_runner(u, "console", user)
+            assert found is not None
+            window = await u.logbook.window(found.id, day, day, day, day, ACTIVE)
+            return window.challenge_ids
+
+    async with bot.uow(readonly=True) as u:
+        (miles,) = (await u.session.scalars(select(Challenge.id))).all()
+    assert await window_ids("ann") == [miles]
+    assert await window_ids("bob") == []  # not a member
+    await bot.say("/done 5k", user="ann")
+    assert await stored(bot) == {"Ann": (5000, 0, 1, 1)}  # the run counted through it
+    await admin(bot, "/challenge end")
+    assert await window_ids("ann") == []  # ended: nothing counts towards it any more

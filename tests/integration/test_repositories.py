@@ -64,11 +64,11 @@ async def _scenario(uow_factory: Any, runner_id: int) -> list[object]:
         seen.append(None if last is None else (last.minutes, last.note))
         seen.append([s.local_date for s in await uow.logbook.skips(runner_id, MONDAY, MONDAY)])
         window = await uow.logbook.window(runner_id, MONDAY, MONDAY, MONDAY + timedelta(days=1),
-                                          MONDAY + timedelta(days=6))
+                                          MONDAY + timedelta(days=6), "active")
         seen.append(([(g.minutes, g.note, g.as_planned) for g in window.logs],
                      [s.local_date for s in window.skips],
                      [(p.date, p.type, p.title, p.minutes, p.run_minutes, p.intensity)
-                      for p in window.planned]))
+                      for p in window.planned], window.challenge_ids))
         seen.append(await uow.logbook.streak(runner_id))
         await uow.logbook.write_streak({"runner_id": runner_id, "current": 2, "best": 5,
                                         "as_of": MONDAY, "updated_at": NOW,
@@ -101,7 +101,7 @@ async def test_repositories_and_their_fakes_agree(any_bot: TestBot) -> None:
         real[12], True, True, False, True, (35.0, ""), [MONDAY],
         ([(35.0, "", True)], [MONDAY],
          [(MONDAY + timedelta(days=1), "easy", "Easy run", 0, 0, "easy"),
-          (MONDAY + timedelta(days=2), "easy", "Easy run", 40, 40, "easy")]),
+          (MONDAY + timedelta(days=2), "easy", "Easy run", 40, 40, "easy")], []),
         None,
         StreakRow(2, 5, MONDAY, None), StreakFigures(2, 5),
         True, 7.0, MONDAY, None,

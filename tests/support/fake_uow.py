@@ -346,7 +346,8 @@ class FakeLogbookRepository(_Repository):
                 in sorted(self._data.skips.items()) if r == runner_id and first <= d <= last]
 
     async def window(
-        self, runner_id: int, first: date, last: date, plan_first: date, plan_last: date
+        self, runner_id: int, first: date, last: date, plan_first: date, plan_last: date,
+        challenge_status: str,
     ) -> LogbookWindow:
         planned = [PlannedRow(row["date"], row["type"], row["title"], row["minutes"],
                               row["run_minutes"], row["intensity"])
@@ -354,7 +355,8 @@ class FakeLogbookRepository(_Repository):
                    if plan_first <= row["date"] <= plan_last]
         return LogbookWindow(await self.logs(runner_id, first, last),
                              await self.skips(runner_id, first, last),
-                             sorted(planned, key=lambda p: p.date))
+                             sorted(planned, key=lambda p: p.date),
+                             [])  # clubs are not faked: the runner is in no challenge
 
     async def log_fingerprint(self, runner_id: int, first: date, last: date) -> tuple[int, int]:
         ids = [g.id for g in self._data.logs.values()
