@@ -98,10 +98,6 @@ class LogbookRepository:
         row = await direct.first(self._uow, _LAST_LOG, {"runner_id": runner_id})
         return None if row is None else StoredLog(*row)
 
-    async def skips(self, runner_id: int, first: date, last: date) -> list[StoredSkip]:
-        window = {"runner_id": runner_id, "first": first, "last": last}
-        return [StoredSkip(*row) for row in await direct.rows(self._uow, _SKIPS_BETWEEN, window)]
-
     async def window(
         self, runner_id: int, first: date, last: date, plan_first: date, plan_last: date,
         challenge_status: str,
@@ -166,12 +162,6 @@ _LAST_LOG = direct.Statement(
     f"SELECT {_LOG_COLUMNS} FROM run_logs WHERE runner_id = :runner_id "
     "ORDER BY logged_at DESC, id DESC LIMIT 1",
     columns=_LOG_TYPES,
-)
-_SKIPS_BETWEEN = direct.Statement(
-    "SELECT id, local_date FROM skips "
-    "WHERE runner_id = :runner_id AND local_date BETWEEN :first AND :last",
-    params={"first": Date(), "last": Date()},
-    columns=(Integer(), Date()),
 )
 # One row a log ('L'), skip ('S'), plan day ('P') or challenge ('C'); the columns a kind lacks
 # are NULL (typed in the first branch, for PostgreSQL's UNION type resolution).

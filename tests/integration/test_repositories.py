@@ -62,7 +62,6 @@ async def _scenario(uow_factory: Any, runner_id: int) -> list[object]:
         seen.append(await uow.logbook.log_fingerprint(runner_id, MONDAY, MONDAY) == (1, first))
         last = await uow.logbook.last_log(runner_id)
         seen.append(None if last is None else (last.minutes, last.note))
-        seen.append([s.local_date for s in await uow.logbook.skips(runner_id, MONDAY, MONDAY)])
         window = await uow.logbook.window(runner_id, MONDAY, MONDAY, MONDAY + timedelta(days=1),
                                           MONDAY + timedelta(days=6), "active")
         seen.append(([(g.minutes, g.note, g.as_planned) for g in window.logs],
@@ -98,7 +97,7 @@ async def test_repositories_and_their_fakes_agree(any_bot: TestBot) -> None:
         (MONDAY + timedelta(days=2), 40),
         [DayMinutes(MONDAY, 30.0), DayMinutes(MONDAY, None)],
         [("untimed", None), ("", 30.0)],
-        real[12], True, True, False, True, (35.0, ""), [MONDAY],
+        real[12], True, True, False, True, (35.0, ""),
         ([(35.0, "", True)], [MONDAY],
          [(MONDAY + timedelta(days=1), "easy", "Easy run", 0, 0, "easy"),
           (MONDAY + timedelta(days=2), "easy", "Easy run", 40, 40, "easy")], []),

@@ -341,7 +341,7 @@ class FakeLogbookRepository(_Repository):
         logs = [g for g in self._data.logs.values() if g.runner_id == runner_id]
         return stored_log(max(logs, key=lambda g: (g.logged_at, g.id))) if logs else None
 
-    async def skips(self, runner_id: int, first: date, last: date) -> list[StoredSkip]:
+    def _skips(self, runner_id: int, first: date, last: date) -> list[StoredSkip]:
         return [StoredSkip(skip_id, d) for (r, d), (reason, _, skip_id)
                 in sorted(self._data.skips.items()) if r == runner_id and first <= d <= last]
 
@@ -354,7 +354,7 @@ class FakeLogbookRepository(_Repository):
                    for row in plan_rows(self._data, runner_id)
                    if plan_first <= row["date"] <= plan_last]
         return LogbookWindow(await self.logs(runner_id, first, last),
-                             await self.skips(runner_id, first, last),
+                             self._skips(runner_id, first, last),
                              sorted(planned, key=lambda p: p.date),
                              [])  # clubs are not faked: the runner is in no challenge
 
